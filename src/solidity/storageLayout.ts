@@ -1,0 +1,123 @@
+import type { StorageLayout, StorageType, StorageVariable } from './artifacts.js'
+
+export type StorageConflictKind = 'removed' | 'moved' | 'retyped' | 'renamed' | 'resized'
+
+export type StorageConflict = {
+  kind: StorageConflictKind
+  /** The variable as the old implementation knows it. */
+  label: string
+  slot: string
+  offset: number
+  oldType: string
+  newType?: string
+  /** One line, naming variable, slot and offset, e.g. `balance (slot 3, offset 0) was removed`. */
+  message: string
+}
+
+export type StorageComparison = {
+  compatible: boolean
+  conflicts: StorageConflict[]
+  /** Variables the new implementation adds after the old ones: allowed. */
+  appended: string[]
+}
+
+/**
+ * Compares the sequential storage of two implementations of one proxy. Every variable of the old
+ * layout must keep its slot, offset, name and type in the new one; new variables may only follow
+ * the old ones. A clash here means the upgrade would read old values through the wrong type, which
+ * is how upgrades have silently corrupted balances and owners.
+ *
+ * ERC-7201 namespaced storage (OpenZeppelin 5's `$` structs) does not appear in solc's layout and
+ * is not compared here.
+ */
+export function compareStorageLayouts(previous: StorageLayout, next: StorageLayout): StorageComparison {
+  const conflicts: StorageConflict[] = []
+  const nextByPosition = new Map(next.storage.map((variable) => [position(variable), variable]))
+  const nextByLabel = new Map(next.storage.map((variable) => [variable.label, variable]))
+
+  for (const old of previous.storage) {
+    const found = nextByPosition.get(position(old))
+    const oldType = typeLabel(previous, old.type)
+    const at = `(slot ${old.slot}, offset ${old.offset})`
+    if (!found) {
+      const movedTo = nextByLabel.get(old.label)
+      conflicts.push(
+        movedTo
+          ? conflict('moved', old, oldType, `${old.label} ${at} moved to slot ${movedTo.slot}, offset ${movedTo.offset}`, typeLabel(next, movedTo.type))
+          : conflict('removed', old, oldType, `${old.label} ${at} was removed or displaced`),
+      )
+      continue
+    }
+    const newType = typeLabel(next, found.type)
+    if (!sameType(previous, old.type, next, found.type)) {
+      const kind = size(previous, old.type) === size(next, found.type) ? 'retyped' : 'resized'
+      conflicts.push(conflict(kind, old, oldType, `${old.label} ${at} changes type from ${oldType} to ${newType}${found.label !== old.label ? ` (now ${found.label})` : ''}`, newType))
+    } else if (found.label !== old.label) {
+      conflicts.push(conflict('renamed', old, oldType, `${old.label} ${at} is renamed ${found.label}`, newType))
+    }
+  }
+
+  const lastOld = previous.storage.reduce((end, variable) => Math.max(end, endOf(previous, variable)), 0)
+  const appended = next.storage.filter((variable) => startOf(variable) >= lastOld).map((variable) => variable.label)
+  return { compatible: conflicts.length === 0, conflicts, appended }
+}
+
+function conflict(kind: StorageConflictKind, variable: StorageVariable, oldType: string, message: string, newType?: string): StorageConflict {
+  return { kind, label: variable.label, slot: variable.slot, offset: variable.offset, oldType, newType, message }
+}
+
+function position(variable: StorageVariable): string {
+  return `${variable.slot}:${variable.offset}`
+}
+
+function startOf(variable: StorageVariable): number {
+  return Number(variable.slot) * 32 + variable.offset
+}
+
+function endOf(layout: StorageLayout, variable: StorageVariable): number {
+  return startOf(variable) + size(layout, variable.type)
+}
+
+function typeOf(layout: StorageLayout, id: string): StorageType | undefined {
+  return layout.types?.[id]
+}
+
+function typeLabel(layout: StorageLayout, id: string): string {
+  return typeOf(layout, id)?.label ?? id
+}
+
+function size(layout: StorageLayout, id: string): number {
+  return Number(typeOf(layout, id)?.numberOfBytes ?? 32)
+}
+
+/** Structural equality: type ids carry AST ids that differ between compilations, so compare shapes. */
+function sameType(a: StorageLayout, aId: string, b: StorageLayout, bId: string): boolean {
+  const left = typeOf(a, aId)
+  const right = typeOf(b, bId)
+  if (!left || !right) return aId === bId
+  if (left.encoding !== right.encoding || left.numberOfBytes !== right.numberOfBytes) return false
+  if (stripAstIds(left.label) !== stripAstIds(right.label)) return false
+  if (left.key && right.key && !sameType(a, left.key, b, right.key)) return false
+  if (left.value && right.value && !sameType(a, left.value, b, right.value)) return false
+  if (left.base && right.base && !sameType(a, left.base, b, right.base)) return false
+  if (left.members || right.members) {
+    const leftMembers = left.members ?? []
+    const rightMembers = right.members ?? []
+    if (leftMembers.length !== rightMembers.length) return false
+    return leftMembers.every((member, index) => {
+      const other = rightMembers[index]
+      return (
+        other !== undefined &&
+        member.label === other.label &&
+        member.slot === other.slot &&
+        member.offset === other.offset &&
+        sameType(a, member.type, b, other.type)
+      )
+    })
+  }
+  return true
+}
+
+function stripAstIds(label: string): string {
+  return label.replace(/\)\d+/g, ')')
+}

@@ -1,0 +1,26 @@
+import { FirebreakError } from '../errors.js'
+import type { CheckResult } from './checks.js'
+
+export class SimulationFailedError extends FirebreakError {
+  override name = 'SimulationFailedError'
+}
+
+export class StepRevertedError extends FirebreakError {
+  override name = 'StepRevertedError'
+}
+
+export class PostconditionFailedError extends FirebreakError {
+  override name = 'PostconditionFailedError'
+  readonly failed: CheckResult[]
+  constructor(stepTitle: string, failed: CheckResult[]) {
+    const [first] = failed
+    super(`step "${stepTitle}" ran but its check failed: ${first?.description} (expected ${first?.expected}, got ${first?.actual})`, {
+      metaMessages: failed.map((check) => `${check.description}: expected ${check.expected}, got ${check.actual}`),
+    })
+    this.failed = failed
+  }
+}
+
+export class AuthorityMissingError extends FirebreakError {
+  override name = 'AuthorityMissingError'
+}

@@ -1,0 +1,137 @@
+import type { Hash, TransactionReceipt } from 'viem'
+import type { ChainClients } from '../chain/clients.js'
+import { type CheckResult, evaluateChecks } from './checks.js'
+import { PostconditionFailedError, SimulationFailedError, StepRevertedError } from './errors.js'
+import { type ExecutorContext, executorFor } from './executors/index.js'
+import { type JournalLike, findStepEntry } from './journalLike.js'
+import type { Plan, Step } from './plan.js'
+import { decodeRevert } from './revert.js'
+import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
+
+export type ExecuteOptions = Omit<ExecutorContext, 'chain'> & { journal: JournalLike }
+
+export type StepOutcome = {
+  stepId: string
+  /** `skipped`: the journal shows this step already done (a resumed plan never sends it twice). */
+  status: 'done' | 'skipped'
+  txHash?: Hash
+  blockNumber?: bigint
+  gasUsed?: bigint
+  checks: CheckResult[]
+}
+
+/** Journals the plan as it will be shown to signers. */
+export function recordPlan(journal: JournalLike, plan: Plan): void {
+  journal.append('plan.built', {
+    planId: plan.id,
+    phase: plan.phase,
+    title: plan.title,
+    steps: plan.steps.map((step) => ({
+      stepId: step.id,
+      title: step.title,
+      authority: step.authority,
+      call: step.call,
+      decoded: step.decoded.text,
+      postconditions: step.postconditions.map((check) => check.description),
+    })),
+  })
+}
+
+/** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
+export async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
+  const result = await simulatePlan(chain, plan)
+  journal.append('plan.simulated', { planId: plan.id, ok: result.ok, forkBlock: result.forkBlock, steps: result.steps })
+  if (!result.ok) {
+    journal.append('plan.failed', { planId: plan.id, stage: 'simulation', reason: describeSimulationFailure(result) })
+    throw new SimulationFailedError(`plan "${plan.title}" was not executed: ${describeSimulationFailure(result)}`)
+  }
+  return result
+}
+
+/**
+ * Sends one step through its authority's executor, waits for it, verifies its postconditions on
+ * the real chain and journals every transition. A step is marked done only when its checks pass.
+ */
+export async function executeStep(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions): Promise<StepOutcome> {
+  const { journal } = options
+  const ids = { planId: plan.id, stepId: step.id }
+  if (findStepEntry(journal, 'step.done', plan.id, step.id)) return { stepId: step.id, status: 'skipped', checks: [] }
+
+  const receipt = await sendOnce(chain, plan, step, options)
+  if (receipt.status !== 'success') {
+    const reason = await revertReason(chain, step, plan, receipt)
+    journal.append('step.failed', { ...ids, stage: 'execution', txHash: receipt.transactionHash, reason })
+    throw new StepRevertedError(`step "${step.title}" reverted on chain: ${reason}`, {
+      metaMessages: [`transaction ${receipt.transactionHash} in block ${receipt.blockNumber}`],
+    })
+  }
+
+  const checks = await evaluateChecks(chain.public, step.postconditions, plan.abis)
+  journal.append('step.verified', { ...ids, checks })
+  const failed = checks.filter((check) => !check.passed)
+  if (failed.length > 0) {
+    journal.append('step.failed', { ...ids, stage: 'verification', checks: failed })
+    throw new PostconditionFailedError(step.title, failed)
+  }
+  journal.append('step.done', { ...ids, txHash: receipt.transactionHash, blockNumber: receipt.blockNumber })
+  return { stepId: step.id, status: 'done', txHash: receipt.transactionHash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, checks }
+}
+
+/**
+ * A step is sent at most once: if the journal holds a sent transaction for it (the previous run
+ * was interrupted), we wait for that transaction instead of sending another.
+ */
+async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions): Promise<TransactionReceipt> {
+  const { journal } = options
+  const ids = { planId: plan.id, stepId: step.id }
+  const mined = findStepEntry(journal, 'step.mined', plan.id, step.id)
+  const sent = findStepEntry(journal, 'step.sent', plan.id, step.id)
+  const previousHash = (mined?.txHash ?? sent?.txHash) as Hash | undefined
+  if (previousHash) return chain.public.waitForTransactionReceipt({ hash: previousHash })
+
+  const executor = await executorFor(step.authority, { ...options, chain })
+  const txHash = await executor.send(step.call)
+  journal.append('step.sent', { ...ids, txHash, executor: executor.describe, call: step.call })
+  const receipt = await chain.public.waitForTransactionReceipt({ hash: txHash })
+  journal.append('step.mined', {
+    ...ids,
+    txHash,
+    status: receipt.status,
+    blockNumber: receipt.blockNumber,
+    gasUsed: receipt.gasUsed,
+  })
+  return receipt
+}
+
+/** Replays the failed call at its block to learn why it reverted. */
+async function revertReason(chain: ChainClients, step: Step, plan: Plan, receipt: TransactionReceipt): Promise<string> {
+  try {
+    await chain.public.call({
+      account: step.authority.address,
+      to: step.call.to,
+      data: step.call.data,
+      value: step.call.value,
+      blockNumber: receipt.blockNumber - 1n,
+    })
+    return 'reverted (the call succeeds when replayed; the revert depended on the block)'
+  } catch (error) {
+    return decodeRevert(error, plan.abis).text
+  }
+}
+
+export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }
+
+/** plan → simulate → execute → verify, journaled: what every phase runs. */
+export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {
+  recordPlan(options.journal, plan)
+  const simulation = await simulateAndRecord(chain, plan, options.journal)
+  const steps: StepOutcome[] = []
+  try {
+    for (const step of plan.steps) steps.push(await executeStep(chain, plan, step, options))
+  } catch (error) {
+    options.journal.append('plan.failed', { planId: plan.id, stage: 'execution', reason: (error as Error).message.split('\n')[0] })
+    throw error
+  }
+  options.journal.append('plan.done', { planId: plan.id })
+  return { planId: plan.id, simulation, steps }
+}

@@ -1,0 +1,28 @@
+import { type Address, parseEther } from 'viem'
+import { isLocalChain } from '../../chain/fork.js'
+import type { ChainClients } from '../../chain/clients.js'
+import { AuthorityMissingError } from '../errors.js'
+import type { Executor } from './types.js'
+
+/**
+ * Sends as any address without its key, through anvil's impersonation. Only forks and local
+ * chains allow it: on a real network this executor refuses before sending anything.
+ */
+export async function impersonateExecutor(chain: ChainClients, address: Address, label: string): Promise<Executor> {
+  if (!(await isLocalChain(chain.rpcUrl))) {
+    throw new AuthorityMissingError(`cannot impersonate ${label} (${address}): ${chain.rpcUrl} is not a local chain or fork`)
+  }
+  await impersonate(chain, address)
+  const wallet = chain.wallet(address)
+  return {
+    describe: `impersonated ${label} ${address}`,
+    send: (call) => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value, account: address } as never),
+  }
+}
+
+/** Lets `address` send on a fork, with enough ether for gas (the fork's state only). */
+export async function impersonate(chain: ChainClients, address: Address): Promise<void> {
+  await chain.test.impersonateAccount({ address })
+  const balance = await chain.public.getBalance({ address })
+  if (balance < parseEther('1')) await chain.test.setBalance({ address, value: balance + parseEther('10') })
+}

@@ -1,0 +1,132 @@
+import {
+  type Abi,
+  type AbiFunction,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hex,
+  encodeFunctionData,
+  getAbiItem,
+} from 'viem'
+
+/**
+ * Who must perform a step. An executor is chosen by `kind`; the union grows with the executors
+ * (safe, timelock) and every `switch` over it is checked by the compiler.
+ */
+export type Authority =
+  | {
+      kind: 'key'
+      address: Address
+      /** What the team calls it: "guardian", "governance". */
+      label: string
+      /** Environment variable holding the private key, when it is not handed over in memory. */
+      keyEnv?: string
+    }
+  | { kind: 'impersonate'; address: Address; label: string }
+
+export type Call = { to: Address; data: Hex; value: bigint }
+
+/** A call as a signer must see it before approving it. */
+export type DecodedCall = {
+  contract: string
+  address: Address
+  functionName: string
+  args: string[]
+  /** `vault.pause()`, `vault.upgradeToAndCall(0xabc…, 0x)` */
+  text: string
+}
+
+/**
+ * A fact about chain state that must hold. Checks are data, not closures, so that a plan can be
+ * written to the journal, shown to signers and re-checked later by anyone.
+ */
+export type Check =
+  | {
+      kind: 'read'
+      description: string
+      address: Address
+      /** The one view function read. */
+      abi: AbiFunction
+      args: unknown[]
+      expect: unknown
+      /** `eq` by default; `gte`/`lte` compare integers. */
+      op?: 'eq' | 'gte' | 'lte'
+    }
+  | {
+      /** A call from `from` that must succeed, or must revert (a probe: the attack's call now fails). */
+      kind: 'call'
+      description: string
+      from: Address
+      to: Address
+      data: Hex
+      value?: bigint
+      expect: 'success' | 'revert'
+      /** The custom error expected on revert, e.g. `EnforcedPause`; any revert passes when absent. */
+      error?: string
+      /** ABI used to decode the revert reason. */
+      abi?: Abi
+    }
+  | { kind: 'code'; description: string; address: Address; present: boolean }
+  | { kind: 'storage'; description: string; address: Address; slot: Hex; expect: Hex }
+
+export type Step = {
+  /** Unique within its plan and stable across runs: the journal resumes by it. */
+  id: string
+  title: string
+  authority: Authority
+  call: Call
+  decoded: DecodedCall
+  postconditions: Check[]
+}
+
+export type Phase = 'contain' | 'eradicate' | 'recover'
+
+export type Plan = {
+  /** Unique within the incident: `contain-pause`, `eradicate-upgrade`. */
+  id: string
+  phase: Phase
+  title: string
+  steps: Step[]
+  /** ABIs of the contracts involved, for decoding revert reasons. */
+  abis: Abi[]
+}
+
+export type ContractRef<abi extends Abi = Abi> = { name: string; address: Address; abi: abi }
+
+/** Builds a step's call from a contract, a function and its arguments, with its decoded form. */
+export function contractCall<
+  const abi extends Abi,
+  functionName extends ContractFunctionName<abi, 'nonpayable' | 'payable'>,
+>(
+  contract: ContractRef<abi>,
+  functionName: functionName,
+  args: ContractFunctionArgs<abi, 'nonpayable' | 'payable', functionName>,
+  value = 0n,
+): { call: Call; decoded: DecodedCall } {
+  const data = encodeFunctionData({ abi: contract.abi as Abi, functionName: functionName as string, args: args as unknown[] })
+  const shownArgs = (args as readonly unknown[]).map(showValue)
+  return {
+    call: { to: contract.address, data, value },
+    decoded: {
+      contract: contract.name,
+      address: contract.address,
+      functionName: functionName as string,
+      args: shownArgs,
+      text: `${contract.name}.${functionName as string}(${shownArgs.join(', ')})${value > 0n ? ` {value: ${value}}` : ''}`,
+    },
+  }
+}
+
+/** The ABI item of a view function, for a `read` check. */
+export function viewFunction(abi: Abi, name: string): AbiFunction {
+  const item = getAbiItem({ abi, name })
+  if (!item || item.type !== 'function') throw new Error(`${name} is not a function of this ABI`)
+  return item as AbiFunction
+}
+
+export function showValue(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString()
+  if (typeof value === 'string') return value.length > 66 ? `${value.slice(0, 10)}…(${(value.length - 2) / 2} bytes)` : value
+  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`
+  return JSON.stringify(value)
+}

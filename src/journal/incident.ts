@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { FirebreakError, UsageError } from '../errors.js'
+import { Journal } from './journal.js'
+
+export const DEFAULT_INCIDENTS_ROOT = '.firebreak/incidents'
+
+export type Incident = {
+  id: string
+  /** Absolute path of the incident folder. */
+  dir: string
+  journal: Journal
+  /** Absolute path of a file inside the incident folder (a snapshot, a plan, the report). */
+  path(name: string): string
+}
+
+export type OpenIncidentParameters = {
+  /** Where incident folders live; relative to the working directory. */
+  root?: string
+  /** An existing incident to continue, or the id a new one should take. */
+  id?: string
+  /** A new incident's title; its slug ends the generated id. */
+  title?: string
+  /** The clock the id and the journal use; tests pass a fixed one. */
+  now?: () => Date
+}
+
+export class IncidentNotFoundError extends FirebreakError {
+  override name = 'IncidentNotFoundError'
+
+  constructor(ref: string, lookedAt: string[]) {
+    super(`no incident "${ref}": looked for ${lookedAt.join(' and ')}`, {
+      metaMessages: ['Pass an incident folder, or an incident id from the incidents root (see --root).'],
+    })
+  }
+}
+
+/** Opens the incident `id`, or starts a new one named after the time and title. */
+export function openIncident(parameters: OpenIncidentParameters = {}): Incident {
+  const root = path.resolve(parameters.root ?? DEFAULT_INCIDENTS_ROOT)
+  const now = parameters.now ?? (() => new Date())
+  const id = parameters.id === undefined ? freshIncidentId(root, now(), parameters.title) : checkedIncidentId(parameters.id)
+  const dir = path.join(root, id)
+  const journal = Journal.open(dir, { now })
+  // Decided by the journal, not the folder: a folder whose first append never happened is still new.
+  if (journal.entries().length === 0) journal.append('incident.opened', { id, title: parameters.title })
+  return { id, dir, journal, path: (name) => fileInside(dir, name) }
+}
+
+/** `YYYYMMDD-HHMMSS-<slug>` in UTC, so incidents sort by when they were opened in any time zone. */
+export function incidentId(openedAt: Date, title?: string): string {
+  const stamp = openedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')
+  return `${stamp}-${slugify(title ?? '')}`
+}
+
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 48)
+    .replace(/^-+|-+$/g, '')
+  return slug === '' ? 'incident' : slug
+}
+
+/** The folder of an incident given as a path to its folder, or as an id under `root`. */
+export function resolveIncidentDir(ref: string, root: string = DEFAULT_INCIDENTS_ROOT): string {
+  const candidates = [path.resolve(ref), path.resolve(root, ref)]
+  const found = candidates.find(isDirectory)
+  if (found === undefined) throw new IncidentNotFoundError(ref, [...new Set(candidates)])
+  return found
+}
+
+// Two incidents opened in the same second with the same title must not share a journal.
+function freshIncidentId(root: string, openedAt: Date, title: string | undefined): string {
+  const base = incidentId(openedAt, title)
+  let id = base
+  for (let suffix = 2; fs.existsSync(path.join(root, id)); suffix++) id = `${base}-${suffix}`
+  return id
+}
+
+// An id becomes a folder name: anything that could climb out of the incidents root is refused.
+function checkedIncidentId(id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
+    throw new UsageError(`incident id "${id}" is not a folder name: use letters, digits, ".", "_" and "-"`)
+  }
+  return id
+}
+
+function fileInside(dir: string, name: string): string {
+  const file = path.resolve(dir, name)
+  const relative = path.relative(dir, file)
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw new UsageError(`"${name}" is not a file inside the incident folder ${dir}`)
+  }
+  return file
+}
+
+function isDirectory(candidate: string): boolean {
+  return fs.statSync(candidate, { throwIfNoEntry: false })?.isDirectory() ?? false
+}
