@@ -34,17 +34,25 @@ export class AnvilStartError extends FirebreakError {
 /**
  * anvil runs under a small shell watchdog that kills it when its stdin closes: the pipe closes
  * when firebreak exits for any reason, SIGKILL included, so no anvil outlives the process that
- * started it. The shell prints anvil's pid first so that stop() and the tests can see it.
+ * started it. The shell prints anvil's pid first so that stop() and the tests can see it, and
+ * exits as soon as anvil does, so that a failed start (a taken port, a bad fork URL) is reported
+ * at once instead of after the start timeout. The stdin reader runs in the background on a copy
+ * of stdin (fd 3): a background job's own stdin is /dev/null.
  */
 const watchdogScript = [
   'bin="$1"; shift',
   '"$bin" "$@" </dev/null &',
   'child=$!',
   'echo "firebreak-anvil-pid=$child"',
-  'trap \'kill $child 2>/dev/null; wait $child 2>/dev/null; exit 0\' INT TERM HUP',
-  'read _ignored',
-  'kill $child 2>/dev/null',
-  'wait $child 2>/dev/null',
+  'exec 3<&0',
+  '( read _ignored; kill $child 2>/dev/null ) <&3 &',
+  'reader=$!',
+  'exec 3<&-',
+  'trap \'kill $child $reader 2>/dev/null; wait $child 2>/dev/null; exit 0\' INT TERM HUP',
+  'wait $child',
+  'status=$?',
+  'kill $reader 2>/dev/null',
+  'exit $status',
 ].join('\n')
 
 const running = new Set<ChildProcess>()
@@ -86,7 +94,12 @@ function anvilArguments(host: string, port: number, parameters: StartAnvilParame
   return [...args, ...(parameters.args ?? [])]
 }
 
-type Output = { anvilPid: Promise<number>; lastLines: () => string[] }
+type Output = {
+  anvilPid: Promise<number>
+  /** Settles once every line anvil wrote has been read ('exit' can come before the last of them). */
+  closed: Promise<void>
+  lastLines: () => string[]
+}
 
 /** Keeps reading anvil's output (a full pipe would block it) and remembers the tail for errors. */
 function collectOutput(child: ChildProcess): Output {
@@ -106,11 +119,12 @@ function collectOutput(child: ChildProcess): Output {
     }
     if (lines.length > 50) lines.splice(0, lines.length - 50)
   }
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   child.stdout?.on('data', onData)
   child.stderr?.on('data', onData)
   child.once('exit', () => rejectPid(new AnvilStartError('anvil exited before it started')))
   child.once('error', (error) => rejectPid(new AnvilStartError(`anvil could not be launched: ${error.message}`)))
-  return { anvilPid, lastLines: () => [...lines] }
+  return { anvilPid, closed, lastLines: () => [...lines] }
 }
 
 async function waitUntilAnswering(rpcUrl: string, child: ChildProcess, output: Output, timeoutMs: number) {
@@ -118,7 +132,10 @@ async function waitUntilAnswering(rpcUrl: string, child: ChildProcess, output: O
   let exited = false
   child.once('exit', () => (exited = true))
   while (Date.now() < deadline) {
-    if (exited || child.exitCode !== null) throw startFailure(output.lastLines())
+    if (exited || child.exitCode !== null) {
+      await Promise.race([output.closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())])
+      throw startFailure(output.lastLines())
+    }
     if (await answersChainId(rpcUrl)) return
     await new Promise((resolve) => setTimeout(resolve, 25))
   }

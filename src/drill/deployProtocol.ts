@@ -27,10 +27,8 @@ export async function deployProtocol(chain: ChainClients, artifacts: Artifacts, 
   const vaultArtifact = artifacts.get('DrillVaultV1')
   const depositCap = 10_000_000n * 10n ** 18n
 
-  const [tokenAddress, implementationV1] = await Promise.all([
-    deployContract(chain, admin, tokenArtifact, [admin.address]),
-    deployContract(chain, admin, vaultArtifact, []),
-  ])
+  const tokenAddress = await deployContract(chain, admin, tokenArtifact, [admin.address])
+  const implementationV1 = await deployContract(chain, admin, vaultArtifact, [])
   const initialize = encodeFunctionData({
     abi: vaultArtifact.abi,
     functionName: 'initialize',

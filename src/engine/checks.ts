@@ -71,5 +71,6 @@ function compare(actual: unknown, expected: unknown, op: 'eq' | 'gte' | 'lte'): 
 }
 
 function stringify(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString()
   return typeof value === 'string' ? value : JSON.stringify(value, (_, inner) => (typeof inner === 'bigint' ? inner.toString() : inner))
 }

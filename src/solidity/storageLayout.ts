@@ -33,19 +33,21 @@ export type StorageComparison = {
 export function compareStorageLayouts(previous: StorageLayout, next: StorageLayout): StorageComparison {
   const conflicts: StorageConflict[] = []
   const nextByPosition = new Map(next.storage.map((variable) => [position(variable), variable]))
-  const nextByLabel = new Map(next.storage.map((variable) => [variable.label, variable]))
 
   for (const old of previous.storage) {
     const found = nextByPosition.get(position(old))
     const oldType = typeLabel(previous, old.type)
     const at = `(slot ${old.slot}, offset ${old.offset})`
+    // A variable inserted before `old` pushes it down: report where it went, not that it was renamed
+    // into the newcomer. Labels can repeat (OpenZeppelin 4's `__gap`), so one at the same place wins.
+    const movedTo =
+      found?.label === old.label ? undefined : next.storage.find((variable) => variable.label === old.label)
+    if (movedTo) {
+      conflicts.push(conflict('moved', old, oldType, `${old.label} ${at} moved to slot ${movedTo.slot}, offset ${movedTo.offset}`, typeLabel(next, movedTo.type)))
+      continue
+    }
     if (!found) {
-      const movedTo = nextByLabel.get(old.label)
-      conflicts.push(
-        movedTo
-          ? conflict('moved', old, oldType, `${old.label} ${at} moved to slot ${movedTo.slot}, offset ${movedTo.offset}`, typeLabel(next, movedTo.type))
-          : conflict('removed', old, oldType, `${old.label} ${at} was removed or displaced`),
-      )
+      conflicts.push(conflict('removed', old, oldType, `${old.label} ${at} was removed or displaced`))
       continue
     }
     const newType = typeLabel(next, found.type)
@@ -58,7 +60,10 @@ export function compareStorageLayouts(previous: StorageLayout, next: StorageLayo
   }
 
   const lastOld = previous.storage.reduce((end, variable) => Math.max(end, endOf(previous, variable)), 0)
-  const appended = next.storage.filter((variable) => startOf(variable) >= lastOld).map((variable) => variable.label)
+  const oldLabels = new Set(previous.storage.map((variable) => variable.label))
+  const appended = next.storage
+    .filter((variable) => startOf(variable) >= lastOld && !oldLabels.has(variable.label))
+    .map((variable) => variable.label)
   return { compatible: conflicts.length === 0, conflicts, appended }
 }
 
@@ -96,7 +101,7 @@ function sameType(a: StorageLayout, aId: string, b: StorageLayout, bId: string):
   const right = typeOf(b, bId)
   if (!left || !right) return aId === bId
   if (left.encoding !== right.encoding || left.numberOfBytes !== right.numberOfBytes) return false
-  if (stripAstIds(left.label) !== stripAstIds(right.label)) return false
+  if (normalizeLabel(left.label) !== normalizeLabel(right.label)) return false
   if (left.key && right.key && !sameType(a, left.key, b, right.key)) return false
   if (left.value && right.value && !sameType(a, left.value, b, right.value)) return false
   if (left.base && right.base && !sameType(a, left.base, b, right.base)) return false
@@ -118,6 +123,11 @@ function sameType(a: StorageLayout, aId: string, b: StorageLayout, bId: string):
   return true
 }
 
-function stripAstIds(label: string): string {
-  return label.replace(/\)\d+/g, ')')
+/**
+ * solc names a struct or enum by the contract that declares it (`struct VaultV1.Position`): a fix
+ * written as a fresh contract with the same declarations keeps the same storage, so that name is
+ * dropped. Struct members are still compared one by one.
+ */
+function normalizeLabel(label: string): string {
+  return label.replace(/\)\d+/g, ')').replace(/\b(struct|enum) (?:[\w$]+\.)+/g, '$1 ')
 }

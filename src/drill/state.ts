@@ -1,0 +1,50 @@
+import type { Address, Hash } from 'viem'
+import type { Anvil } from '../chain/anvil.js'
+import type { ChainClients } from '../chain/clients.js'
+import type { ExecuteOptions } from '../engine/execute.js'
+import type { ReplayGateResult } from '../eradicate/replayAttack.js'
+import type { StorageGateResult } from '../eradicate/checkStorageLayout.js'
+import type { Incident } from '../journal/incident.js'
+import type { Distribution } from '../recover/buildDistribution.js'
+import type { ClaimsStatus } from '../recover/trackClaims.js'
+import type { LossTable } from '../recover/computeLosses.js'
+import type { Artifacts } from '../solidity/artifacts.js'
+import type { DrillActors } from './actors.js'
+import type { DrillProtocol } from './deployProtocol.js'
+import type { Attack } from './scenario.js'
+
+/** What the drill has learned so far; each phase reads what earlier phases filled in. */
+export type DrillState = {
+  anvil: Anvil
+  chain: ChainClients
+  actors: DrillActors
+  compile: { fromCache: boolean; contracts: number }
+  artifacts: Artifacts
+  protocol: DrillProtocol
+  attack: Attack
+  incident: Incident
+  /** Keys of the drill's authorities, held in memory for the key executor. */
+  execution: ExecuteOptions
+  containment: { pauseBlock: bigint; secondAttempt: { txHash: Hash; reverted: boolean; reason: string } }
+  eradication: { storage: StorageGateResult; replay: ReplayGateResult; implementation: Address; upgradeBlock: bigint }
+  recovery: {
+    losses: LossTable
+    distribution: Distribution
+    distributionFile: string
+    claimAddress: Address
+    claims: ClaimsStatus
+    madeWhole: { name: string; account: Address; deposit: bigint; holdings: bigint; whole: boolean }[]
+    restoreBlock: bigint
+  }
+  reportFile: string
+}
+
+/** A drill in progress: fields appear phase by phase. */
+export type PartialDrillState = Partial<DrillState>
+
+/** Reads a field an earlier phase must have filled; a missing one is a bug in the phase order. */
+export function need<K extends keyof DrillState>(state: PartialDrillState, key: K): DrillState[K] {
+  const value = state[key]
+  if (value === undefined) throw new Error(`drill phase order: ${key} is not known yet`)
+  return value as DrillState[K]
+}

@@ -1,0 +1,150 @@
+import { type Abi, type Address, type Hex, encodeDeployData, encodeFunctionData, erc20Abi } from 'viem'
+import { type ChainClients, connect } from '../chain/clients.js'
+import { startFork } from '../chain/fork.js'
+import { impersonate } from '../engine/executors/index.js'
+import { decodeRevert } from '../engine/revert.js'
+import { FirebreakError } from '../errors.js'
+import type { ContractArtifact } from '../solidity/artifacts.js'
+
+export type AttackTransaction = { from: Address; to: Address; data: Hex; value?: bigint }
+
+/** A call the protocol must still serve once fixed (a deposit, a withdrawal). */
+export type NormalOperation = { description: string; from: Address; to: Address; data: Hex }
+
+export type ReplayAttackParameters = {
+  /** The chain the attack happened on. */
+  forkUrl: string
+  /** The attack's block: the replay forks the block before it. */
+  attackBlock: bigint
+  attack: AttackTransaction[]
+  proxy: { address: Address; abi: Abi }
+  implementation: ContractArtifact
+  initData: Hex
+  /** Holds the upgrade right on the proxy (impersonated on the fork). */
+  upgrader: Address
+  /** The asset whose flow to the attacker measures what an attack extracts. */
+  asset: Address
+  normalOperations?: NormalOperation[]
+}
+
+export type AttackRun = { reverted: boolean; revert?: string; extracted: bigint }
+
+export type ReplayGateResult = {
+  passed: boolean
+  forkBlock: bigint
+  /** The attack replayed on the unpatched code: it must reproduce, or the replay proves nothing. */
+  unpatched: AttackRun
+  patched: AttackRun
+  normalOperations: { description: string; ok: boolean; revert?: string }[]
+  /** One line saying why the gate passed or failed. */
+  verdict: string
+}
+
+/**
+ * The replay gate of a fix. On a fork at the block before the attack it replays the attack twice:
+ * first against the code as it was (which must reproduce the theft, else the replay is not
+ * faithful and proves nothing), then against the new implementation, where it must revert or
+ * extract nothing. The protocol's normal operations must still succeed on the patched fork.
+ */
+export async function replayAttack(parameters: ReplayAttackParameters): Promise<ReplayGateResult> {
+  if (parameters.attackBlock < 1n) throw new FirebreakError('the attack block must be after the genesis block')
+  const forkBlock = parameters.attackBlock - 1n
+  const fork = await startFork({ forkUrl: parameters.forkUrl, blockNumber: forkBlock })
+  try {
+    const chain = await connect(fork.rpcUrl)
+    const attackers = [...new Set(parameters.attack.map((transaction) => transaction.from))]
+    const abis = [parameters.proxy.abi, parameters.implementation.abi]
+
+    const beforeUpgrade = await chain.test.snapshot()
+    const unpatched = await runAttack(chain, parameters, attackers, abis)
+    await chain.test.revert({ id: beforeUpgrade })
+
+    await upgradeOnFork(chain, parameters)
+    const patched = await runAttack(chain, parameters, attackers, abis)
+    const normalOperations = await runNormalOperations(chain, parameters.normalOperations ?? [], abis)
+
+    const { passed, verdict } = judge(unpatched, patched, normalOperations)
+    return { passed, forkBlock, unpatched, patched, normalOperations, verdict }
+  } finally {
+    await fork.stop()
+  }
+}
+
+async function runAttack(chain: ChainClients, parameters: ReplayAttackParameters, attackers: Address[], abis: Abi[]): Promise<AttackRun> {
+  const before = await assetBalances(chain, parameters.asset, attackers)
+  let revert: string | undefined
+  for (const transaction of parameters.attack) {
+    const outcome = await sendImpersonated(chain, transaction, abis)
+    if (!outcome.ok) revert ??= outcome.revert
+  }
+  const after = await assetBalances(chain, parameters.asset, attackers)
+  const extracted = after - before
+  return { reverted: revert !== undefined, revert, extracted: extracted > 0n ? extracted : 0n }
+}
+
+async function upgradeOnFork(chain: ChainClients, parameters: ReplayAttackParameters): Promise<void> {
+  await impersonate(chain, parameters.upgrader)
+  const wallet = chain.wallet(parameters.upgrader)
+  const deployHash = await wallet.sendTransaction({
+    account: parameters.upgrader,
+    data: encodeDeployData({ abi: parameters.implementation.abi, bytecode: parameters.implementation.bytecode }),
+  } as never)
+  const deployed = await chain.public.waitForTransactionReceipt({ hash: deployHash })
+  if (!deployed.contractAddress) throw new FirebreakError(`${parameters.implementation.contractName} could not be deployed on the replay fork`)
+  const upgrade = await sendImpersonated(
+    chain,
+    {
+      from: parameters.upgrader,
+      to: parameters.proxy.address,
+      data: encodeUpgrade(parameters.proxy.abi, deployed.contractAddress, parameters.initData),
+    },
+    [parameters.proxy.abi, parameters.implementation.abi],
+  )
+  if (!upgrade.ok) throw new FirebreakError(`the upgrade itself reverts on the replay fork: ${upgrade.revert}`)
+}
+
+function encodeUpgrade(abi: Abi, implementation: Address, initData: Hex): Hex {
+  return encodeFunctionData({ abi, functionName: 'upgradeToAndCall', args: [implementation, initData] })
+}
+
+async function runNormalOperations(chain: ChainClients, operations: NormalOperation[], abis: Abi[]) {
+  const results = []
+  for (const operation of operations) {
+    const outcome = await sendImpersonated(chain, operation, abis)
+    results.push({ description: operation.description, ok: outcome.ok, revert: outcome.revert })
+  }
+  return results
+}
+
+async function sendImpersonated(chain: ChainClients, transaction: AttackTransaction, abis: Abi[]): Promise<{ ok: boolean; revert?: string }> {
+  await impersonate(chain, transaction.from)
+  const request = { account: transaction.from, to: transaction.to, data: transaction.data, value: transaction.value ?? 0n }
+  try {
+    await chain.public.call(request)
+  } catch (error) {
+    return { ok: false, revert: decodeRevert(error, abis).text }
+  }
+  const hash = await chain.wallet(transaction.from).sendTransaction(request as never)
+  const receipt = await chain.public.waitForTransactionReceipt({ hash })
+  return receipt.status === 'success' ? { ok: true } : { ok: false, revert: 'reverted when mined' }
+}
+
+async function assetBalances(chain: ChainClients, asset: Address, accounts: Address[]): Promise<bigint> {
+  const balances = await Promise.all(
+    accounts.map((account) => chain.public.readContract({ address: asset, abi: erc20Abi, functionName: 'balanceOf', args: [account] })),
+  )
+  return balances.reduce((sum, balance) => sum + balance, 0n)
+}
+
+function judge(unpatched: AttackRun, patched: AttackRun, operations: ReplayGateResult['normalOperations']) {
+  if (unpatched.extracted === 0n) {
+    return { passed: false, verdict: `the replay does not reproduce the attack on the unpatched code (${unpatched.revert ?? 'nothing extracted'}), so it cannot prove the fix` }
+  }
+  if (patched.extracted > 0n) {
+    return { passed: false, verdict: `the attack still extracts ${patched.extracted} against the new implementation` }
+  }
+  const broken = operations.find((operation) => !operation.ok)
+  if (broken) return { passed: false, verdict: `the fix breaks a normal operation: ${broken.description} (${broken.revert})` }
+  const how = patched.reverted ? `reverts with ${patched.revert}` : 'extracts nothing'
+  return { passed: true, verdict: `the attack took ${unpatched.extracted} before the fix and now ${how}` }
+}
