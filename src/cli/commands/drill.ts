@@ -1,0 +1,18 @@
+import type { Command } from 'commander'
+import { runDrill } from '../../drill/runDrill.js'
+import { toJson } from '../output.js'
+import { parsePort } from '../parse.js'
+import { formatDrillSummary } from '../printDrillSummary.js'
+
+export function registerDrill(program: Command) {
+  program
+    .command('drill')
+    .description('rehearse a whole incident on the embedded chain: attack, contain, fix, reimburse, restore, report')
+    .option('--json', 'print the summary as one JSON object (no live progress)')
+    .option('--port <port>', 'run the embedded chain on this port (default: a free one)', parsePort)
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .action(async (options: { json?: boolean; port?: number; incidents: string }) => {
+      const summary = await runDrill({ incidentsRoot: options.incidents, port: options.port, progress: options.json ? 'silent' : 'default' })
+      process.stdout.write(options.json ? `${toJson(summary)}\n` : formatDrillSummary(summary))
+    })
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command, CommanderError } from 'commander'
+import { packageRoot } from '../packageRoot.js'
+import { registerCompile } from './commands/compile.js'
+import { registerDrill } from './commands/drill.js'
+import { registerJournal } from './commands/journal.js'
+import { registerReport } from './commands/report.js'
+import { EXIT, reportError } from './output.js'
+
+/** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('firebreak')
+    .description('smart-contract incident response: contain, eradicate, recover — simulated first, verified after, journaled')
+    .version(readVersion(), '-V, --version')
+    .option('-v, --verbose', 'show the context of errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`firebreak: ${message.replace(/^error: /, '').trim()}\n`) })
+  registerDrill(program)
+  registerJournal(program)
+  registerReport(program)
+  registerCompile(program)
+  for (const command of program.commands) command.exitOverride()
+  for (const command of program.commands.flatMap((command) => command.commands)) command.exitOverride()
+
+  try {
+    await program.parseAsync([...argv])
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are exits too, with code 0; everything else here is a usage mistake.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+    }
+    return reportError(error, Boolean(program.opts().verbose) || argv.includes('--verbose') || argv.includes('-v'))
+  }
+}
+
+function readVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+}

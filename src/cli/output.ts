@@ -1,0 +1,27 @@
+import { FirebreakError } from '../errors.js'
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
+
+/** JSON with bigints as decimal strings: amounts never lose precision on the way to a script. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, inner) => (typeof inner === 'bigint' ? inner.toString() : inner), 2)
+}
+
+/**
+ * One line on stderr for what went wrong; the context only with --verbose. A stack trace is shown
+ * only for errors firebreak did not expect (bugs), and only with --verbose.
+ */
+export function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof FirebreakError) {
+    process.stderr.write(`firebreak: ${error.shortMessage}\n`)
+    if (verbose) for (const line of error.metaMessages) process.stderr.write(`  ${line}\n`)
+    else if (error.metaMessages.length > 0) process.stderr.write('  (run with --verbose for details)\n')
+    return EXIT.failed
+  }
+  const message = error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error)
+  process.stderr.write(`firebreak: unexpected error: ${message.split('\n')[0]}\n`)
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+  else process.stderr.write('  (this is a bug in firebreak; run with --verbose for the stack trace)\n')
+  return EXIT.internal
+}
