@@ -86,12 +86,17 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   const ids = { planId: plan.id, stepId: step.id }
   const mined = findStepEntry(journal, 'step.mined', plan.id, step.id)
   const sent = findStepEntry(journal, 'step.sent', plan.id, step.id)
-  const previousHash = (mined?.txHash ?? sent?.txHash) as Hash | undefined
-  if (previousHash) return chain.public.waitForTransactionReceipt({ hash: previousHash })
+  if (mined) return chain.public.waitForTransactionReceipt({ hash: mined.txHash as Hash })
+  // Interrupted between sending and mining: the record still needs the block the step landed in.
+  if (sent) return recordMined(chain, journal, ids, sent.txHash as Hash)
 
   const executor = await executorFor(step.authority, { ...options, chain })
   const txHash = await executor.send(step.call)
   journal.append('step.sent', { ...ids, txHash, executor: executor.describe, call: step.call })
+  return recordMined(chain, journal, ids, txHash)
+}
+
+async function recordMined(chain: ChainClients, journal: JournalLike, ids: { planId: string; stepId: string }, txHash: Hash): Promise<TransactionReceipt> {
   const receipt = await chain.public.waitForTransactionReceipt({ hash: txHash })
   journal.append('step.mined', {
     ...ids,

@@ -24,7 +24,8 @@ function findAccount(authority: Extract<Authority, { kind: 'key' }>, context: Ex
   const variable = authority.keyEnv
   const key = variable ? process.env[variable] : undefined
   if (!variable || !key) {
-    throw new AuthorityMissingError(`no key for ${authority.label} (${authority.address})`, {
+    const missing = variable ? `${variable} is not set` : 'no environment variable is named for its key'
+    throw new AuthorityMissingError(`no key for ${authority.label} (${authority.address}): ${missing}`, {
       metaMessages: [variable ? `Set the environment variable ${variable} to its private key.` : 'Name the environment variable that holds its key (keyEnv) in the manifest.'],
     })
   }
