@@ -1,0 +1,296 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Address, type Hash, type Hex, bytesToHex, keccak256, toHex } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ANVIL_MNEMONIC, type Anvil, type ChainClients, connect, startAnvil } from '../chain/index.js'
+import { buildPausePlan, pausedIs } from '../contain/buildPausePlan.js'
+import { drillActors } from '../drill/actors.js'
+import { type DrillProtocol, deployProtocol } from '../drill/deployProtocol.js'
+import { depositAll } from '../drill/scenario.js'
+import { Journal } from '../journal/index.js'
+import { compileContracts } from '../solidity/index.js'
+import { AuthorityMissingError, PostconditionFailedError, SimulationFailedError } from './errors.js'
+import { executeStep, runPlan } from './execute.js'
+import { executorFor } from './executors/index.js'
+import type { Authority, Plan, Step } from './plan.js'
+
+const actors = drillActors()
+const guardianAuthority: Authority = { kind: 'key', address: actors.guardian.address, label: 'guardian' }
+const keyVariable = 'FIREBREAK_TEST_KEY'
+/** anvil's development key of the guardian: public, but the journal must treat it as any key. */
+const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
+const attackerKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!)
+
+let anvil: Anvil
+let chain: ChainClients
+let protocol: DrillProtocol
+let snapshot: Hex
+let incidentDir: string
+let journal: Journal
+
+beforeAll(async () => {
+  const { artifacts } = compileContracts()
+  anvil = await startAnvil()
+  chain = await connect(anvil.rpcUrl)
+  protocol = await deployProtocol(chain, artifacts, actors)
+  await depositAll(chain, protocol, actors)
+})
+
+afterAll(async () => {
+  await anvil?.stop()
+})
+
+beforeEach(async () => {
+  snapshot = await chain.test.snapshot()
+  incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-engine-'))
+  journal = Journal.open(incidentDir)
+})
+
+afterEach(async () => {
+  await chain.test.revert({ id: snapshot })
+  rmSync(incidentDir, { recursive: true, force: true })
+})
+
+function pausePlan(authority: Authority = guardianAuthority): Plan {
+  return buildPausePlan({ targets: [{ contract: protocol.vault, authority }] })
+}
+
+function onlyStep(plan: Plan): Step {
+  const [step] = plan.steps
+  if (!step) throw new Error('the plan has no step')
+  return step
+}
+
+async function vaultPaused(): Promise<boolean> {
+  return (await chain.public.readContract({ ...protocol.vault, functionName: 'paused' })) as boolean
+}
+
+/** Uncached: viem keeps a block number for its polling interval, longer than a test takes. */
+function blockNumber(): Promise<bigint> {
+  return chain.public.getBlockNumber({ cacheTime: 0 })
+}
+
+function journalTypes(): string[] {
+  return journal.entries().map((entry) => entry.type)
+}
+
+function entryData(type: string): Record<string, unknown> {
+  const entry = journal.last(type)
+  if (!entry) throw new Error(`no ${type} entry in the journal`)
+  return entry.data as Record<string, unknown>
+}
+
+async function withEnv<T>(name: string, value: string | undefined, run: () => Promise<T>): Promise<T> {
+  const previous = process.env[name]
+  if (value === undefined) delete process.env[name]
+  else process.env[name] = value
+  try {
+    return await run()
+  } finally {
+    if (previous === undefined) delete process.env[name]
+    else process.env[name] = previous
+  }
+}
+
+describe('runPlan', () => {
+  it('pauses the vault as the guardian, simulating on a fork first and journaling every transition', async () => {
+    const before = await blockNumber()
+
+    const outcome = await runPlan(chain, pausePlan(), { journal, accounts: [actors.guardian] })
+
+    expect(await vaultPaused()).toBe(true)
+    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
+    // The simulation's own pause happened on the fork: the real chain only gained the one transaction.
+    expect(await blockNumber()).toBe(before + 1n)
+    expect(outcome.simulation.forkBlock).toBe(before)
+    expect(outcome.steps).toMatchObject([{ stepId: 'pause-vault', status: 'done', blockNumber: before + 1n }])
+    expect(entryData('step.sent').executor).toBe(`key guardian ${actors.guardian.address}`)
+    expect(entryData('step.verified').checks).toMatchObject([{ description: 'vault.paused() is true', passed: true, actual: 'true' }])
+  })
+
+  it('refuses a plan whose postcondition fails on the fork, and sends nothing', async () => {
+    const plan = pausePlan()
+    onlyStep(plan).postconditions.push(pausedIs(protocol.vault, false))
+    const before = await blockNumber()
+
+    const run = runPlan(chain, plan, { journal, accounts: [actors.guardian] })
+
+    await expect(run).rejects.toThrow(SimulationFailedError)
+    await expect(run).rejects.toThrow('vault.paused() is false (expected false, got true)')
+    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
+    expect(entryData('plan.simulated').ok).toBe(false)
+    expect(entryData('plan.failed').stage).toBe('simulation')
+    expect(await vaultPaused()).toBe(false)
+    expect(await blockNumber()).toBe(before)
+  })
+
+  it('refuses a step that reverts on the fork, naming the decoded custom error', async () => {
+    const plan = pausePlan({ kind: 'impersonate', address: actors.attacker.address, label: 'attacker' })
+
+    const error = await runPlan(chain, plan, { journal }).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(SimulationFailedError)
+    const pauserRole = keccak256(toHex('PAUSER_ROLE'))
+    expect((error as SimulationFailedError).shortMessage).toContain(`AccessControlUnauthorizedAccount(${actors.attacker.address}, ${pauserRole})`)
+    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
+    expect(entryData('plan.simulated').steps).toMatchObject([{ stepId: 'pause-vault', status: 'reverted' }])
+    expect(await vaultPaused()).toBe(false)
+  })
+})
+
+describe('executeStep', () => {
+  it('sends the step but does not mark it done when its postcondition fails on chain', async () => {
+    const plan = pausePlan()
+    const step = onlyStep(plan)
+    step.postconditions.push(pausedIs(protocol.vault, false))
+
+    const error = await executeStep(chain, plan, step, { journal, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(PostconditionFailedError)
+    expect((error as PostconditionFailedError).failed).toMatchObject([{ description: 'vault.paused() is false', expected: 'false', actual: 'true' }])
+    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.failed'])
+    expect(entryData('step.failed').stage).toBe('verification')
+    expect(journal.filter('step.done')).toHaveLength(0)
+  })
+
+  it('skips a step the journal already shows done, after the incident is reopened', async () => {
+    const plan = pausePlan()
+    await executeStep(chain, plan, onlyStep(plan), { journal, accounts: [actors.guardian] })
+    const blockAfterFirstRun = await blockNumber()
+
+    const reopened = Journal.open(incidentDir)
+    const outcome = await executeStep(chain, plan, onlyStep(plan), { journal: reopened, accounts: [actors.guardian] })
+
+    expect(outcome).toEqual({ stepId: 'pause-vault', status: 'skipped', checks: [] })
+    expect(await blockNumber()).toBe(blockAfterFirstRun)
+    expect(reopened.filter('step.sent')).toHaveLength(1)
+  })
+
+  it('waits for the transaction of an interrupted run instead of sending the step again', async () => {
+    const plan = pausePlan()
+    const step = onlyStep(plan)
+    const nonceBefore = await chain.public.getTransactionCount({ address: actors.guardian.address })
+    // The previous run sent the pause and died before it could journal the receipt.
+    const sentHash: Hash = await chain.wallet(actors.guardian).sendTransaction(step.call)
+    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', call: step.call })
+
+    const outcome = await executeStep(chain, plan, step, { journal, accounts: [actors.guardian] })
+
+    expect(outcome.status).toBe('done')
+    expect(outcome.txHash).toBe(sentHash)
+    expect(await chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
+    expect(await vaultPaused()).toBe(true)
+    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
+    expect(entryData('step.mined').txHash).toBe(sentHash)
+  })
+})
+
+describe('key executor', () => {
+  const envAuthority: Authority = { ...guardianAuthority, keyEnv: keyVariable }
+
+  it('names the environment variable to set when it holds no key, and sends nothing', async () => {
+    const plan = pausePlan(envAuthority)
+
+    const error = await withEnv(keyVariable, undefined, () => executeStep(chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+
+    expect(error).toBeInstanceOf(AuthorityMissingError)
+    expect((error as AuthorityMissingError).shortMessage).toContain(keyVariable)
+    expect(journalTypes()).toEqual([])
+    expect(await vaultPaused()).toBe(false)
+  })
+
+  it('refuses the key of another account, naming both addresses', async () => {
+    const plan = pausePlan(envAuthority)
+
+    const error = await withEnv(keyVariable, attackerKey, () => executeStep(chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+
+    expect(error).toBeInstanceOf(AuthorityMissingError)
+    expect((error as AuthorityMissingError).shortMessage).toContain(actors.attacker.address)
+    expect((error as AuthorityMissingError).shortMessage).toContain(actors.guardian.address)
+    expect(await vaultPaused()).toBe(false)
+  })
+
+  it('pauses as the guardian with the key read from the environment', async () => {
+    const plan = pausePlan(envAuthority)
+
+    const outcome = await withEnv(keyVariable, guardianKey, () => executeStep(chain, plan, onlyStep(plan), { journal }))
+
+    expect(outcome.status).toBe('done')
+    expect(await vaultPaused()).toBe(true)
+    const sent = await chain.public.getTransaction({ hash: outcome.txHash! })
+    expect(sent.from.toLowerCase()).toBe(actors.guardian.address.toLowerCase())
+  })
+
+  it('never writes a key read from the environment to the journal', async () => {
+    await withEnv(keyVariable, guardianKey, () => runPlan(chain, pausePlan(envAuthority), { journal }))
+
+    expect(journal.last()?.type).toBe('plan.done')
+    const journalText = readFileSync(journal.path, 'utf8').toLowerCase()
+    expect(journalText).toContain(actors.guardian.address.toLowerCase())
+    expect(journalText).not.toContain(guardianKey.toLowerCase())
+    expect(journalText).not.toContain(guardianKey.slice(2).toLowerCase())
+  })
+})
+
+describe('impersonate executor', () => {
+  /** A pauser whose key nobody holds here, e.g. a multisig rehearsed on a fork. */
+  const keylessPauser: Address = '0x00000000000000000000000000000000C0FFEE01'
+
+  it('pauses as an address whose key firebreak does not hold, on a local chain', async () => {
+    const roleHash = await chain.wallet(actors.admin).writeContract({
+      ...protocol.vault,
+      functionName: 'grantRole',
+      args: [keccak256(toHex('PAUSER_ROLE')), keylessPauser],
+    } as never)
+    await chain.public.waitForTransactionReceipt({ hash: roleHash })
+
+    const outcome = await runPlan(chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal })
+
+    expect(await vaultPaused()).toBe(true)
+    const sent = await chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })
+    expect(sent.from.toLowerCase()).toBe(keylessPauser.toLowerCase())
+    expect(entryData('step.sent').executor).toBe(`impersonated pauser multisig ${keylessPauser}`)
+  })
+
+  it('refuses to impersonate on a node that is not anvil', async () => {
+    const node = await startPlainNode()
+    try {
+      const remote = await connect(node.rpcUrl)
+      const authority: Authority = { kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }
+
+      const error = await executorFor(authority, { chain: remote }).catch((caught: unknown) => caught)
+
+      expect(error).toBeInstanceOf(AuthorityMissingError)
+      expect((error as AuthorityMissingError).shortMessage).toContain('is not a local chain or fork')
+    } finally {
+      await node.stop()
+    }
+  })
+})
+
+/** A JSON-RPC node that knows its chain id and nothing of anvil's methods, as a real network's node. */
+async function startPlainNode(): Promise<{ rpcUrl: string; stop(): Promise<void> }> {
+  const answer = (request: { id: unknown; method: string }) =>
+    request.method === 'eth_chainId'
+      ? { jsonrpc: '2.0', id: request.id, result: '0x1' }
+      : { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: `the method ${request.method} does not exist` } }
+  const server: Server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
+    request.on('end', () => {
+      const parsed = JSON.parse(body) as { id: unknown; method: string } | { id: unknown; method: string }[]
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify(Array.isArray(parsed) ? parsed.map(answer) : answer(parsed)))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    rpcUrl: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
