@@ -192,14 +192,15 @@ describe('executeStep', () => {
 describe('key executor', () => {
   const envAuthority: Authority = { ...guardianAuthority, keyEnv: keyVariable }
 
-  it('names the environment variable to set when it holds no key, and sends nothing', async () => {
+  it('names the environment variable to set when it holds no key, sends nothing, and journals the failed send', async () => {
     const plan = pausePlan(envAuthority)
 
     const error = await withEnv(keyVariable, undefined, () => executeStep(chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain(keyVariable)
-    expect(journalTypes()).toEqual([])
+    expect(journalTypes()).toEqual(['step.failed'])
+    expect(entryData('step.failed').stage).toBe('send')
     expect(await vaultPaused()).toBe(false)
   })
 

@@ -90,9 +90,16 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   // Interrupted between sending and mining: the record still needs the block the step landed in.
   if (sent) return recordMined(chain, journal, ids, sent.txHash as Hash)
 
-  const executor = await executorFor(step.authority, { ...options, chain })
-  const txHash = await executor.send(step.call)
-  journal.append('step.sent', { ...ids, txHash, executor: executor.describe, call: step.call })
+  let txHash: Hash
+  try {
+    const executor = await executorFor(step.authority, { ...options, chain })
+    txHash = await executor.send(step.call)
+    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, call: step.call })
+  } catch (error) {
+    // Nothing was sent (no key, gas estimation reverted, node refused): say so, so a resume retries it.
+    journal.append('step.failed', { ...ids, stage: 'send', reason: decodeRevert(error, plan.abis).text })
+    throw error
+  }
   return recordMined(chain, journal, ids, txHash)
 }
 
