@@ -1,10 +1,8 @@
-import { formatUnits } from 'viem'
+import { formatTokenAmount } from '../format.js'
 
-/** `95,000 dUSD`: amounts as a person reads them (18 decimals, thousands separated). */
-export function formatAmount(amount: bigint, symbol = 'dUSD', decimals = 18): string {
-  const [whole = '0', fraction] = formatUnits(amount, decimals).split('.')
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${grouped}${fraction ? `.${fraction.slice(0, 4)}` : ''} ${symbol}`
+/** Amounts of the drill's token, dUSD (18 decimals). */
+export function formatAmount(amount: bigint): string {
+  return formatTokenAmount(amount, { symbol: 'dUSD', decimals: 18 })
 }
 
 export function formatSeconds(milliseconds: number): string {

@@ -71,6 +71,10 @@ export async function runDrill(options: RunDrillOptions = {}): Promise<DrillSumm
       exitOnError: true,
     },
   )
+  // Ctrl-C: the chain module stops anvil and re-raises the signal; the journal says why it ended.
+  const onSignal = (signal: NodeJS.Signals) => state.incident?.journal.append('drill.interrupted', { signal })
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  for (const signal of signals) process.once(signal, onSignal)
   try {
     await list.run()
     const summary = summarize(state as DrillState, phases, Date.now() - started)
@@ -80,6 +84,7 @@ export async function runDrill(options: RunDrillOptions = {}): Promise<DrillSumm
     state.incident?.journal.append('drill.failed', { reason: errorMessage(error) })
     throw error
   } finally {
+    for (const signal of signals) process.removeListener(signal, onSignal)
     await state.anvil?.stop()
   }
 }

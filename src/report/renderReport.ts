@@ -1,4 +1,4 @@
-import { formatUnits } from 'viem'
+import { formatTokenAmount } from '../format.js'
 import type { JournalEntry } from '../journal/hashChain.js'
 
 /** What the report needs to know of the asset to print amounts as people read them. */
@@ -47,7 +47,7 @@ function summarySection(entries: readonly JournalEntry[], attack: Data | undefin
   if (upgrade) lines.push(`- **Fixed:** proxy upgraded in block ${upgrade.blockNumber} after the storage and replay gates passed.`)
   if (claims) lines.push(`- **Reimbursed:** ${amount(claims.claimedAmount)} claimed by ${claims.claimed.length} accounts; ${amount(claims.unclaimedAmount)} unclaimed.`)
   if (restored) lines.push(`- **Restored:** unpaused in block ${restored.blockNumber}.`)
-  return [...lines, '']
+  return lines.length > 2 ? [...lines, ''] : []
 }
 
 function timelineSection(entries: readonly JournalEntry[]): string[] {
@@ -81,7 +81,7 @@ function describeEvent(type: string, data: Data): string | undefined {
     case 'gate.replay':
       return `replay gate ${data.passed ? 'passed' : 'FAILED'}: ${data.verdict}`
     case 'losses.computed':
-      return `losses computed for ${data.losses.length} accounts`
+      return `losses computed for ${plural(data.losses.length, 'account')}`
     case 'distribution.built':
       return `distribution built, root \`${short(data.root)}\``
     case 'claims.tracked':
@@ -118,8 +118,7 @@ function lossesSection(losses: Data | undefined, amount: (value: unknown) => str
     ...rows,
     `| **total** | | | **${amount(losses.total)}** |`,
     '',
-    losses.excluded.length ? `Excluded (attacker): ${losses.excluded.map((account: string) => `\`${account}\``).join(', ')}.` : '',
-    '',
+    ...(losses.excluded.length ? [`Excluded (attacker): ${losses.excluded.map((account: string) => `\`${account}\``).join(', ')}.`, ''] : []),
   ]
 }
 
@@ -141,8 +140,10 @@ function gatesSection(storage: Data | undefined, replay: Data | undefined, amoun
 }
 
 function plansSection(entries: readonly JournalEntry[]): string[] {
+  const plans = entries.filter((entry) => entry.type === 'plan.built')
+  if (plans.length === 0) return []
   const lines = ['## Actions', '']
-  for (const built of entries.filter((entry) => entry.type === 'plan.built')) {
+  for (const built of plans) {
     const plan = built.data as Data
     const simulated = entries.find((entry) => entry.type === 'plan.simulated' && (entry.data as Data).planId === plan.planId)?.data as Data | undefined
     lines.push(`### ${plan.phase}: ${plan.title}`, '')
@@ -176,8 +177,7 @@ function stepsDone(entries: readonly JournalEntry[]): Data[] {
 
 function formatAmount(value: unknown, asset: Asset): string {
   if (value === undefined || value === null) return '?'
-  const [whole = '0', fraction] = formatUnits(BigInt(value as string), asset.decimals).split('.')
-  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction ? `.${fraction.slice(0, 4)}` : ''}${asset.symbol ? ` ${asset.symbol}` : ''}`
+  return formatTokenAmount(BigInt(value as string), asset)
 }
 
 function short(hex: unknown): string {
