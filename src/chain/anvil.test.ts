@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Address, type Hex, parseEther } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useLocalChain } from '../../test/fixtures/localChain.js'
 import { anvilsOnPort, isDead } from '../../test/fixtures/processes.js'
 import { FirebreakError } from '../errors.js'
-import { type Anvil, AnvilStartError, startAnvil } from './anvil.js'
-import { type ChainClients, connect } from './clients.js'
+import { AnvilStartError, startAnvil } from './anvil.js'
+import { connect } from './clients.js'
 import { devAccount } from './devAccounts.js'
 import { isLocalChain, startFork } from './fork.js'
 import { freePort } from './freePort.js'
@@ -19,31 +20,28 @@ const answerRuntimeCode: Hex = '0x602a60005260206000f3'
 const deployer = devAccount(0)
 const recipient: Address = '0x00000000000000000000000000000000deadbeef'
 
-let original: Anvil
-let chain: ChainClients
+// Tests of anvil itself: each reads the state it compares against, so they need no snapshots.
+const original = useLocalChain({ snapshotEachTest: false })
 let scratch: string
 
-beforeAll(async () => {
-  original = await startAnvil()
-  chain = await connect(original.rpcUrl)
+beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'firebreak-anvil-'))
 })
 
-afterAll(async () => {
-  await original?.stop()
+afterAll(() => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
 async function deployAnswer(): Promise<Address> {
-  const hash = await chain.wallet(deployer).sendTransaction({ data: answerInitCode } as never)
-  const receipt = await chain.public.waitForTransactionReceipt({ hash })
+  const hash = await original.chain.wallet(deployer).sendTransaction({ data: answerInitCode } as never)
+  const receipt = await original.chain.public.waitForTransactionReceipt({ hash })
   if (!receipt.contractAddress) throw new Error('no contract deployed')
   return receipt.contractAddress
 }
 
 async function send(value: bigint): Promise<bigint> {
-  const hash = await chain.wallet(deployer).sendTransaction({ to: recipient, value } as never)
-  return (await chain.public.waitForTransactionReceipt({ hash })).blockNumber
+  const hash = await original.chain.wallet(deployer).sendTransaction({ to: recipient, value } as never)
+  return (await original.chain.public.waitForTransactionReceipt({ hash })).blockNumber
 }
 
 async function withAnvilPath<T>(path: string, run: () => Promise<T>): Promise<T> {
@@ -59,15 +57,15 @@ async function withAnvilPath<T>(path: string, run: () => Promise<T>): Promise<T>
 
 describe('startAnvil', () => {
   it('starts on a free port and answers eth_chainId with 31337', async () => {
-    expect(original.rpcUrl).toBe(`http://127.0.0.1:${original.port}`)
-    const response = await fetch(original.rpcUrl, {
+    expect(original.anvil.rpcUrl).toBe(`http://127.0.0.1:${original.anvil.port}`)
+    const response = await fetch(original.anvil.rpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
     })
     expect(((await response.json()) as { result: string }).result).toBe('0x7a69')
-    expect(chain.chain.id).toBe(31337)
-    expect(isDead(original.pid)).toBe(false)
+    expect(original.chain.chain.id).toBe(31337)
+    expect(isDead(original.anvil.pid)).toBe(false)
   })
 
   it('leaves no anvil process once stop() resolves', async () => {
@@ -119,7 +117,7 @@ describe('startFork', () => {
     const after = await deployAnswer()
     await send(parseEther('2'))
 
-    const fork = await startFork({ forkUrl: original.rpcUrl, blockNumber: forkBlock })
+    const fork = await startFork({ forkUrl: original.anvil.rpcUrl, blockNumber: forkBlock })
     try {
       const forked = await connect(fork.rpcUrl)
       expect(await forked.public.getBalance({ address: recipient })).toBe(parseEther('1'))
@@ -127,8 +125,8 @@ describe('startFork', () => {
       expect(await forked.public.getCode({ address: after })).toBeUndefined()
       expect(await forked.public.getBlockNumber()).toBe(forkBlock)
 
-      expect(await chain.public.getBalance({ address: recipient })).toBe(parseEther('3'))
-      expect(await chain.public.getCode({ address: after })).toBe(answerRuntimeCode)
+      expect(await original.chain.public.getBalance({ address: recipient })).toBe(parseEther('3'))
+      expect(await original.chain.public.getCode({ address: after })).toBe(answerRuntimeCode)
     } finally {
       await fork.stop()
     }
@@ -136,13 +134,13 @@ describe('startFork', () => {
   })
 
   it('writes to the fork without touching the original', async () => {
-    const fork = await startFork({ forkUrl: original.rpcUrl })
+    const fork = await startFork({ forkUrl: original.anvil.rpcUrl })
     try {
       const forked = await connect(fork.rpcUrl)
-      const originalBalance = await chain.public.getBalance({ address: recipient })
+      const originalBalance = await original.chain.public.getBalance({ address: recipient })
       await forked.test.setBalance({ address: recipient, value: 7n })
       expect(await forked.public.getBalance({ address: recipient })).toBe(7n)
-      expect(await chain.public.getBalance({ address: recipient })).toBe(originalBalance)
+      expect(await original.chain.public.getBalance({ address: recipient })).toBe(originalBalance)
     } finally {
       await fork.stop()
     }
@@ -151,7 +149,7 @@ describe('startFork', () => {
 
 describe('isLocalChain', () => {
   it('is true for anvil and false where no node answers', async () => {
-    expect(await isLocalChain(original.rpcUrl)).toBe(true)
+    expect(await isLocalChain(original.anvil.rpcUrl)).toBe(true)
     expect(await isLocalChain(`http://127.0.0.1:${await freePort()}`)).toBe(false)
   })
 })

@@ -1,48 +1,20 @@
-import { type Address, type Hex, encodeFunctionData, parseUnits } from 'viem'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type Anvil, type ChainClients, connect, startAnvil } from '../chain/index.js'
-import { drillActors } from '../drill/actors.js'
-import { type DrillProtocol, deployProtocol } from '../drill/deployProtocol.js'
-import { depositAll } from '../drill/scenario.js'
+import { type Address, encodeFunctionData, parseUnits } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { useDrillProtocol } from '../../test/fixtures/localChain.js'
 import { IMPLEMENTATION_SLOT, slotValueOf } from '../eradicate/proxySlots.js'
-import { compileContracts } from '../solidity/index.js'
 import { evaluateCheck } from './checks.js'
 import { type Check, viewFunction } from './plan.js'
 
-const actors = drillActors()
+const drill = useDrillProtocol()
+const { actors } = drill
 const alice = actors.users[0]!.account
 /** What the four drill users deposit together. */
 const totalDeposits = parseUnits('100000', 18)
 const nobody: Address = '0x000000000000000000000000000000000000dEaD'
 
-let anvil: Anvil
-let chain: ChainClients
-let protocol: DrillProtocol
-let snapshot: Hex
-
-beforeAll(async () => {
-  const { artifacts } = compileContracts()
-  anvil = await startAnvil()
-  chain = await connect(anvil.rpcUrl)
-  protocol = await deployProtocol(chain, artifacts, actors)
-  await depositAll(chain, protocol, actors)
-})
-
-afterAll(async () => {
-  await anvil?.stop()
-})
-
-beforeEach(async () => {
-  snapshot = await chain.test.snapshot()
-})
-
-afterEach(async () => {
-  await chain.test.revert({ id: snapshot })
-})
-
 async function pauseVault(): Promise<void> {
-  const hash = await chain.wallet(actors.guardian).writeContract({ ...protocol.vault, functionName: 'pause' } as never)
-  await chain.public.waitForTransactionReceipt({ hash })
+  const hash = await drill.chain.wallet(actors.guardian).writeContract({ ...drill.protocol.vault, functionName: 'pause' } as never)
+  await drill.chain.public.waitForTransactionReceipt({ hash })
 }
 
 describe('call check', () => {
@@ -51,30 +23,30 @@ describe('call check', () => {
     kind: 'call',
     description: `alice's withdrawal reverts with ${error}`,
     from: alice.address,
-    to: protocol.vault.address,
-    data: encodeFunctionData({ abi: protocol.vault.abi, functionName: 'withdraw', args: [1n, alice.address, alice.address] }),
+    to: drill.protocol.vault.address,
+    data: encodeFunctionData({ abi: drill.protocol.vault.abi, functionName: 'withdraw', args: [1n, alice.address, alice.address] }),
     expect: 'revert',
     error,
-    abi: protocol.vault.abi,
+    abi: drill.protocol.vault.abi,
   })
 
   it('passes when the probed call reverts with the expected error after the pause', async () => {
     await pauseVault()
 
-    const result = await evaluateCheck(chain.public, withdrawBlocked())
+    const result = await evaluateCheck(drill.chain.public, withdrawBlocked())
 
     expect(result).toMatchObject({ passed: true, actual: 'revert: EnforcedPause()', expected: 'revert with EnforcedPause' })
   })
 
   it('fails, showing the call succeeded, before the pause', async () => {
-    const result = await evaluateCheck(chain.public, withdrawBlocked())
+    const result = await evaluateCheck(drill.chain.public, withdrawBlocked())
 
     expect(result).toMatchObject({ passed: false, actual: 'success', expected: 'revert with EnforcedPause' })
   })
 
   it('fails when the call reverts with another error than the one expected', async () => {
     await pauseVault()
-    const result = await evaluateCheck(chain.public, withdrawBlocked('ERC4626ExceededMaxWithdraw'))
+    const result = await evaluateCheck(drill.chain.public, withdrawBlocked('ERC4626ExceededMaxWithdraw'))
 
     expect(result).toMatchObject({ passed: false, actual: 'revert: EnforcedPause()' })
   })
@@ -84,21 +56,21 @@ describe('read check', () => {
   const totalAssetsAtLeast = (bound: bigint): Check => ({
     kind: 'read',
     description: `vault holds at least ${bound}`,
-    address: protocol.vault.address,
-    abi: viewFunction(protocol.vault.abi, 'totalAssets'),
+    address: drill.protocol.vault.address,
+    abi: viewFunction(drill.protocol.vault.abi, 'totalAssets'),
     args: [],
     expect: bound,
     op: 'gte',
   })
 
   it('passes a gte bound the vault meets, showing the amount read', async () => {
-    const result = await evaluateCheck(chain.public, totalAssetsAtLeast(totalDeposits))
+    const result = await evaluateCheck(drill.chain.public, totalAssetsAtLeast(totalDeposits))
 
     expect(result).toMatchObject({ passed: true, actual: totalDeposits.toString(), expected: `gte ${totalDeposits}` })
   })
 
   it('fails a gte bound one wei above what the vault holds', async () => {
-    const result = await evaluateCheck(chain.public, totalAssetsAtLeast(totalDeposits + 1n))
+    const result = await evaluateCheck(drill.chain.public, totalAssetsAtLeast(totalDeposits + 1n))
 
     expect(result).toMatchObject({ passed: false, actual: totalDeposits.toString() })
   })
@@ -107,13 +79,13 @@ describe('read check', () => {
     const check: Check = {
       kind: 'read',
       description: 'the vault holds dUSD',
-      address: protocol.vault.address,
-      abi: viewFunction(protocol.vault.abi, 'asset'),
+      address: drill.protocol.vault.address,
+      abi: viewFunction(drill.protocol.vault.abi, 'asset'),
       args: [],
-      expect: protocol.token.address.toLowerCase(),
+      expect: drill.protocol.token.address.toLowerCase(),
     }
 
-    expect((await evaluateCheck(chain.public, check)).passed).toBe(true)
+    expect((await evaluateCheck(drill.chain.public, check)).passed).toBe(true)
   })
 })
 
@@ -121,22 +93,22 @@ describe('storage check', () => {
   const implementationIs = (implementation: Address): Check => ({
     kind: 'storage',
     description: 'the vault proxy points at its implementation',
-    address: protocol.vault.address,
+    address: drill.protocol.vault.address,
     slot: IMPLEMENTATION_SLOT,
     expect: slotValueOf(implementation),
   })
 
   it("passes when the proxy's EIP-1967 slot holds the deployed implementation", async () => {
-    const result = await evaluateCheck(chain.public, implementationIs(protocol.implementationV1))
+    const result = await evaluateCheck(drill.chain.public, implementationIs(drill.protocol.implementationV1))
 
     expect(result.passed).toBe(true)
-    expect(result.actual).toBe(slotValueOf(protocol.implementationV1))
+    expect(result.actual).toBe(slotValueOf(drill.protocol.implementationV1))
   })
 
   it('fails when the slot holds another address', async () => {
-    const result = await evaluateCheck(chain.public, implementationIs(protocol.token.address))
+    const result = await evaluateCheck(drill.chain.public, implementationIs(drill.protocol.token.address))
 
-    expect(result).toMatchObject({ passed: false, actual: slotValueOf(protocol.implementationV1), expected: slotValueOf(protocol.token.address) })
+    expect(result).toMatchObject({ passed: false, actual: slotValueOf(drill.protocol.implementationV1), expected: slotValueOf(drill.protocol.token.address) })
   })
 })
 
@@ -144,12 +116,12 @@ describe('code check', () => {
   const code = (address: Address, present: boolean): Check => ({ kind: 'code', description: `code at ${address}`, address, present })
 
   it('sees the code of a deployed contract', async () => {
-    expect(await evaluateCheck(chain.public, code(protocol.vault.address, true))).toMatchObject({ passed: true, actual: 'code present' })
-    expect(await evaluateCheck(chain.public, code(protocol.vault.address, false))).toMatchObject({ passed: false, actual: 'code present' })
+    expect(await evaluateCheck(drill.chain.public, code(drill.protocol.vault.address, true))).toMatchObject({ passed: true, actual: 'code present' })
+    expect(await evaluateCheck(drill.chain.public, code(drill.protocol.vault.address, false))).toMatchObject({ passed: false, actual: 'code present' })
   })
 
   it('sees no code at an address nothing was deployed to', async () => {
-    expect(await evaluateCheck(chain.public, code(nobody, false))).toMatchObject({ passed: true, actual: 'no code' })
-    expect(await evaluateCheck(chain.public, code(nobody, true))).toMatchObject({ passed: false, actual: 'no code', expected: 'code present' })
+    expect(await evaluateCheck(drill.chain.public, code(nobody, false))).toMatchObject({ passed: true, actual: 'no code' })
+    expect(await evaluateCheck(drill.chain.public, code(nobody, true))).toMatchObject({ passed: false, actual: 'no code', expected: 'code present' })
   })
 })

@@ -3,60 +3,40 @@ import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Address, type Hash, type Hex, bytesToHex, keccak256, toHex } from 'viem'
+import { type Address, type Hash, bytesToHex, keccak256, toHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ANVIL_MNEMONIC, type Anvil, type ChainClients, connect, startAnvil } from '../chain/index.js'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { useDrillProtocol } from '../../test/fixtures/localChain.js'
+import { ANVIL_MNEMONIC, connect } from '../chain/index.js'
 import { buildPausePlan, pausedIs } from '../contain/buildPausePlan.js'
-import { drillActors } from '../drill/actors.js'
-import { type DrillProtocol, deployProtocol } from '../drill/deployProtocol.js'
-import { depositAll } from '../drill/scenario.js'
 import { Journal } from '../journal/index.js'
-import { compileContracts } from '../solidity/index.js'
 import { AuthorityMissingError, PostconditionFailedError, SimulationFailedError } from './errors.js'
 import { executeStep, runPlan } from './execute.js'
 import { executorFor } from './executors/index.js'
 import type { Authority, Plan, Step } from './plan.js'
 
-const actors = drillActors()
+const drill = useDrillProtocol()
+const { actors } = drill
 const guardianAuthority: Authority = { kind: 'key', address: actors.guardian.address, label: 'guardian' }
 const keyVariable = 'FIREBREAK_TEST_KEY'
 /** anvil's development key of the guardian: public, but the journal must treat it as any key. */
 const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
 const attackerKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!)
 
-let anvil: Anvil
-let chain: ChainClients
-let protocol: DrillProtocol
-let snapshot: Hex
 let incidentDir: string
 let journal: Journal
 
-beforeAll(async () => {
-  const { artifacts } = compileContracts()
-  anvil = await startAnvil()
-  chain = await connect(anvil.rpcUrl)
-  protocol = await deployProtocol(chain, artifacts, actors)
-  await depositAll(chain, protocol, actors)
-})
-
-afterAll(async () => {
-  await anvil?.stop()
-})
-
-beforeEach(async () => {
-  snapshot = await chain.test.snapshot()
+beforeEach(() => {
   incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-engine-'))
   journal = Journal.open(incidentDir)
 })
 
-afterEach(async () => {
-  await chain.test.revert({ id: snapshot })
+afterEach(() => {
   rmSync(incidentDir, { recursive: true, force: true })
 })
 
 function pausePlan(authority: Authority = guardianAuthority): Plan {
-  return buildPausePlan({ targets: [{ contract: protocol.vault, authority }] })
+  return buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority }] })
 }
 
 function onlyStep(plan: Plan): Step {
@@ -66,12 +46,12 @@ function onlyStep(plan: Plan): Step {
 }
 
 async function vaultPaused(): Promise<boolean> {
-  return (await chain.public.readContract({ ...protocol.vault, functionName: 'paused' })) as boolean
+  return (await drill.chain.public.readContract({ ...drill.protocol.vault, functionName: 'paused' })) as boolean
 }
 
 /** Uncached: viem keeps a block number for its polling interval, longer than a test takes. */
 function blockNumber(): Promise<bigint> {
-  return chain.public.getBlockNumber({ cacheTime: 0 })
+  return drill.chain.public.getBlockNumber({ cacheTime: 0 })
 }
 
 function journalTypes(): string[] {
@@ -100,7 +80,7 @@ describe('runPlan', () => {
   it('pauses the vault as the guardian, simulating on a fork first and journaling every transition', async () => {
     const before = await blockNumber()
 
-    const outcome = await runPlan(chain, pausePlan(), { journal, accounts: [actors.guardian] })
+    const outcome = await runPlan(drill.chain, pausePlan(), { journal, accounts: [actors.guardian] })
 
     expect(await vaultPaused()).toBe(true)
     expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
@@ -114,10 +94,10 @@ describe('runPlan', () => {
 
   it('refuses a plan whose postcondition fails on the fork, and sends nothing', async () => {
     const plan = pausePlan()
-    onlyStep(plan).postconditions.push(pausedIs(protocol.vault, false))
+    onlyStep(plan).postconditions.push(pausedIs(drill.protocol.vault, false))
     const before = await blockNumber()
 
-    const run = runPlan(chain, plan, { journal, accounts: [actors.guardian] })
+    const run = runPlan(drill.chain, plan, { journal, accounts: [actors.guardian] })
 
     await expect(run).rejects.toThrow(SimulationFailedError)
     await expect(run).rejects.toThrow('vault.paused() is false (expected false, got true)')
@@ -131,7 +111,7 @@ describe('runPlan', () => {
   it('refuses a step that reverts on the fork, naming the decoded custom error', async () => {
     const plan = pausePlan({ kind: 'impersonate', address: actors.attacker.address, label: 'attacker' })
 
-    const error = await runPlan(chain, plan, { journal }).catch((caught: unknown) => caught)
+    const error = await runPlan(drill.chain, plan, { journal }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SimulationFailedError)
     const pauserRole = keccak256(toHex('PAUSER_ROLE'))
@@ -146,9 +126,9 @@ describe('executeStep', () => {
   it('sends the step but does not mark it done when its postcondition fails on chain', async () => {
     const plan = pausePlan()
     const step = onlyStep(plan)
-    step.postconditions.push(pausedIs(protocol.vault, false))
+    step.postconditions.push(pausedIs(drill.protocol.vault, false))
 
-    const error = await executeStep(chain, plan, step, { journal, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
+    const error = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(PostconditionFailedError)
     expect((error as PostconditionFailedError).failed).toMatchObject([{ description: 'vault.paused() is false', expected: 'false', actual: 'true' }])
@@ -159,11 +139,11 @@ describe('executeStep', () => {
 
   it('skips a step the journal already shows done, after the incident is reopened', async () => {
     const plan = pausePlan()
-    await executeStep(chain, plan, onlyStep(plan), { journal, accounts: [actors.guardian] })
+    await executeStep(drill.chain, plan, onlyStep(plan), { journal, accounts: [actors.guardian] })
     const blockAfterFirstRun = await blockNumber()
 
     const reopened = Journal.open(incidentDir)
-    const outcome = await executeStep(chain, plan, onlyStep(plan), { journal: reopened, accounts: [actors.guardian] })
+    const outcome = await executeStep(drill.chain, plan, onlyStep(plan), { journal: reopened, accounts: [actors.guardian] })
 
     expect(outcome).toEqual({ stepId: 'pause-vault', status: 'skipped', checks: [] })
     expect(await blockNumber()).toBe(blockAfterFirstRun)
@@ -173,16 +153,16 @@ describe('executeStep', () => {
   it('waits for the transaction of an interrupted run instead of sending the step again', async () => {
     const plan = pausePlan()
     const step = onlyStep(plan)
-    const nonceBefore = await chain.public.getTransactionCount({ address: actors.guardian.address })
+    const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
     // The previous run sent the pause and died before it could journal the receipt.
-    const sentHash: Hash = await chain.wallet(actors.guardian).sendTransaction(step.call)
+    const sentHash: Hash = await drill.chain.wallet(actors.guardian).sendTransaction(step.call)
     journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', call: step.call })
 
-    const outcome = await executeStep(chain, plan, step, { journal, accounts: [actors.guardian] })
+    const outcome = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] })
 
     expect(outcome.status).toBe('done')
     expect(outcome.txHash).toBe(sentHash)
-    expect(await chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
+    expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
     expect(await vaultPaused()).toBe(true)
     expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
     expect(entryData('step.mined').txHash).toBe(sentHash)
@@ -195,7 +175,7 @@ describe('key executor', () => {
   it('names the environment variable to set when it holds no key, sends nothing, and journals the failed send', async () => {
     const plan = pausePlan(envAuthority)
 
-    const error = await withEnv(keyVariable, undefined, () => executeStep(chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv(keyVariable, undefined, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain(keyVariable)
@@ -207,7 +187,7 @@ describe('key executor', () => {
   it('refuses the key of another account, naming both addresses', async () => {
     const plan = pausePlan(envAuthority)
 
-    const error = await withEnv(keyVariable, attackerKey, () => executeStep(chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv(keyVariable, attackerKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain(actors.attacker.address)
@@ -218,16 +198,16 @@ describe('key executor', () => {
   it('pauses as the guardian with the key read from the environment', async () => {
     const plan = pausePlan(envAuthority)
 
-    const outcome = await withEnv(keyVariable, guardianKey, () => executeStep(chain, plan, onlyStep(plan), { journal }))
+    const outcome = await withEnv(keyVariable, guardianKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }))
 
     expect(outcome.status).toBe('done')
     expect(await vaultPaused()).toBe(true)
-    const sent = await chain.public.getTransaction({ hash: outcome.txHash! })
+    const sent = await drill.chain.public.getTransaction({ hash: outcome.txHash! })
     expect(sent.from.toLowerCase()).toBe(actors.guardian.address.toLowerCase())
   })
 
   it('never writes a key read from the environment to the journal', async () => {
-    await withEnv(keyVariable, guardianKey, () => runPlan(chain, pausePlan(envAuthority), { journal }))
+    await withEnv(keyVariable, guardianKey, () => runPlan(drill.chain, pausePlan(envAuthority), { journal }))
 
     expect(journal.last()?.type).toBe('plan.done')
     const journalText = readFileSync(journal.path, 'utf8').toLowerCase()
@@ -242,17 +222,17 @@ describe('impersonate executor', () => {
   const keylessPauser: Address = '0x00000000000000000000000000000000C0FFEE01'
 
   it('pauses as an address whose key firebreak does not hold, on a local chain', async () => {
-    const roleHash = await chain.wallet(actors.admin).writeContract({
-      ...protocol.vault,
+    const roleHash = await drill.chain.wallet(actors.admin).writeContract({
+      ...drill.protocol.vault,
       functionName: 'grantRole',
       args: [keccak256(toHex('PAUSER_ROLE')), keylessPauser],
     } as never)
-    await chain.public.waitForTransactionReceipt({ hash: roleHash })
+    await drill.chain.public.waitForTransactionReceipt({ hash: roleHash })
 
-    const outcome = await runPlan(chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal })
+    const outcome = await runPlan(drill.chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal })
 
     expect(await vaultPaused()).toBe(true)
-    const sent = await chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })
+    const sent = await drill.chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })
     expect(sent.from.toLowerCase()).toBe(keylessPauser.toLowerCase())
     expect(entryData('step.sent').executor).toBe(`impersonated pauser multisig ${keylessPauser}`)
   })

@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Hex, encodeFunctionData } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Anvil, startAnvil } from '../chain/anvil.js'
-import { type ChainClients, connect } from '../chain/clients.js'
-import { type DrillActors, drillActors } from '../drill/actors.js'
-import { type DrillProtocol, deployProtocol } from '../drill/deployProtocol.js'
-import { type Attack, depositAll, drainCalldata, runAttack } from '../drill/scenario.js'
+import { useDrillProtocol } from '../../test/fixtures/localChain.js'
+import { type Attack, drainCalldata, runAttack } from '../drill/scenario.js'
 import { runPlan } from '../engine/execute.js'
 import { viewFunction } from '../engine/plan.js'
 import { Journal } from '../journal/journal.js'
-import type { Artifacts } from '../solidity/artifacts.js'
-import { compileContracts } from '../solidity/compile.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
 import { StorageLayoutConflictError, assertStorageCompatible, checkStorageLayout } from './checkStorageLayout.js'
 import { IMPLEMENTATION_SLOT, slotValueOf } from './proxySlots.js'
@@ -20,32 +15,24 @@ import { type ReplayAttackParameters, replayAttack } from './replayAttack.js'
 
 const unit = 10n ** 18n
 
-let anvil: Anvil
-let chain: ChainClients
-let artifacts: Artifacts
-let actors: DrillActors
-let protocol: DrillProtocol
+// Replays fork the chain before the attack block, so the one test that writes (the upgrade) cannot
+// disturb them: no snapshots.
+const drill = useDrillProtocol({ snapshotEachTest: false })
+const { actors } = drill
 let attack: Attack
 let scratch: string
 
 beforeAll(async () => {
-  anvil = await startAnvil()
-  chain = await connect(anvil.rpcUrl)
-  artifacts = compileContracts().artifacts
-  actors = drillActors()
-  protocol = await deployProtocol(chain, artifacts, actors)
-  await depositAll(chain, protocol, actors)
-  attack = await runAttack(chain, artifacts, protocol, actors)
+  attack = await runAttack(drill.chain, drill.artifacts, drill.protocol, actors)
   scratch = mkdtempSync(join(tmpdir(), 'firebreak-eradicate-'))
 })
 
-afterAll(async () => {
-  await anvil?.stop()
+afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true })
 })
 
 function initializeV2(): Hex {
-  return encodeFunctionData({ abi: artifacts.get('DrillVaultV2').abi, functionName: 'initializeV2' })
+  return encodeFunctionData({ abi: drill.artifacts.get('DrillVaultV2').abi, functionName: 'initializeV2' })
 }
 
 /** Each user withdraws 1 dUSD of their own: what the fixed vault must still serve. */
@@ -53,22 +40,22 @@ function ownWithdrawals() {
   return actors.users.map((user) => ({
     description: `${user.name} withdraws 1 dUSD from their own position`,
     from: user.account.address,
-    to: protocol.vault.address,
-    data: encodeFunctionData({ abi: protocol.vault.abi, functionName: 'withdraw', args: [unit, user.account.address, user.account.address] }),
+    to: drill.protocol.vault.address,
+    data: encodeFunctionData({ abi: drill.protocol.vault.abi, functionName: 'withdraw', args: [unit, user.account.address, user.account.address] }),
   }))
 }
 
 /** The replay of the drill's real attack against DrillVaultV2; tests override what they change. */
 function replayOf(overrides: Partial<ReplayAttackParameters> = {}): ReplayAttackParameters {
   return {
-    forkUrl: anvil.rpcUrl,
+    forkUrl: drill.anvil.rpcUrl,
     attackBlock: attack.blockNumber,
     attack: [{ from: attack.from, to: attack.to, data: attack.data }],
-    proxy: protocol.vault,
-    implementation: artifacts.get('DrillVaultV2'),
+    proxy: drill.protocol.vault,
+    implementation: drill.artifacts.get('DrillVaultV2'),
     initData: initializeV2(),
     upgrader: actors.admin.address,
-    asset: protocol.token.address,
+    asset: drill.protocol.token.address,
     normalOperations: ownWithdrawals(),
     ...overrides,
   }
@@ -96,7 +83,7 @@ describe('replayAttack', () => {
   })
 
   it('fails a "fix" that is DrillVaultV1 again: the attack still extracts the same amount', async () => {
-    const result = await replayAttack(replayOf({ implementation: artifacts.get('DrillVaultV1'), initData: '0x' }))
+    const result = await replayAttack(replayOf({ implementation: drill.artifacts.get('DrillVaultV1'), initData: '0x' }))
 
     expect(result.passed).toBe(false)
     expect(result.patched).toEqual({ reverted: false, revert: undefined, extracted: 95_000n * unit })
@@ -104,7 +91,7 @@ describe('replayAttack', () => {
   })
 
   it('fails a replay that does not reproduce the attack (it drains an account holding no shares)', async () => {
-    const data = drainCalldata(artifacts, protocol, [actors.treasury.address])
+    const data = drainCalldata(drill.artifacts, drill.protocol, [actors.treasury.address])
 
     const result = await replayAttack(replayOf({ attack: [{ from: attack.from, to: attack.to, data }] }))
 
@@ -119,8 +106,8 @@ describe('replayAttack', () => {
     const overdraw = {
       description: 'dave withdraws 10,000 dUSD from a 5,000 dUSD position',
       from: dave.account.address,
-      to: protocol.vault.address,
-      data: encodeFunctionData({ abi: protocol.vault.abi, functionName: 'withdraw', args: [10_000n * unit, dave.account.address, dave.account.address] }),
+      to: drill.protocol.vault.address,
+      data: encodeFunctionData({ abi: drill.protocol.vault.abi, functionName: 'withdraw', args: [10_000n * unit, dave.account.address, dave.account.address] }),
     }
 
     const result = await replayAttack(replayOf({ normalOperations: [...ownWithdrawals(), overdraw] }))
@@ -135,14 +122,14 @@ describe('replayAttack', () => {
 
 describe('checkStorageLayout', () => {
   it('accepts DrillVaultV1 → DrillVaultV2, which only appends fixVersion', () => {
-    const result = checkStorageLayout(artifacts.get('DrillVaultV1'), artifacts.get('DrillVaultV2'))
+    const result = checkStorageLayout(drill.artifacts.get('DrillVaultV1'), drill.artifacts.get('DrillVaultV2'))
 
     expect(result).toEqual({ from: 'DrillVaultV1', to: 'DrillVaultV2', compatible: true, conflicts: [], appended: ['fixVersion'] })
     expect(() => assertStorageCompatible(result)).not.toThrow()
   })
 
   it('refuses DrillVaultV2 → DrillVaultV1, naming fixVersion and its slot', () => {
-    const result = checkStorageLayout(artifacts.get('DrillVaultV2'), artifacts.get('DrillVaultV1'))
+    const result = checkStorageLayout(drill.artifacts.get('DrillVaultV2'), drill.artifacts.get('DrillVaultV1'))
 
     expect(result.compatible).toBe(false)
     expect(result.conflicts).toMatchObject([{ kind: 'removed', label: 'fixVersion', slot: '1', offset: 0 }])
@@ -153,26 +140,26 @@ describe('checkStorageLayout', () => {
 
 describe('buildUpgradePlan through runPlan', () => {
   it('upgrades the proxy to DrillVaultV2 at the CREATE2 address the plan predicted, with fixVersion 1', async () => {
-    const v2 = artifacts.get('DrillVaultV2')
+    const v2 = drill.artifacts.get('DrillVaultV2')
     const journal = Journal.open(join(scratch, 'incident'))
     const plan = buildUpgradePlan({
-      proxy: protocol.vault,
+      proxy: drill.protocol.vault,
       implementation: v2,
       initData: initializeV2(),
       authority: { kind: 'key', address: actors.admin.address, label: 'governance' },
-      checks: [{ kind: 'read', description: 'vault.fixVersion() is 1', address: protocol.vault.address, abi: viewFunction(v2.abi, 'fixVersion'), args: [], expect: 1n }],
+      checks: [{ kind: 'read', description: 'vault.fixVersion() is 1', address: drill.protocol.vault.address, abi: viewFunction(v2.abi, 'fixVersion'), args: [], expect: 1n }],
     })
-    expect(await chain.public.getStorageAt({ address: protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(protocol.implementationV1))
+    expect(await drill.chain.public.getStorageAt({ address: drill.protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(drill.protocol.implementationV1))
 
-    const outcome = await runPlan(chain, plan, { journal, accounts: [actors.admin] })
+    const outcome = await runPlan(drill.chain, plan, { journal, accounts: [actors.admin] })
 
     expect(outcome.simulation.ok).toBe(true)
     expect(outcome.steps.map((step) => [step.stepId, step.status])).toEqual([
       ['deploy-DrillVaultV2', 'done'],
       ['upgrade-vault', 'done'],
     ])
-    expect(await chain.public.getStorageAt({ address: protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(plan.implementationAddress))
-    expect(await chain.public.readContract({ address: protocol.vault.address, abi: v2.abi, functionName: 'fixVersion' })).toBe(1n)
+    expect(await drill.chain.public.getStorageAt({ address: drill.protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(plan.implementationAddress))
+    expect(await drill.chain.public.readContract({ address: drill.protocol.vault.address, abi: v2.abi, functionName: 'fixVersion' })).toBe(1n)
     expect(journal.entries().map((entry) => entry.type).at(-1)).toBe('plan.done')
   })
 })

@@ -85,12 +85,7 @@ describe('verifyChain', () => {
     entries[2] = rehash({ ...(entries[2] as JournalEntry), data: { step: 2, txHash: '0xattacker' } })
 
     expect(verifyChain(entries).problems).toEqual([
-      {
-        line: 4,
-        seq: 3,
-        kind: 'edited',
-        message: 'line 4 (seq 3): prev does not match the hash of seq 2 on line 3 — one of them was rewritten',
-      },
+      { line: 4, seq: 3, kind: 'edited', message: 'line 4 (seq 3): prev does not match the hash of seq 2 on line 3 — one of them was rewritten' },
     ])
   })
 
@@ -131,12 +126,7 @@ describe('verifyChain', () => {
     entries[3] = second
 
     expect(verifyChain(entries, headOf(buildChain(5))).problems).toEqual([
-      {
-        line: 4,
-        seq: 2,
-        kind: 'reordered',
-        message: 'line 4 (seq 2): comes after seq 3 on line 3 — entries are out of order',
-      },
+      { line: 4, seq: 2, kind: 'reordered', message: 'line 4 (seq 2): comes after seq 3 on line 3 — entries are out of order' },
     ])
   })
 
@@ -178,12 +168,7 @@ describe('verifyChain', () => {
     entries[4] = rehash({ ...(entries[4] as JournalEntry), data: 'nothing happened' })
 
     expect(verifyChain(entries, head).problems).toEqual([
-      {
-        line: 5,
-        seq: 4,
-        kind: 'edited',
-        message: 'line 5 (seq 4): hash differs from the one recorded in the head — the entry was rewritten',
-      },
+      { line: 5, seq: 4, kind: 'edited', message: 'line 5 (seq 4): hash differs from the one recorded in the head — the entry was rewritten' },
     ])
   })
 

@@ -1,13 +1,11 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
-import { type Abi, type Address, type Hex, erc20Abi } from 'viem'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type Anvil, startAnvil } from '../chain/anvil.js'
-import { type ChainClients, connect } from '../chain/clients.js'
-import { deployContract } from '../chain/deploy.js'
+import { type Address, erc20Abi } from 'viem'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type FundedClaim, deployFundedClaim, entryAt, submitClaim } from '../../test/fixtures/claim.js'
+import { useLocalChain } from '../../test/fixtures/localChain.js'
 import { devAccount } from '../chain/devAccounts.js'
 import { type DecodedRevert, decodeRevert } from '../engine/revert.js'
-import { compileContracts } from '../solidity/compile.js'
-import { type Distribution, buildDistribution, rootOfDump } from './buildDistribution.js'
+import { buildDistribution, rootOfDump } from './buildDistribution.js'
 import type { AccountLoss } from './computeLosses.js'
 
 const unit = 10n ** 18n
@@ -75,96 +73,50 @@ describe('buildDistribution (pure)', () => {
 })
 
 describe('ReimbursementClaim paying a distribution', () => {
-  let anvil: Anvil
-  let chain: ChainClients
-  let claimAbi: Abi
-  let token: Address
-  let claim: Address
-  let deadline: bigint
-  let distribution: Distribution
-  let snapshot: Hex
+  const local = useLocalChain()
+  const distribution = buildDistribution(losses)
+  let claim: FundedClaim
 
-  const balanceOf = (account: Address) => chain.public.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [account] })
-
-  async function submitClaim(entry: { index: number; account: Address; amount: bigint; proof: Hex[] }, sender = admin) {
-    const hash = await chain.wallet(sender).writeContract({
-      address: claim,
-      abi: claimAbi,
-      functionName: 'claim',
-      args: [BigInt(entry.index), entry.account, entry.amount, entry.proof],
-    })
-    return chain.public.waitForTransactionReceipt({ hash })
-  }
+  const balanceOf = (account: Address) => local.chain.public.readContract({ address: claim.token, abi: erc20Abi, functionName: 'balanceOf', args: [account] })
 
   async function revertOf(attempt: Promise<unknown>): Promise<DecodedRevert> {
     try {
       await attempt
     } catch (error) {
-      return decodeRevert(error, [claimAbi])
+      return decodeRevert(error, [claim.abi])
     }
     throw new Error('expected a revert')
   }
 
-  function entryAt(index: number) {
-    const entry = distribution.entries[index]
-    if (!entry) throw new Error(`no entry ${index}`)
-    return entry
-  }
-
   beforeAll(async () => {
-    anvil = await startAnvil()
-    chain = await connect(anvil.rpcUrl)
-    const { artifacts } = compileContracts()
-    const tokenArtifact = artifacts.get('DrillToken')
-    const claimArtifact = artifacts.get('ReimbursementClaim')
-    claimAbi = claimArtifact.abi
-    distribution = buildDistribution(losses)
-    const latest = await chain.public.getBlock()
-    deadline = latest.timestamp + 86_400n
-
-    token = await deployContract(chain, admin, tokenArtifact, [admin.address])
-    claim = await deployContract(chain, admin, claimArtifact, [token, distribution.root, deadline, treasury.address])
-    const hash = await chain.wallet(admin).writeContract({ address: token, abi: tokenArtifact.abi, functionName: 'mint', args: [claim, distribution.total] })
-    await chain.public.waitForTransactionReceipt({ hash })
-  })
-
-  afterAll(async () => {
-    await anvil?.stop()
-  })
-
-  beforeEach(async () => {
-    snapshot = await chain.test.snapshot()
-  })
-
-  afterEach(async () => {
-    await chain.test.revert({ id: snapshot })
+    claim = await deployFundedClaim(local.chain, local.artifacts, distribution, { admin, treasury: treasury.address })
   })
 
   it('pays every entry exactly its amount against its proof, emptying the contract', async () => {
     for (const entry of distribution.entries) {
       const before = await balanceOf(entry.account)
-      const receipt = await submitClaim(entry, devAccount(entry.index + 4))
+      const receipt = await submitClaim(local.chain, claim, entry, devAccount(entry.index + 4))
       expect(receipt.status).toBe('success')
       expect((await balanceOf(entry.account)) - before).toBe(entry.amount)
     }
-    expect(await balanceOf(claim)).toBe(0n)
+    expect(await balanceOf(claim.address)).toBe(0n)
   })
 
   it('lets anyone submit a claim on the account\'s behalf, paying the account', async () => {
-    const bobsEntry = entryAt(1)
+    const bobsEntry = entryAt(distribution, 1)
     const before = await balanceOf(bob.address)
 
-    await submitClaim(bobsEntry, admin)
+    await submitClaim(local.chain, claim, bobsEntry, admin)
 
     expect((await balanceOf(bob.address)) - before).toBe(30_000n * unit)
     expect(await balanceOf(admin.address)).toBe(0n)
   })
 
   it('refuses a second claim of the same index with AlreadyClaimed', async () => {
-    const first = entryAt(0)
-    await submitClaim(first)
+    const first = entryAt(distribution, 0)
+    await submitClaim(local.chain, claim, first, admin)
 
-    const revert = await revertOf(submitClaim(first, alice))
+    const revert = await revertOf(submitClaim(local.chain, claim, first, alice))
 
     expect(revert.name).toBe('AlreadyClaimed')
     expect(revert.text).toBe('AlreadyClaimed(0)')
@@ -172,33 +124,33 @@ describe('ReimbursementClaim paying a distribution', () => {
   })
 
   it('refuses a proof for one account presented with another account\'s address with InvalidProof', async () => {
-    const alicesEntry = entryAt(0)
+    const alicesEntry = entryAt(distribution, 0)
 
-    const revert = await revertOf(submitClaim({ ...alicesEntry, account: carol.address }, carol))
+    const revert = await revertOf(submitClaim(local.chain, claim, { ...alicesEntry, account: carol.address }, carol))
 
     expect(revert.name).toBe('InvalidProof')
     expect(await balanceOf(carol.address)).toBe(0n)
-    expect(await balanceOf(claim)).toBe(95_000n * unit)
+    expect(await balanceOf(claim.address)).toBe(95_000n * unit)
   })
 
   it('keeps the funds until the deadline, then sweeps the remainder to the treasury and closes claims', async () => {
-    await submitClaim(entryAt(0))
+    await submitClaim(local.chain, claim, entryAt(distribution, 0), admin)
     const early = await revertOf(
-      chain.wallet(admin).writeContract({ address: claim, abi: claimAbi, functionName: 'sweep' }),
+      local.chain.wallet(admin).writeContract({ address: claim.address, abi: claim.abi, functionName: 'sweep' }),
     )
     expect(early.name).toBe('ClaimWindowOpen')
 
-    const now = (await chain.public.getBlock()).timestamp
-    await chain.test.increaseTime({ seconds: Number(deadline - now) + 1 })
-    await chain.test.mine({ blocks: 1 })
+    const now = (await local.chain.public.getBlock()).timestamp
+    await local.chain.test.increaseTime({ seconds: Number(claim.deadline - now) + 1 })
+    await local.chain.test.mine({ blocks: 1 })
     const treasuryBefore = await balanceOf(treasury.address)
-    const hash = await chain.wallet(admin).writeContract({ address: claim, abi: claimAbi, functionName: 'sweep' })
-    await chain.public.waitForTransactionReceipt({ hash })
+    const hash = await local.chain.wallet(admin).writeContract({ address: claim.address, abi: claim.abi, functionName: 'sweep' })
+    await local.chain.public.waitForTransactionReceipt({ hash })
 
     expect((await balanceOf(treasury.address)) - treasuryBefore).toBe(45_000n * unit)
-    expect(await balanceOf(claim)).toBe(0n)
-    const late = await revertOf(submitClaim(entryAt(1), bob))
+    expect(await balanceOf(claim.address)).toBe(0n)
+    const late = await revertOf(submitClaim(local.chain, claim, entryAt(distribution, 1), bob))
     expect(late.name).toBe('ClaimWindowClosed')
-    expect(late.text).toBe(`ClaimWindowClosed(${deadline})`)
+    expect(late.text).toBe(`ClaimWindowClosed(${claim.deadline})`)
   })
 })

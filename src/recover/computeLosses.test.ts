@@ -10,17 +10,16 @@ const carol = getAddress('0x976ea74026e726554db657fa54763abd0c3a0aa9')
 const dave = getAddress('0x14dc79964da2c08b23698b3d3cc7ca32193d9955')
 const attacker = getAddress('0x90f79bf6eb2c4f937b6c4f1df8f4e8e3a2c8b906')
 
+/** What `account` holds, in whole dUSD. */
+function holding(account: Address, dUSD: bigint) {
+  return { account, assets: dUSD * unit }
+}
+
 describe('computeLosses', () => {
   it('charges each account what it held before minus what it holds after', () => {
     const table = computeLosses({
-      before: [
-        { account: alice, assets: 50_000n * unit },
-        { account: bob, assets: 30_000n * unit },
-      ],
-      after: [
-        { account: alice, assets: 0n },
-        { account: bob, assets: 12_000n * unit },
-      ],
+      before: [holding(alice, 50_000n), holding(bob, 30_000n)],
+      after: [holding(alice, 0n), holding(bob, 12_000n)],
     })
 
     expect(table.losses).toEqual([
@@ -30,23 +29,15 @@ describe('computeLosses', () => {
   })
 
   it('counts an account missing from the after snapshot as holding nothing', () => {
-    const table = computeLosses({ before: [{ account: carol, assets: 15_000n * unit }], after: [] })
+    const table = computeLosses({ before: [holding(carol, 15_000n)], after: [] })
 
     expect(table.losses).toEqual([{ account: carol, before: 15_000n * unit, after: 0n, loss: 15_000n * unit }])
   })
 
   it('leaves out accounts that lost nothing or gained', () => {
     const table = computeLosses({
-      before: [
-        { account: alice, assets: 50_000n * unit },
-        { account: dave, assets: 5_000n * unit },
-        { account: bob, assets: 30_000n * unit },
-      ],
-      after: [
-        { account: alice, assets: 0n },
-        { account: dave, assets: 5_000n * unit },
-        { account: bob, assets: 31_000n * unit },
-      ],
+      before: [holding(alice, 50_000n), holding(dave, 5_000n), holding(bob, 30_000n)],
+      after: [holding(alice, 0n), holding(dave, 5_000n), holding(bob, 31_000n)],
     })
 
     expect(table.losses.map((row) => row.account)).toEqual([alice])
@@ -55,14 +46,8 @@ describe('computeLosses', () => {
 
   it('never lists an excluded attacker account, even when it lost value', () => {
     const table = computeLosses({
-      before: [
-        { account: attacker, assets: 1_000n * unit },
-        { account: bob, assets: 30_000n * unit },
-      ],
-      after: [
-        { account: attacker, assets: 0n },
-        { account: bob, assets: 0n },
-      ],
+      before: [holding(attacker, 1_000n), holding(bob, 30_000n)],
+      after: [holding(attacker, 0n), holding(bob, 0n)],
       exclude: [attacker.toLowerCase() as Address],
     })
 
@@ -73,8 +58,8 @@ describe('computeLosses', () => {
 
   it('treats addresses that differ only in case as one account', () => {
     const table = computeLosses({
-      before: [{ account: alice.toLowerCase() as Address, assets: 50_000n * unit }],
-      after: [{ account: alice.toUpperCase().replace('0X', '0x') as Address, assets: 20_000n * unit }],
+      before: [holding(alice.toLowerCase() as Address, 50_000n)],
+      after: [holding(alice.toUpperCase().replace('0X', '0x') as Address, 20_000n)],
     })
 
     expect(table.losses).toEqual([{ account: alice, before: 50_000n * unit, after: 20_000n * unit, loss: 30_000n * unit }])
@@ -82,13 +67,8 @@ describe('computeLosses', () => {
 
   it('sorts the largest loss first and totals the rows', () => {
     const table = computeLosses({
-      before: [
-        { account: dave, assets: 5_000n * unit },
-        { account: carol, assets: 15_000n * unit },
-        { account: alice, assets: 50_000n * unit },
-        { account: bob, assets: 30_000n * unit },
-      ],
-      after: [{ account: dave, assets: 1_000n * unit }],
+      before: [holding(dave, 5_000n), holding(carol, 15_000n), holding(alice, 50_000n), holding(bob, 30_000n)],
+      after: [holding(dave, 1_000n)],
     })
 
     expect(table.losses.map((row) => [row.account, row.loss])).toEqual([

@@ -6,6 +6,18 @@ import type { Artifacts } from './artifacts.js'
 import { compileContracts } from './compile.js'
 import { type StorageComparison, compareStorageLayouts } from './storageLayout.js'
 
+/** The Positions layout under `name`, declaring its own struct and enum as a fix rewritten from scratch would. */
+function positions(name: string, sharesType: 'uint128' | 'uint256'): string {
+  return `contract ${name} {
+    struct Position { ${sharesType} shares; uint64 since; }
+    enum Status { Open, Paused }
+    Status public status;
+    mapping(address => Position) internal positions;
+    Position[] internal history;
+}
+`
+}
+
 /**
  * Each contract is one candidate "next implementation" of VaultStorage (or of Positions, Gapped).
  * They are compiled together once: solc-js is loaded once per file.
@@ -67,29 +79,9 @@ contract VaultStorageRenamed {
     mapping(address => uint256) public balances;
 }
 
-contract Positions {
-    struct Position { uint128 shares; uint64 since; }
-    enum Status { Open, Paused }
-    Status public status;
-    mapping(address => Position) internal positions;
-    Position[] internal history;
-}
-
-contract PositionsRewritten {
-    struct Position { uint128 shares; uint64 since; }
-    enum Status { Open, Paused }
-    Status public status;
-    mapping(address => Position) internal positions;
-    Position[] internal history;
-}
-
-contract PositionsWider {
-    struct Position { uint256 shares; uint64 since; }
-    enum Status { Open, Paused }
-    Status public status;
-    mapping(address => Position) internal positions;
-    Position[] internal history;
-}
+${positions('Positions', 'uint128')}
+${positions('PositionsRewritten', 'uint128')}
+${positions('PositionsWider', 'uint256')}
 
 // OpenZeppelin 4's upgradeable contracts each end with a private __gap of the same name.
 contract GapA { uint256 internal a; uint256[3] private __gap; }
