@@ -28,7 +28,7 @@ function median(values: number[]): number {
 }
 
 const warmCache = join(scratch, 'warm-cache')
-const artifacts = compileContracts({ cacheDir: warmCache }).artifacts
+const artifacts = (await compileContracts({ cacheDir: warmCache })).artifacts
 
 async function baseline() {
   const anvil = await startAnvil()

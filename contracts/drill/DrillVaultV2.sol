@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {ERC4626Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC4626Upgradeable.sol";
 import {DrillVaultV1} from "./DrillVaultV1.sol";
 
 /// @title DrillVaultV2
@@ -17,7 +18,8 @@ contract DrillVaultV2 is DrillVaultV1 {
     }
 
     /// @inheritdoc DrillVaultV1
-    /// @dev Fixed: ERC4626Upgradeable.redeem spends the owner's allowance when the caller is not the owner.
+    /// @dev Fixed: back to OpenZeppelin's ERC-4626 redeem, whose withdrawal spends the owner's
+    ///      allowance when the caller is not the owner.
     function redeem(uint256 shares, address receiver, address owner)
         public
         virtual
@@ -25,10 +27,6 @@ contract DrillVaultV2 is DrillVaultV1 {
         whenNotPaused
         returns (uint256)
     {
-        uint256 maxShares = maxRedeem(owner);
-        if (shares > maxShares) revert ERC4626ExceededMaxRedeem(owner, shares, maxShares);
-        uint256 assets = previewRedeem(shares);
-        _withdraw(_msgSender(), receiver, owner, assets, shares);
-        return assets;
+        return ERC4626Upgradeable.redeem(shares, receiver, owner);
     }
 }

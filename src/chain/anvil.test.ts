@@ -21,7 +21,7 @@ const deployer = devAccount(0)
 const recipient: Address = '0x00000000000000000000000000000000deadbeef'
 
 // Tests of anvil itself: each reads the state it compares against, so they need no snapshots.
-const original = useLocalChain({ snapshotEachTest: false })
+const original = useLocalChain({ snapshotEachTest: false, compile: false })
 let scratch: string
 
 beforeAll(() => {

@@ -10,6 +10,11 @@ import { EXIT, reportError } from './output.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `firebreak drill --json | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok)
+    throw error
+  })
   const program = new Command('firebreak')
     .description('smart-contract incident response: contain, eradicate, recover — simulated first, verified after, journaled')
     .version(readVersion(), '-V, --version')

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve, sep } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { packageRoot } from '../packageRoot.js'
 import { type Artifacts, type ContractArtifact, type StorageLayout, artifactsFrom } from './artifacts.js'
-import { CompileError, type SolcMessage, SourcesNotFoundError } from './errors.js'
+import { CompileError, type SolcMessage } from './errors.js'
+import { runSolc } from './runSolc.js'
+import { collectSources } from './sourceClosure.js'
 
 export type CompileParameters = {
   /** Folder of .sol files; every file under it is compiled. Default: firebreak's own contracts/. */
@@ -17,21 +19,22 @@ export type CompileParameters = {
 
 export type CompileResult = {
   artifacts: Artifacts
-  /** sha256 of everything that decides the output: sources, library versions, compiler, settings. */
+  /** sha256 of everything that decides the output: every source (libraries included), compiler version, settings. */
   inputHash: string
   fromCache: boolean
   warnings: SolcMessage[]
 }
 
-const require = createRequire(import.meta.url)
-const solcVersion = readPackageVersion('solc')
-/** Libraries that contracts import from node_modules; their versions pin their sources' content. */
-const libraries = ['@openzeppelin/contracts', '@openzeppelin/contracts-upgradeable']
+const solcVersion = readSolcVersion()
 
-export function compileContracts(parameters: CompileParameters = {}): CompileResult {
+/**
+ * Compiles every .sol file under the sources folder with solc-js (standard JSON, imports from
+ * node_modules), or returns the cached result of an identical input.
+ */
+export async function compileContracts(parameters: CompileParameters = {}): Promise<CompileResult> {
   const sourcesDir = resolve(parameters.sourcesDir ?? join(packageRoot, 'contracts'))
   const cacheDir = resolve(parameters.cacheDir ?? join('.firebreak', 'cache', 'solc'))
-  const sources = readSources(sourcesDir)
+  const sources = collectSources(sourcesDir)
   const settings = {
     evmVersion: parameters.evmVersion ?? 'cancun',
     optimizer: { enabled: true, runs: parameters.optimizerRuns ?? 200 },
@@ -54,7 +57,7 @@ export function compileContracts(parameters: CompileParameters = {}): CompileRes
   const cached = readCache(cacheFile)
   if (cached) return { artifacts: artifactsFrom(cached.contracts), inputHash, fromCache: true, warnings: [] }
 
-  const output = runSolc(input, sourcesDir)
+  const output = JSON.parse(await runSolc(input, sourcesDir)) as SolcOutput
   const messages = (output.errors ?? []) as SolcMessage[]
   const errors = messages.filter((message) => message.severity === 'error')
   if (errors.length > 0) throw new CompileError(errors, sourcesDir)
@@ -69,24 +72,9 @@ export function compileContracts(parameters: CompileParameters = {}): CompileRes
   }
 }
 
-function readSources(sourcesDir: string): Record<string, { content: string }> {
-  if (!existsSync(sourcesDir)) throw new SourcesNotFoundError(sourcesDir)
-  const files = readdirSync(sourcesDir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.sol'))
-    .sort()
-  if (files.length === 0) throw new SourcesNotFoundError(sourcesDir)
-  const sources: Record<string, { content: string }> = {}
-  for (const file of files) {
-    sources[file.split(sep).join('/')] = { content: readFileSync(join(sourcesDir, file), 'utf8') }
-  }
-  return sources
-}
-
+/** The input holds every source, libraries included, so its hash and the compiler's version decide the output. */
 function hashInput(input: object): string {
-  const hash = createHash('sha256')
-  hash.update(JSON.stringify({ solcVersion, libraries: libraries.map((name) => [name, readPackageVersion(name)]) }))
-  hash.update(JSON.stringify(input))
-  return hash.digest('hex')
+  return createHash('sha256').update(solcVersion).update(JSON.stringify(input)).digest('hex')
 }
 
 type SolcOutput = {
@@ -101,30 +89,6 @@ type SolcContract = {
     deployedBytecode: { object: string; immutableReferences?: Record<string, { start: number; length: number }[]> }
   }
   storageLayout?: StorageLayout
-}
-
-function runSolc(input: object, sourcesDir: string): SolcOutput {
-  // solc-js is an 8 MB emscripten module that takes a second to load: only pay for it on a cache miss.
-  const solc = require('solc') as { compile(input: string, callbacks: object): string }
-  const findImports = (path: string) => {
-    const file = resolveImport(path, sourcesDir)
-    return file ? { contents: readFileSync(file, 'utf8') } : { error: `File not found: ${path} (looked in ${sourcesDir} and node_modules)` }
-  }
-  return JSON.parse(solc.compile(JSON.stringify(input), { import: findImports })) as SolcOutput
-}
-
-/** An import is either a file under the sources folder or a path inside an npm package. */
-function resolveImport(path: string, sourcesDir: string): string | undefined {
-  const local = join(sourcesDir, path)
-  if (existsSync(local)) return local
-  for (const base of [sourcesDir, process.cwd(), packageRoot]) {
-    try {
-      return createRequire(join(base, 'noop.js')).resolve(path)
-    } catch {
-      // try the next base
-    }
-  }
-  return undefined
 }
 
 function collectContracts(output: Record<string, Record<string, SolcContract>>): ContractArtifact[] {
@@ -164,7 +128,7 @@ function writeCache(file: string, content: CacheFile) {
   renameSync(temporary, file)
 }
 
-function readPackageVersion(name: string): string {
-  const file = require.resolve(`${name}/package.json`, { paths: [packageRoot, process.cwd()] })
+function readSolcVersion(): string {
+  const file = createRequire(import.meta.url).resolve('solc/package.json', { paths: [packageRoot] })
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
 }

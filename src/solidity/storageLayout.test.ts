@@ -98,14 +98,14 @@ function compare(previous: string, next: string, from: Artifacts = artifacts): S
   return compareStorageLayouts(from.get(previous).storageLayout, from.get(next).storageLayout)
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'firebreak-layouts-'))
   const sourcesDir = join(scratch, 'contracts')
   mkdirSync(sourcesDir)
   writeFileSync(join(sourcesDir, 'Layouts.sol'), layouts)
-  artifacts = compileContracts({ sourcesDir, cacheDir: join(scratch, 'cache') }).artifacts
+  artifacts = (await compileContracts({ sourcesDir, cacheDir: join(scratch, 'cache') })).artifacts
   // firebreak's own contracts, through the shared artifact cache the drill and the CLI use too.
-  drill = compileContracts().artifacts
+  drill = (await compileContracts()).artifacts
 })
 
 afterAll(() => {

@@ -9,8 +9,8 @@ export function registerCompile(program: Command) {
     .option('--contracts <dir>', 'folder of .sol files (default: firebreak\'s own contracts)')
     .option('--cache <dir>', 'artifact cache folder', '.firebreak/cache/solc')
     .option('--json', 'print the artifacts\' names, sizes and the input hash as JSON')
-    .action((options: { contracts?: string; cache: string; json?: boolean }) => {
-      const result = compileContracts({ sourcesDir: options.contracts, cacheDir: options.cache })
+    .action(async (options: { contracts?: string; cache: string; json?: boolean }) => {
+      const result = await compileContracts({ sourcesDir: options.contracts, cacheDir: options.cache })
       const deployable = result.artifacts.all.filter((artifact) => artifact.bytecode.length > 2)
       if (options.json) {
         process.stdout.write(`${toJson({ inputHash: result.inputHash, fromCache: result.fromCache, contracts: deployable.map((artifact) => ({ name: `${artifact.sourceName}:${artifact.contractName}`, deployedBytes: (artifact.deployedBytecode.length - 2) / 2 })) })}\n`)

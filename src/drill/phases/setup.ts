@@ -24,8 +24,8 @@ export function setupTasks(state: PartialDrillState, options: SetupOptions): Lis
     },
     {
       title: 'compile contracts/ with solc-js',
-      task: (_, task) => {
-        const result = compileContracts({ cacheDir: options.cacheDir })
+      task: async (_, task) => {
+        const result = await compileContracts({ cacheDir: options.cacheDir })
         state.artifacts = result.artifacts
         state.compile = { fromCache: result.fromCache, contracts: result.artifacts.all.length }
         task.title = `compiled ${result.artifacts.all.length} contracts${result.fromCache ? ' (from cache)' : ''}`
