@@ -25,7 +25,9 @@ export function planTasks(chain: ChainClients, plan: Plan, options: ExecuteOptio
           const outcome = await executeStep(chain, plan, step, options)
           outcomes.push(outcome)
           const verified = `${outcome.checks.length} check${outcome.checks.length === 1 ? '' : 's'} verified`
-          task.title = outcome.status === 'skipped' ? `${step.title} (already done)` : `${step.title}: block ${outcome.blockNumber}, ${verified}`
+          // Keep the decoded call on screen once done: it is what was signed.
+          const call = `${step.decoded.text} by ${step.authority.label}`
+          task.title = outcome.status === 'skipped' ? `${call}: already done (journal)` : `${call}: block ${outcome.blockNumber}, ${verified}`
         },
       }),
     ),
