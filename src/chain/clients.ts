@@ -11,6 +11,11 @@ import {
   defineChain,
   http,
 } from 'viem'
+import { FirebreakError, errorMessage } from '../errors.js'
+
+export class ChainUnreachableError extends FirebreakError {
+  override name = 'ChainUnreachableError'
+}
 
 export type ChainClients = {
   rpcUrl: string
@@ -21,14 +26,30 @@ export type ChainClients = {
   wallet(account: Account | `0x${string}`): WalletClient<Transport, Chain, Account>
 }
 
+export type ConnectOptions = {
+  /** Batch concurrent JSON-RPC requests into one HTTP request (default true). */
+  batch?: boolean
+  /** Called for every HTTP request sent to the node (benchmarks count them). */
+  onFetchRequest?: (request: Request) => void
+}
+
 /**
  * viem clients for one node. Requests are batched over JSON-RPC so that bursts of reads
  * (a postcondition per step, balances per account) cost one round trip.
  */
-export async function connect(rpcUrl: string): Promise<ChainClients> {
-  const transport = http(rpcUrl, { batch: { wait: 0 }, retryCount: 0 })
+export async function connect(rpcUrl: string, options: ConnectOptions = {}): Promise<ChainClients> {
+  const transport = http(rpcUrl, {
+    batch: options.batch === false ? false : { wait: 0 },
+    retryCount: 0,
+    onFetchRequest: options.onFetchRequest,
+  })
   const probe = createPublicClient({ transport })
-  const chainId = await probe.getChainId()
+  const chainId = await probe.getChainId().catch((error: unknown) => {
+    throw new ChainUnreachableError(`cannot reach the node at ${rpcUrl}: ${errorMessage(error).split('\n')[0]}`, {
+      metaMessages: ['Check the URL (or the environment variable it comes from) and that the node is running.'],
+      cause: error,
+    })
+  })
   const chain = defineChain({
     id: chainId,
     name: `chain ${chainId}`,

@@ -1,5 +1,5 @@
 export { type Anvil, AnvilStartError, type StartAnvilParameters, startAnvil, stopAllAnvils } from './anvil.js'
 export { anvilBinaryPath } from './anvilBinary.js'
-export { type ChainClients, connect } from './clients.js'
+export { type ChainClients, ChainUnreachableError, connect } from './clients.js'
 export { ANVIL_MNEMONIC, devAccount } from './devAccounts.js'
 export { isLocalChain, startFork } from './fork.js'

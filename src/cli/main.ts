@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander'
 import { packageRoot } from '../packageRoot.js'
 import { registerCompile } from './commands/compile.js'
 import { registerDrill } from './commands/drill.js'
+import { registerInit } from './commands/init.js'
+import { registerInspect } from './commands/inspect.js'
 import { registerJournal } from './commands/journal.js'
 import { registerReport } from './commands/report.js'
 import { EXIT, reportError } from './output.js'
@@ -23,9 +25,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ outputError: (message, write) => write(`firebreak: ${message.replace(/^error: /, '').trim()}\n`) })
   registerDrill(program)
+  registerInspect(program)
   registerJournal(program)
   registerReport(program)
   registerCompile(program)
+  registerInit(program)
   for (const command of program.commands) command.exitOverride()
   for (const command of program.commands.flatMap((command) => command.commands)) command.exitOverride()
 

@@ -1,0 +1,27 @@
+import { type Command, Option } from 'commander'
+import { inspectDrill } from '../../drill/inspectDrill.js'
+import { formatInspection } from '../../inspect/formatInspection.js'
+import { inspectManifest } from '../../inspect/inspectManifest.js'
+import { DEFAULT_MANIFEST_FILE, loadManifest } from '../../manifest/index.js'
+import { EXIT, toJson } from '../output.js'
+
+type InspectOptions = { manifest: string; chain?: string; rpcUrl?: string; drill?: boolean; json?: boolean }
+
+export function registerInspect(program: Command) {
+  program
+    .command('inspect')
+    .description('list every emergency lever of the protocol, who can pull it, and how fast it can be contained')
+    .option('--manifest <file>', 'the protocol\'s manifest', DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', 'which of the manifest\'s chains (needed when it names several)')
+    .addOption(new Option('--rpc-url <url>', 'use this node instead of the chain\'s RPC URL').env('FIREBREAK_RPC_URL'))
+    .option('--drill', 'inspect the drill\'s protocol on the embedded chain instead of a manifest')
+    .option('--json', 'print the inspection as one JSON object')
+    .action(async (options: InspectOptions) => {
+      const inspection = options.drill
+        ? await inspectDrill()
+        : await inspectManifest({ manifest: loadManifest(options.manifest), chain: options.chain, rpcUrl: options.rpcUrl })
+      process.stdout.write(options.json ? `${toJson(inspection)}\n` : formatInspection(inspection))
+      // A report is produced even when some contract could not be read; scripts still learn it from the exit code.
+      if (inspection.contracts.some((contract) => contract.error)) process.exitCode = EXIT.failed
+    })
+}

@@ -1,0 +1,36 @@
+import type { ContractInspection, Inspection, LeverAccess } from './types.js'
+
+/** The readiness report as a table a war room reads top to bottom: per contract, then findings. */
+export function formatInspection(inspection: Inspection): string {
+  const lines: string[] = []
+  const contain = inspection.timeToContain
+  lines.push(`Readiness of ${inspection.contracts.length} contract${inspection.contracts.length === 1 ? '' : 's'} on chain ${inspection.chainId} at block ${inspection.blockNumber}`)
+  lines.push(contain ? `Time to contain everything: ${contain.description}` : 'Time to contain everything: unknown (no contract can be paused)')
+  for (const contract of inspection.contracts) lines.push('', ...contractSection(contract))
+  lines.push('', `Findings (${inspection.findings.length})`)
+  if (inspection.findings.length === 0) lines.push('  none')
+  for (const finding of inspection.findings) lines.push(`  ${finding.severity.toUpperCase().padEnd(8)} ${finding.contract.padEnd(14)} ${finding.message}`)
+  return `${lines.join('\n')}\n`
+}
+
+function contractSection(contract: ContractInspection): string[] {
+  const proxy = contract.proxy.kind === 'none' ? '' : `  ${contract.proxy.kind} proxy → ${contract.proxy.implementation}`
+  const header = `${contract.name}  ${contract.address}${proxy}`
+  if (contract.error) return [header, `  cannot inspect: ${contract.error}`]
+  if (contract.levers.length === 0) return [header, '  no emergency lever found']
+  const rows = contract.levers.map((access) => [access.lever.signature, access.lever.kind, holdersText(access)])
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)))
+  return [header, ...rows.map(([signature = '', kind = '', holders = '']) => `  ${signature.padEnd(widths[0] ?? 0)}  ${kind.padEnd(widths[1] ?? 0)}  ${holders}`)]
+}
+
+function holdersText(access: LeverAccess): string {
+  const { confirmation } = access.lever
+  if (confirmation.status === 'unguarded') return 'ANYONE (unguarded)'
+  if (confirmation.status === 'unconfirmed') return `unconfirmed: ${confirmation.detail}`
+  if (confirmation.status === 'self-service') return 'each holder, for its own role'
+  const fastest = [...access.paths].sort((a, b) => a.timeToExecute.seconds - b.timeToExecute.seconds)[0]
+  if (!fastest) return 'held, but no authority path found'
+  const others = access.paths.length > 1 ? ` (+${access.paths.length - 1} more path${access.paths.length > 2 ? 's' : ''})` : ''
+  // The description names every authority on the path, from first signer to holder.
+  return `${fastest.timeToExecute.description}${others}`
+}

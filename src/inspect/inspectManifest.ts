@@ -1,0 +1,26 @@
+import { connect } from '../chain/clients.js'
+import { type Manifest, assertChainId, manifestTargets } from '../manifest/index.js'
+import { ManifestError } from '../manifest/index.js'
+import { inspectProtocol } from './inspectProtocol.js'
+import type { Inspection } from './types.js'
+
+export type InspectManifestParameters = {
+  manifest: Manifest
+  /** Which of the manifest's chains; may be omitted when it names only one. */
+  chain?: string
+  /** Use this node instead of the chain's own RPC URL (a fork, a private node). */
+  rpcUrl?: string
+}
+
+/** Connects to the manifest's chain, checks it is the chain the manifest expects, and inspects its contracts. */
+export async function inspectManifest({ manifest, chain: chainName, rpcUrl }: InspectManifestParameters): Promise<Inspection> {
+  const targets = manifestTargets(manifest, chainName)
+  const chainConfig = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
+  if (!chainConfig) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
+  const chain = await connect(rpcUrl ?? chainConfig.rpcUrl)
+  assertChainId(manifest, chainConfig, chain.chain.id)
+  return inspectProtocol(chain, {
+    targets,
+    authorities: manifest.authorities.map((authority) => ({ name: authority.name, address: authority.address })),
+  })
+}

@@ -1,0 +1,56 @@
+/** The environment variable the example reads its RPC URL from; `firebreak init` tells the user to set it. */
+export const EXAMPLE_RPC_URL_ENV = 'MAINNET_RPC_URL'
+
+/**
+ * What `firebreak init` writes. It must load as it stands (once MAINNET_RPC_URL is set) so that a
+ * team starts from a working file and edits values, rather than debugging a template mid-incident;
+ * a test loads it. Addresses are placeholders (repeated digits) that no one can mistake for a deployment.
+ */
+export const exampleManifest = `# firebreak.yaml — what firebreak needs to know about your protocol before an incident.
+# Every value below is an example: replace the addresses with your own deployment's.
+# Check it with \`firebreak inspect\`; an error names the line and what was expected.
+
+# The chains your contracts live on, by a name you choose (used by \`chain:\` below and on the CLI).
+chains:
+  mainnet:
+    # The environment variable holding the RPC URL. The URL itself stays out of this file:
+    # provider URLs carry API keys, and this file gets committed and shared in post-mortems.
+    rpcUrlEnv: ${EXAMPLE_RPC_URL_ENV}
+    # The chain id the node must report; firebreak refuses to act on a node of another chain.
+    chainId: 1
+  # A local node (anvil, a fork) may be given by a literal URL instead, as it holds no secret:
+  # local:
+  #   rpcUrl: http://127.0.0.1:8545
+  #   chainId: 31337
+
+# The contracts firebreak inspects and acts on.
+contracts:
+  - # A unique name: how the CLI, the journal and the report refer to this contract.
+    name: vault
+    # Quoted: checksummed or all lower case. A mixed-case address with a wrong checksum is refused.
+    address: "0x1111111111111111111111111111111111111111"
+    # Which chain above it lives on; optional while there is only one chain.
+    chain: mainnet
+    # Optional: a JSON ABI, or a Hardhat/Foundry artifact (a JSON object with an "abi" key),
+    # relative to this file. Without it, firebreak reads the function selectors from the bytecode.
+    # abi: ./out/Vault.sol/Vault.json
+  - name: token
+    address: "0x2222222222222222222222222222222222222222"
+
+# Optional: your team's own authorities. They label the authority graph, and readiness checks
+# that the levers are held by them.
+authorities:
+  - name: guardian
+    # eoa (a single key), safe (a Safe multisig) or timelock (a TimelockController).
+    type: eoa
+    address: "0x3333333333333333333333333333333333333333"
+    # Optional, eoa only: the environment variable holding its private key, read only when a step
+    # is sent. Never write the key itself here.
+    keyEnv: GUARDIAN_KEY
+  - name: security-council
+    type: safe
+    address: "0x4444444444444444444444444444444444444444"
+  - name: governance-timelock
+    type: timelock
+    address: "0x5555555555555555555555555555555555555555"
+`

@@ -1,0 +1,174 @@
+import { getAddress } from 'viem'
+import { z } from 'zod'
+import { describeValue, didYouMean } from './describeValue.js'
+import { rpcUrlCarriesCredentials, rpcUrlShapeProblem } from './rpcUrl.js'
+
+/**
+ * The shape of firebreak.yaml, field by field. Each rule's error says what was expected in the
+ * user's terms; the file and the path are added by `issuesToManifestError`. Cross-references
+ * (unique names, known chains) and the environment are checked after this, in `resolveManifest`.
+ */
+
+type IssueWithInput = { input?: unknown }
+
+/** `expected <what>, got <value>`: the form every manifest error takes. */
+const expected = (what: string) => (issue: IssueWithInput) => `expected ${what}, got ${describeValue(issue.input)}`
+
+/**
+ * A mapping that rejects unknown keys: a typo in an optional key (`keyenv`, `abi_path`) would
+ * otherwise leave it silently unset, and the team would learn it mid-incident, when the key is needed.
+ */
+function strictMapping<Shape extends z.ZodRawShape>(shape: Shape, what: string) {
+  const allowed = Object.keys(shape)
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys, allowed) : expected(what)(issue)),
+  })
+}
+
+function unknownKeys(keys: readonly string[], allowed: readonly string[]): string {
+  const expectation = `expected one of ${allowed.join(', ')}`
+  if (keys.length === 1) return `unknown key; ${expectation}${didYouMean(keys[0]!, allowed)}`
+  return `unknown keys ${keys.map((key) => `${JSON.stringify(key)}${didYouMean(key, allowed)}`).join(', ')}; ${expectation}`
+}
+
+/** Names travel on the command line and into the journal, so they stay plain words. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
+const nameOf = (what: string) => {
+  const expectation = expected(`${what}: letters, digits, '-', '_' or '.'`)
+  return z.string({ error: expectation }).regex(NAME, { error: expectation })
+}
+
+const ADDRESS = 'a 20-byte hex address'
+
+/**
+ * Lower case (no checksum) or a correct EIP-55 checksum. A mixed-case address whose checksum is
+ * wrong almost always carries a typo: pausing the wrong address is not something to normalise away.
+ */
+function hasValidChecksum(address: string): boolean {
+  const digits = address.slice(2)
+  if (digits === digits.toLowerCase() || digits === digits.toUpperCase()) return true
+  return getAddress(address) === address
+}
+
+const address = z
+  .string({ error: expected(ADDRESS) })
+  .regex(/^0x[0-9a-fA-F]{40}$/, { error: expected(ADDRESS) })
+  .refine(hasValidChecksum, {
+    error: (issue) => `expected ${ADDRESS} with a valid checksum (or all lower case), got ${describeValue(issue.input)}: check it for a typo`,
+  })
+  .transform((value) => getAddress(value))
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const looksLikeUrl = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+const looksLikePrivateKey = (value: string) => /^(0x)?[0-9a-fA-F]{64}$/.test(value)
+
+/** The RPC URL's variable. A URL pasted here is not echoed back: RPC URLs often carry an API key. */
+const rpcUrlEnv = z.string({ error: expected('the name of an environment variable holding the RPC URL') }).superRefine((value, context) => {
+  if (looksLikeUrl(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected the name of an environment variable holding the RPC URL, got a URL: set the URL in the environment (or use rpcUrl for a local node)',
+    })
+  } else if (!ENV_NAME.test(value)) {
+    context.addIssue({ code: 'custom', message: expected('the name of an environment variable holding the RPC URL')({ input: value }) })
+  }
+})
+
+/** A key pasted into the file may already be committed and pushed: say so, and never print it. */
+const keyEnv = z.string({ error: expected('the name of an environment variable holding the key') }).superRefine((value, context) => {
+  if (looksLikePrivateKey(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected the name of an environment variable holding the key, got what looks like a private key: remove it from the file and treat the key as compromised',
+    })
+  } else if (!ENV_NAME.test(value)) {
+    context.addIssue({ code: 'custom', message: expected('the name of an environment variable holding the key')({ input: value }) })
+  }
+})
+
+/**
+ * A literal URL is meant for local nodes (anvil, a fork). One carrying credentials or an API key
+ * belongs in the environment: manifests get committed and shared in post-mortems.
+ */
+const rpcUrl = z.string({ error: expected("a local node's URL (http, https, ws or wss)") }).superRefine((value, context) => {
+  const shapeProblem = rpcUrlShapeProblem(value)
+  if (shapeProblem) {
+    context.addIssue({ code: 'custom', message: `expected a local node's URL (http, https, ws or wss), got one that ${shapeProblem}` })
+  } else if (rpcUrlCarriesCredentials(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected a URL without credentials, got one that looks like it carries an API key: set it in an environment variable and name that variable in rpcUrlEnv',
+    })
+  }
+})
+
+
+const chainIdExpectation = expected('a positive integer chain id')
+const chainId = z
+  .number({ error: chainIdExpectation })
+  .int({ error: chainIdExpectation })
+  .positive({ error: chainIdExpectation })
+
+const chain = strictMapping(
+  { rpcUrlEnv: rpcUrlEnv.optional(), rpcUrl: rpcUrl.optional(), chainId },
+  'a mapping with rpcUrlEnv (or rpcUrl) and chainId',
+).superRefine((value, context) => {
+  const given = [value.rpcUrlEnv, value.rpcUrl].filter((entry) => entry !== undefined).length
+  if (given !== 1) {
+    context.addIssue({
+      code: 'custom',
+      message: `expected rpcUrlEnv (the environment variable holding the RPC URL) or rpcUrl (a local node's URL), got ${given === 0 ? 'neither' : 'both'}`,
+    })
+  }
+})
+
+const chains = z
+  .record(nameOf('a chain name'), chain, { error: expected('a mapping of chain names to { rpcUrlEnv, chainId }') })
+  .refine((value) => Object.keys(value).length > 0, { error: 'expected at least one chain, got an empty mapping' })
+
+const contract = strictMapping(
+  {
+    name: nameOf('a contract name'),
+    address,
+    chain: z.string({ error: expected('the name of a chain under chains') }).optional(),
+    abi: z
+      .string({ error: expected('the path of a JSON ABI or a Hardhat/Foundry artifact') })
+      .min(1, { error: expected('the path of a JSON ABI or a Hardhat/Foundry artifact') })
+      .optional(),
+  },
+  'a mapping with name, address and optionally chain and abi',
+)
+
+const AUTHORITY_TYPES = ['eoa', 'safe', 'timelock'] as const
+
+const authority = strictMapping(
+  {
+    name: nameOf('an authority name'),
+    type: z.enum(AUTHORITY_TYPES, { error: expected(`one of ${AUTHORITY_TYPES.join(', ')}`) }),
+    address,
+    keyEnv: keyEnv.optional(),
+  },
+  'a mapping with name, type and address',
+).superRefine((value, context) => {
+  if (value.keyEnv !== undefined && value.type !== 'eoa') {
+    context.addIssue({
+      code: 'custom',
+      path: ['keyEnv'],
+      message: `expected keyEnv only on an eoa, got it on a ${value.type}: a ${value.type} acts through its ${value.type === 'safe' ? 'owners' : 'proposers'}, so list those as eoa authorities instead`,
+    })
+  }
+})
+
+export const manifestSchema = strictMapping(
+  {
+    chains,
+    contracts: z
+      .array(contract, { error: expected('a list of contracts') })
+      .min(1, { error: 'expected at least one contract, got an empty list' }),
+    authorities: z.array(authority, { error: expected('a list of authorities') }).optional(),
+  },
+  'a mapping with chains, contracts and optionally authorities',
+)
+
+/** firebreak.yaml as written, once its shape is valid: addresses checksummed, nothing resolved yet. */
+export type ManifestFile = z.output<typeof manifestSchema>

@@ -1,0 +1,45 @@
+import type { Abi, Address } from 'viem'
+
+/** A chain the protocol runs on, with its RPC URL resolved from the environment. */
+export type ManifestChain = {
+  name: string
+  /** May carry an API key: keep it out of logs and the journal. */
+  rpcUrl: string
+  /** The variable the URL came from, to name it in errors instead of printing the URL. */
+  rpcUrlEnv?: string
+  /** What the node must report: a manifest pointed at the wrong network must not pause anything there. */
+  chainId: number
+}
+
+export type ManifestContract = {
+  name: string
+  address: Address
+  /** The chain's name, resolved when the manifest names only one chain. */
+  chain: string
+  /** Loaded from `abiFile`; without it, inspect reads selectors from the bytecode. */
+  abi?: Abi
+  /** Absolute path of the ABI or artifact file the ABI came from. */
+  abiFile?: string
+}
+
+export type AuthorityType = 'eoa' | 'safe' | 'timelock'
+
+/** The team's own authorities: labels in the authority graph, and what readiness expects to find. */
+export type ManifestAuthority =
+  | {
+      name: string
+      type: 'eoa'
+      address: Address
+      /** The variable holding its private key; read only when a step is executed, never at load. */
+      keyEnv?: string
+    }
+  | { name: string; type: 'safe'; address: Address }
+  | { name: string; type: 'timelock'; address: Address }
+
+export type Manifest = {
+  /** The manifest as the user named it, for error messages. */
+  file: string
+  chains: ManifestChain[]
+  contracts: ManifestContract[]
+  authorities: ManifestAuthority[]
+}

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { exampleManifest } from './exampleManifest.js'
+import { ManifestError } from './ManifestError.js'
+
+export type WriteExampleManifestOptions = {
+  /** Replace an existing file. Without it an existing manifest is never touched. */
+  force?: boolean
+}
+
+export type WriteExampleManifestReturnType = {
+  file: string
+  /** True when a file was there and `force` replaced it. */
+  replaced: boolean
+}
+
+/** Writes the commented example manifest (what `firebreak init` does). */
+export function writeExampleManifest(file: string, options: WriteExampleManifestOptions = {}): WriteExampleManifestReturnType {
+  mkdirSync(dirname(file), { recursive: true })
+  try {
+    // 'wx' fails if the file exists, in the same system call that would create it: a manifest
+    // someone else just wrote is never overwritten between a check and the write.
+    writeFileSync(file, exampleManifest, { flag: 'wx' })
+    return { file, replaced: false }
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause
+    if (!options.force) throw new ManifestError({ file, problem: 'expected no file here, found one: refusing to overwrite it without --force', cause })
+  }
+  writeFileSync(file, exampleManifest)
+  return { file, replaced: true }
+}
