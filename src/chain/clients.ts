@@ -38,6 +38,7 @@ export type ConnectOptions = {
  * (a postcondition per step, balances per account) cost one round trip.
  */
 export async function connect(rpcUrl: string, options: ConnectOptions = {}): Promise<ChainClients> {
+  if (!rpcUrl) throw new ChainUnreachableError('no RPC URL given: set it in the manifest, its environment variable, or --rpc-url')
   const transport = http(rpcUrl, {
     batch: options.batch === false ? false : { wait: 0 },
     retryCount: 0,

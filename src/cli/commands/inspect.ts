@@ -19,7 +19,7 @@ export function registerInspect(program: Command) {
     .action(async (options: InspectOptions) => {
       const inspection = options.drill
         ? await inspectDrill()
-        : await inspectManifest({ manifest: loadManifest(options.manifest), chain: options.chain, rpcUrl: options.rpcUrl })
+        : await inspectManifest({ manifest: loadManifest(options.manifest), chain: options.chain, rpcUrl: options.rpcUrl || undefined })
       process.stdout.write(options.json ? `${toJson(inspection)}\n` : formatInspection(inspection))
       // A report is produced even when some contract could not be read; scripts still learn it from the exit code.
       if (inspection.contracts.some((contract) => contract.error)) process.exitCode = EXIT.failed
