@@ -112,6 +112,14 @@ describe('firebreak inspect on real Safe, timelock and proxy contracts', () => {
     expect(holders('transparent')['pause()']).toEqual([actors.guardian.address])
     expect(holders('beacon')['pause()']).toEqual([actors.guardian.address])
   })
+
+  it('finds the upgrade levers on the ProxyAdmin and the beacon, held by their owner', () => {
+    const upgrade = (name: string) => contract(name).levers.find((access) => access.lever.kind === 'upgrade')
+    expect(upgrade('transparent')?.lever).toMatchObject({ signature: 'upgradeAndCall(address,address,bytes)', address: getAddress(transparent.proxyAdmin) })
+    expect(holders('transparent')['upgradeAndCall(address,address,bytes)']).toEqual([actors.admin.address])
+    expect(upgrade('beacon')?.lever).toMatchObject({ signature: 'upgradeTo(address)', address: beacon.beacon })
+    expect(holders('beacon')['upgradeTo(address)']).toEqual([actors.admin.address])
+  })
 })
 
 describe('negatives and bad input', () => {

@@ -5,10 +5,11 @@ import { authorityPaths } from './authorities/authorityPaths.js'
 import { candidateHolders } from './authorities/candidateHolders.js'
 import { type PauseWindows, computeFindings, fastestOf } from './findings.js'
 import { confirmLever } from './levers/confirmLever.js'
+import { knownLeverBySignature } from './levers/leverSignatures.js'
 import { leverFunctionsFromAbi, leverFunctionsFromBytecode } from './levers/leverFunctions.js'
 import { readPauseWindow } from './levers/pauseWindow.js'
 import { detectProxy } from './proxy.js'
-import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverFunction, TimeToExecute } from './types.js'
+import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverFunction, ProxyInfo, TimeToExecute } from './types.js'
 
 export type InspectProtocolParameters = {
   targets: readonly InspectTarget[]
@@ -51,12 +52,17 @@ async function inspectContract(chain: ChainClients, target: InspectTarget, teamA
 
     const candidates = unique([...(await candidateHolders(chain, target, proxy)), ...teamAuthorities])
     const viaImplementation = proxy.kind === 'none' ? undefined : proxy.implementation
+    const callable = [
+      ...functions.map((lever) => ({ lever, address: target.address, abi: target.abi })),
+      ...proxyUpgradeLevers(proxy),
+    ]
     const levers = await Promise.all(
-      functions.map(async (lever): Promise<LeverAccess> => {
-        const confirmation = await confirmLever(chain, { address: target.address, lever, abi: target.abi, candidates })
+      callable.map(async ({ lever, address, abi }): Promise<LeverAccess> => {
+        const confirmation = await confirmLever(chain, { address, lever, abi, candidates })
         const paths = confirmation.status === 'confirmed' ? await pathsFor(chain, confirmation.holders, labels) : []
         const fastest = quickest(paths.map((path) => path.timeToExecute))
-        return { lever: { ...lever, contract: target.name, address: target.address, viaImplementation, confirmation }, paths, fastest }
+        const via = address === target.address ? viaImplementation : undefined
+        return { lever: { ...lever, contract: target.name, address, viaImplementation: via, confirmation }, paths, fastest }
       }),
     )
     const timeToContain = fastestOf(levers.filter((access) => access.lever.kind === 'pause'))?.fastest
@@ -64,6 +70,20 @@ async function inspectContract(chain: ChainClients, target: InspectTarget, teamA
   } catch (error) {
     return { ...base, proxy: { kind: 'none' }, levers: [], error: errorMessage(error).split('\n')[0] }
   }
+}
+
+/**
+ * A transparent proxy is upgraded through its ProxyAdmin and a beacon proxy through its beacon:
+ * those levers live on other contracts than the one users call, and are easy to forget.
+ */
+function proxyUpgradeLevers(proxy: ProxyInfo): { lever: LeverFunction; address: Address; abi?: Abi }[] {
+  const upgradeAt = (address: Address | undefined, signature: string) => {
+    const known = knownLeverBySignature(signature)
+    return address && known ? [{ lever: { signature, selector: known.selector, kind: known.kind, source: 'abi' as const }, address }] : []
+  }
+  if (proxy.kind === 'transparent') return upgradeAt(proxy.admin, 'upgradeAndCall(address,address,bytes)')
+  if (proxy.kind === 'beacon') return upgradeAt(proxy.beacon, 'upgradeTo(address)')
+  return []
 }
 
 /**
