@@ -23,7 +23,6 @@ export type Anvil = {
   port: number
   /** Process id of anvil itself (not of the watchdog shell around it). */
   pid: number
-  forkUrl?: string
   stop(): Promise<void>
 }
 
@@ -78,7 +77,7 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   try {
     const pid = await output.anvilPid
     await waitUntilAnswering(rpcUrl, child, output, parameters.startTimeoutMs ?? 30_000)
-    return { rpcUrl, port, pid, forkUrl: parameters.forkUrl, stop: () => stopChild(child, pid) }
+    return { rpcUrl, port, pid, stop: () => stopChild(child, pid) }
   } catch (error) {
     await stopChild(child, await output.anvilPid.catch(() => undefined))
     throw error
@@ -207,9 +206,4 @@ function registerCleanup() {
       process.kill(process.pid, signal)
     })
   }
-}
-
-/** Stop every anvil started by this process (tests and the CLI call this on the way out). */
-export async function stopAllAnvils(): Promise<void> {
-  await Promise.allSettled([...running].map((child) => stopChild(child, undefined)))
 }

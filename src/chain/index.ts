@@ -1,4 +1,4 @@
-export { type Anvil, AnvilStartError, type StartAnvilParameters, startAnvil, stopAllAnvils } from './anvil.js'
+export { type Anvil, AnvilStartError, type StartAnvilParameters, startAnvil } from './anvil.js'
 export { anvilBinaryPath } from './anvilBinary.js'
 export { type ChainClients, ChainUnreachableError, connect } from './clients.js'
 export { ANVIL_MNEMONIC, devAccount } from './devAccounts.js'

@@ -33,7 +33,6 @@ export type ContractArtifact = {
   abi: Abi
   bytecode: Hex
   deployedBytecode: Hex
-  immutableReferences: Record<string, { start: number; length: number }[]>
   storageLayout: StorageLayout
 }
 

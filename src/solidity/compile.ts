@@ -44,7 +44,6 @@ export async function compileContracts(parameters: CompileParameters = {}): Prom
           'abi',
           'evm.bytecode.object',
           'evm.deployedBytecode.object',
-          'evm.deployedBytecode.immutableReferences',
           'storageLayout',
         ],
       },
@@ -55,7 +54,7 @@ export async function compileContracts(parameters: CompileParameters = {}): Prom
   const cacheFile = join(cacheDir, `${inputHash}.json`)
 
   const cached = readCache(cacheFile)
-  if (cached) return { artifacts: artifactsFrom(cached.contracts), inputHash, fromCache: true, warnings: [] }
+  if (cached) return { artifacts: artifactsFrom(cached), inputHash, fromCache: true, warnings: [] }
 
   const output = JSON.parse(await runSolc(input, sourcesDir)) as SolcOutput
   const messages = (output.errors ?? []) as SolcMessage[]
@@ -63,7 +62,7 @@ export async function compileContracts(parameters: CompileParameters = {}): Prom
   if (errors.length > 0) throw new CompileError(errors, sourcesDir)
 
   const contracts = collectContracts(output.contracts ?? {})
-  writeCache(cacheFile, { solcVersion, inputHash, contracts })
+  writeCache(cacheFile, contracts)
   return {
     artifacts: artifactsFrom(contracts),
     inputHash,
@@ -86,7 +85,7 @@ type SolcContract = {
   abi: ContractArtifact['abi']
   evm: {
     bytecode: { object: string }
-    deployedBytecode: { object: string; immutableReferences?: Record<string, { start: number; length: number }[]> }
+    deployedBytecode: { object: string }
   }
   storageLayout?: StorageLayout
 }
@@ -101,7 +100,6 @@ function collectContracts(output: Record<string, Record<string, SolcContract>>):
         abi: contract.abi,
         bytecode: `0x${contract.evm.bytecode.object}`,
         deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
-        immutableReferences: contract.evm.deployedBytecode.immutableReferences ?? {},
         storageLayout: contract.storageLayout ?? { storage: [], types: {} },
       })
     }
@@ -109,19 +107,20 @@ function collectContracts(output: Record<string, Record<string, SolcContract>>):
   return contracts
 }
 
-type CacheFile = { solcVersion: string; inputHash: string; contracts: ContractArtifact[] }
-
-function readCache(file: string): CacheFile | undefined {
+/** A cache file holds the artifacts of one input; its name is the input's hash. */
+function readCache(file: string): ContractArtifact[] | undefined {
   if (!existsSync(file)) return undefined
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CacheFile
+    const contracts: unknown = JSON.parse(readFileSync(file, 'utf8'))
+    // Anything else (an older firebreak's format) is a miss like a damaged file.
+    return Array.isArray(contracts) ? (contracts as ContractArtifact[]) : undefined
   } catch {
     // A cache file cut short by a crash is only a miss: compile again and overwrite it.
     return undefined
   }
 }
 
-function writeCache(file: string, content: CacheFile) {
+function writeCache(file: string, content: ContractArtifact[]) {
   mkdirSync(dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, JSON.stringify(content))
