@@ -1,10 +1,11 @@
-import type { Hash, TransactionReceipt } from 'viem'
+import type { Abi, Address, Hash, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import { errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
 import { PostconditionFailedError, SimulationFailedError, StepRevertedError } from './errors.js'
 import { type ExecutorContext, executorFor } from './executors/index.js'
 import { type JournalLike, findStepEntry } from './journalLike.js'
-import type { Plan, Step } from './plan.js'
+import type { Call, Plan, Step } from './plan.js'
 import { decodeRevert } from './revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 
@@ -21,7 +22,7 @@ export type StepOutcome = {
 }
 
 /** Journals the plan as it will be shown to signers. */
-export function recordPlan(journal: JournalLike, plan: Plan): void {
+function recordPlan(journal: JournalLike, plan: Plan): void {
   journal.append('plan.built', {
     planId: plan.id,
     phase: plan.phase,
@@ -38,7 +39,7 @@ export function recordPlan(journal: JournalLike, plan: Plan): void {
 }
 
 /** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
-export async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
+async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
   const result = await simulatePlan(chain, plan)
   journal.append('plan.simulated', { planId: plan.id, ok: result.ok, forkBlock: result.forkBlock, steps: result.steps })
   if (!result.ok) {
@@ -59,7 +60,7 @@ export async function executeStep(chain: ChainClients, plan: Plan, step: Step, o
 
   const receipt = await sendOnce(chain, plan, step, options)
   if (receipt.status !== 'success') {
-    const reason = await revertReason(chain, step, plan, receipt)
+    const reason = await explainRevert(chain, { ...step.call, from: step.authority.address }, receipt.blockNumber, plan.abis)
     journal.append('step.failed', { ...ids, stage: 'execution', txHash: receipt.transactionHash, reason })
     throw new StepRevertedError(`step "${step.title}" reverted on chain: ${reason}`, {
       metaMessages: [`transaction ${receipt.transactionHash} in block ${receipt.blockNumber}`],
@@ -115,35 +116,57 @@ async function recordMined(chain: ChainClients, journal: JournalLike, ids: { pla
   return receipt
 }
 
-/** Replays the failed call at its block to learn why it reverted. */
-async function revertReason(chain: ChainClients, step: Step, plan: Plan, receipt: TransactionReceipt): Promise<string> {
+/** Why a mined transaction reverted: its call replayed on the state it met (the end of the block before). */
+export async function explainRevert(chain: ChainClients, call: Call & { from: Address }, blockNumber: bigint, abis: readonly Abi[]): Promise<string> {
   try {
-    await chain.public.call({
-      account: step.authority.address,
-      to: step.call.to,
-      data: step.call.data,
-      value: step.call.value,
-      blockNumber: receipt.blockNumber - 1n,
-    })
+    await chain.public.call({ account: call.from, to: call.to, data: call.data, value: call.value, blockNumber: blockNumber - 1n })
     return 'reverted (the call succeeds when replayed; the revert depended on the block)'
   } catch (error) {
-    return decodeRevert(error, plan.abis).text
+    return decodeRevert(error, abis).text
+  }
+}
+
+export type PlanStages = {
+  /** Journals the plan as signers will see it, simulates it on a fork, refuses to go on if that fails. */
+  simulate(): Promise<SimulationResult>
+  steps: { step: Step; run(): Promise<StepOutcome> }[]
+  /** Journals the plan as done. */
+  finish(): void
+}
+
+/**
+ * plan → simulate → execute → verify, journaled: the stages every phase runs, in order. runPlan
+ * runs them one after the other; the CLI shows them as a live list (src/progress/planTasks.ts).
+ */
+export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOptions): PlanStages {
+  const { journal } = options
+  return {
+    simulate: () => {
+      recordPlan(journal, plan)
+      return simulateAndRecord(chain, plan, journal)
+    },
+    steps: plan.steps.map((step) => ({
+      step,
+      run: async () => {
+        try {
+          return await executeStep(chain, plan, step, options)
+        } catch (error) {
+          journal.append('plan.failed', { planId: plan.id, stage: 'execution', reason: errorMessage(error).split('\n')[0] })
+          throw error
+        }
+      },
+    })),
+    finish: () => void journal.append('plan.done', { planId: plan.id }),
   }
 }
 
 export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }
 
-/** plan → simulate → execute → verify, journaled: what every phase runs. */
 export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {
-  recordPlan(options.journal, plan)
-  const simulation = await simulateAndRecord(chain, plan, options.journal)
+  const stages = planStages(chain, plan, options)
+  const simulation = await stages.simulate()
   const steps: StepOutcome[] = []
-  try {
-    for (const step of plan.steps) steps.push(await executeStep(chain, plan, step, options))
-  } catch (error) {
-    options.journal.append('plan.failed', { planId: plan.id, stage: 'execution', reason: (error as Error).message.split('\n')[0] })
-    throw error
-  }
-  options.journal.append('plan.done', { planId: plan.id })
+  for (const { run } of stages.steps) steps.push(await run())
+  stages.finish()
   return { planId: plan.id, simulation, steps }
 }

@@ -1,8 +1,7 @@
 import type { ListrTask } from 'listr2'
 import { buildPausePlan } from '../../contain/buildPausePlan.js'
-import type { StepOutcome } from '../../engine/execute.js'
+import { type StepOutcome, explainRevert } from '../../engine/execute.js'
 import type { Authority, Check } from '../../engine/plan.js'
-import { decodeRevert } from '../../engine/revert.js'
 import { planTasks } from '../../progress/planTasks.js'
 import type { DrillActors } from '../actors.js'
 import { drainCalldata } from '../scenario.js'
@@ -78,14 +77,9 @@ async function secondAttempt(state: PartialDrillState) {
   const data = drainCalldata(need(state, 'artifacts'), need(state, 'protocol'), remainingVictims(state))
   const txHash = await chain.wallet(need(state, 'actors').attacker).sendTransaction({ to: attack.exploit, data, gas: 1_000_000n })
   const receipt = await chain.public.waitForTransactionReceipt({ hash: txHash })
-  let reason = 'succeeded'
-  if (receipt.status !== 'success') {
-    try {
-      await chain.public.call({ account: attack.from, to: attack.exploit, data, blockNumber: receipt.blockNumber - 1n })
-      reason = 'reverted'
-    } catch (error) {
-      reason = decodeRevert(error, [need(state, 'protocol').vault.abi]).text
-    }
-  }
+  const reason =
+    receipt.status === 'success'
+      ? 'succeeded'
+      : await explainRevert(chain, { from: attack.from, to: attack.exploit, data, value: 0n }, receipt.blockNumber, [need(state, 'protocol').vault.abi])
   return { txHash, blockNumber: receipt.blockNumber, reverted: receipt.status !== 'success', reason }
 }
