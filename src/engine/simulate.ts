@@ -2,9 +2,8 @@ import type { Abi } from 'viem'
 import { type ChainClients, connect } from '../chain/clients.js'
 import { startFork } from '../chain/fork.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
-import { impersonate } from './executors/index.js'
+import { sendOnFork } from './executors/index.js'
 import type { Plan, Step } from './plan.js'
-import { decodeRevert } from './revert.js'
 
 export type StepSimulation = {
   stepId: string
@@ -45,22 +44,11 @@ export async function simulatePlan(chain: ChainClients, plan: Plan): Promise<Sim
 
 async function simulateStep(fork: ChainClients, step: Step, abis: readonly Abi[]): Promise<StepSimulation> {
   const base = { stepId: step.id, title: step.title }
-  const from = step.authority.address
-  await impersonate(fork, from)
-  try {
-    // A call first: it yields the revert reason that a mined, failed transaction would not.
-    await fork.public.call({ account: from, to: step.call.to, data: step.call.data, value: step.call.value })
-  } catch (error) {
-    return { ...base, status: 'reverted', revert: decodeRevert(error, abis).text, checks: [] }
-  }
-  const hash = await fork.wallet(from).sendTransaction({ ...step.call, account: from } as never)
-  const receipt = await fork.public.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') {
-    return { ...base, status: 'reverted', gasUsed: receipt.gasUsed, revert: 'reverted when mined', checks: [] }
-  }
+  const sent = await sendOnFork(fork, { ...step.call, from: step.authority.address }, abis)
+  if (!sent.ok) return { ...base, status: 'reverted', gasUsed: sent.receipt?.gasUsed, revert: sent.revert, checks: [] }
   const checks = await evaluateChecks(fork.public, step.postconditions, abis)
   const status = checks.every((check) => check.passed) ? 'passed' : 'check-failed'
-  return { ...base, status, gasUsed: receipt.gasUsed, checks }
+  return { ...base, status, gasUsed: sent.receipt.gasUsed, checks }
 }
 
 function notReached(step: Step): StepSimulation {

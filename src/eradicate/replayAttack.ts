@@ -1,8 +1,7 @@
 import { type Abi, type Address, type Hex, encodeDeployData, encodeFunctionData, erc20Abi } from 'viem'
 import { type ChainClients, connect } from '../chain/clients.js'
 import { startFork } from '../chain/fork.js'
-import { impersonate } from '../engine/executors/index.js'
-import { decodeRevert } from '../engine/revert.js'
+import { impersonate, sendOnFork } from '../engine/executors/index.js'
 import { FirebreakError } from '../errors.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 
@@ -117,16 +116,8 @@ async function runNormalOperations(chain: ChainClients, operations: NormalOperat
 }
 
 async function sendImpersonated(chain: ChainClients, transaction: AttackTransaction, abis: Abi[]): Promise<{ ok: boolean; revert?: string }> {
-  await impersonate(chain, transaction.from)
-  const request = { account: transaction.from, to: transaction.to, data: transaction.data, value: transaction.value ?? 0n }
-  try {
-    await chain.public.call(request)
-  } catch (error) {
-    return { ok: false, revert: decodeRevert(error, abis).text }
-  }
-  const hash = await chain.wallet(transaction.from).sendTransaction(request as never)
-  const receipt = await chain.public.waitForTransactionReceipt({ hash })
-  return receipt.status === 'success' ? { ok: true } : { ok: false, revert: 'reverted when mined' }
+  const sent = await sendOnFork(chain, { ...transaction, value: transaction.value ?? 0n }, abis)
+  return sent.ok ? { ok: true } : { ok: false, revert: sent.revert }
 }
 
 async function assetBalances(chain: ChainClients, asset: Address, accounts: Address[]): Promise<bigint> {

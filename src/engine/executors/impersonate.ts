@@ -1,7 +1,9 @@
-import { type Address, parseEther } from 'viem'
+import { type Abi, type Address, type TransactionReceipt, parseEther } from 'viem'
 import { isLocalChain } from '../../chain/fork.js'
 import type { ChainClients } from '../../chain/clients.js'
 import { AuthorityMissingError } from '../errors.js'
+import type { Call } from '../plan.js'
+import { decodeRevert } from '../revert.js'
 import type { Executor } from './types.js'
 
 /**
@@ -18,6 +20,25 @@ export async function impersonateExecutor(chain: ChainClients, address: Address,
     describe: `impersonated ${label} ${address}`,
     send: (call) => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value, account: address } as never),
   }
+}
+
+export type ForkSendResult = { ok: true; receipt: TransactionReceipt } | { ok: false; revert: string; receipt?: TransactionReceipt }
+
+/**
+ * On a fork: sends `call` as `from` without its key. A call goes first, because it yields the
+ * revert reason that a mined, failed transaction would not; only a call that passes is sent.
+ */
+export async function sendOnFork(chain: ChainClients, call: Call & { from: Address }, abis: readonly Abi[]): Promise<ForkSendResult> {
+  await impersonate(chain, call.from)
+  const request = { account: call.from, to: call.to, data: call.data, value: call.value }
+  try {
+    await chain.public.call(request)
+  } catch (error) {
+    return { ok: false, revert: decodeRevert(error, abis).text }
+  }
+  const hash = await chain.wallet(call.from).sendTransaction(request as never)
+  const receipt = await chain.public.waitForTransactionReceipt({ hash })
+  return receipt.status === 'success' ? { ok: true, receipt } : { ok: false, revert: 'reverted when mined', receipt }
 }
 
 /** Lets `address` send on a fork, with enough ether for gas (the fork's state only). */

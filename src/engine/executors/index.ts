@@ -4,7 +4,7 @@ import { keyExecutor } from './key.js'
 import type { Executor, ExecutorContext } from './types.js'
 
 export type { Executor, ExecutorContext } from './types.js'
-export { impersonate } from './impersonate.js'
+export { type ForkSendResult, impersonate, sendOnFork } from './impersonate.js'
 
 export async function executorFor(authority: Authority, context: ExecutorContext): Promise<Executor> {
   switch (authority.kind) {
