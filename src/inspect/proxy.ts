@@ -1,6 +1,6 @@
 import { type Address, type Hex, getAddress, hexToBigInt, pad, parseAbi, sliceHex } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { tryRead } from './authorities/tryRead.js'
+import { tryRead } from './tryRead.js'
 import type { ProxyInfo } from './types.js'
 
 /** EIP-1967: bytes32(uint256(keccak256('eip1967.proxy.implementation')) - 1). */

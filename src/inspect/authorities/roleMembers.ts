@@ -1,6 +1,6 @@
 import { type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import { tryRead } from './tryRead.js'
+import { tryRead } from '../tryRead.js'
 
 const roleEvents = parseAbi([
   'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',

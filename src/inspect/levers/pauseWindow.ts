@@ -1,5 +1,6 @@
-import { type Address, BaseError, HttpRequestError, TimeoutError, WebSocketRequestError, parseAbi } from 'viem'
+import { type Address, parseAbi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
+import { tryRead } from '../tryRead.js'
 
 export type PauseWindow = {
   /** Unix time (seconds) after which the contract can no longer be paused. */
@@ -42,18 +43,8 @@ const readers = [
  */
 export async function readPauseWindow(chain: ChainClients, address: Address): Promise<ReadPauseWindowReturnType> {
   // All at once: the transport batches them into one request.
-  const answers = await Promise.all(
-    readers.map((reader) =>
-      chain.public
-        .readContract({ address, abi: pauseWindowAbi, functionName: reader.functionName })
-        .then((value) => value as unknown)
-        .catch((error: unknown) => {
-          // A node that cannot be reached must not read as "no pause window".
-          if (unreachable(error)) throw error
-          return undefined
-        }),
-    ),
-  )
+  // tryRead rethrows an unreachable node's error: it must not read as "no pause window".
+  const answers = await Promise.all(readers.map((reader) => tryRead(chain, { address, abi: pauseWindowAbi, functionName: reader.functionName })))
   for (const [index, reader] of readers.entries()) {
     const answer = answers[index]
     if (answer === undefined) continue
@@ -61,9 +52,4 @@ export async function readPauseWindow(chain: ChainClients, address: Address): Pr
     return { endsAt: BigInt(endsAt), signature: reader.signature }
   }
   return undefined
-}
-
-function unreachable(error: unknown): boolean {
-  if (!(error instanceof BaseError)) return true
-  return error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError || cause instanceof WebSocketRequestError) !== null
 }

@@ -8,7 +8,7 @@ import {
   TimeoutError,
   WebSocketRequestError,
 } from 'viem'
-import type { ChainClients } from '../../chain/clients.js'
+import type { ChainClients } from '../chain/clients.js'
 
 export type TryReadParameters<abi extends Abi, functionName extends ContractFunctionName<abi, 'view' | 'pure'>> = {
   address: Address
