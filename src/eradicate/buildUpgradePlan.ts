@@ -1,7 +1,6 @@
-import { type Hex, encodeDeployData } from 'viem'
-import { create2Deployment } from '../engine/create2.js'
-import type { Authority, Check, ContractRef, Plan } from '../engine/plan.js'
-import { contractCall } from '../engine/plan.js'
+import type { Hex } from 'viem'
+import { create2DeployStep } from '../engine/create2.js'
+import { type Authority, type Check, type ContractRef, type Plan, contractCall } from '../engine/plan.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 import { IMPLEMENTATION_SLOT, slotValueOf } from './proxySlots.js'
 
@@ -23,8 +22,7 @@ export type BuildUpgradePlanParameters = {
  */
 export function buildUpgradePlan(parameters: BuildUpgradePlanParameters): Plan & { implementationAddress: `0x${string}` } {
   const { proxy, implementation, initData, authority, checks = [], id = 'eradicate-upgrade' } = parameters
-  const initCode = encodeDeployData({ abi: implementation.abi, bytecode: implementation.bytecode })
-  const deployment = create2Deployment(initCode, `firebreak:${id}:${implementation.contractName}`)
+  const deployment = create2DeployStep({ id: `deploy-${implementation.contractName}`, artifact: implementation, saltText: `firebreak:${id}:${implementation.contractName}`, authority })
   return {
     id,
     phase: 'eradicate',
@@ -32,20 +30,7 @@ export function buildUpgradePlan(parameters: BuildUpgradePlanParameters): Plan &
     implementationAddress: deployment.address,
     abis: [proxy.abi, implementation.abi],
     steps: [
-      {
-        id: `deploy-${implementation.contractName}`,
-        title: `deploy ${implementation.contractName} at ${deployment.address}`,
-        authority,
-        call: deployment.call,
-        decoded: {
-          contract: 'CREATE2 factory',
-          address: deployment.call.to,
-          functionName: 'deploy',
-          args: [deployment.salt, `${implementation.contractName} creation code`],
-          text: `CREATE2 deploy ${implementation.contractName} → ${deployment.address}`,
-        },
-        postconditions: [{ kind: 'code', description: `${implementation.contractName} has code at ${deployment.address}`, address: deployment.address, present: true }],
-      },
+      deployment.step,
       {
         id: `upgrade-${proxy.name}`,
         title: `upgrade ${proxy.name} to ${implementation.contractName} as ${authority.label}`,

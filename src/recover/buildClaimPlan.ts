@@ -1,5 +1,5 @@
-import { type Address, type Hex, encodeDeployData, erc20Abi } from 'viem'
-import { create2Deployment } from '../engine/create2.js'
+import { type Address, type Hex, erc20Abi } from 'viem'
+import { create2DeployStep } from '../engine/create2.js'
 import { type Authority, type Plan, contractCall, viewFunction } from '../engine/plan.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 import type { Distribution } from './buildDistribution.js'
@@ -17,10 +17,16 @@ export type BuildClaimPlanParameters = {
 /** Deploys ReimbursementClaim for the distribution's root, then funds it with the distribution's total. */
 export function buildClaimPlan(parameters: BuildClaimPlanParameters): Plan & { claimAddress: Address } {
   const { claimArtifact, token, distribution, claimDeadline, treasury, id = 'recover-reimburse' } = parameters
-  const constructorArgs = [token, distribution.root, claimDeadline, treasury.address] as const
-  const initCode = encodeDeployData({ abi: claimArtifact.abi, bytecode: claimArtifact.bytecode, args: constructorArgs as unknown as unknown[] })
-  const deployment = create2Deployment(initCode, `firebreak:${id}:${distribution.root}`)
-  const claim = { name: 'claim', address: deployment.address, abi: claimArtifact.abi }
+  const deployment = create2DeployStep({
+    id: 'deploy-claim',
+    artifact: claimArtifact,
+    args: [token, distribution.root, claimDeadline, treasury.address],
+    saltText: `firebreak:${id}:${distribution.root}`,
+    authority: treasury,
+    checks: (address) => [
+      { kind: 'read', description: 'the claim contract holds the published root', address, abi: viewFunction(claimArtifact.abi, 'merkleRoot'), args: [], expect: distribution.root as Hex },
+    ],
+  })
   const tokenRef = { name: 'token', address: token, abi: erc20Abi }
   return {
     id,
@@ -29,23 +35,7 @@ export function buildClaimPlan(parameters: BuildClaimPlanParameters): Plan & { c
     claimAddress: deployment.address,
     abis: [claimArtifact.abi, erc20Abi],
     steps: [
-      {
-        id: 'deploy-claim',
-        title: `deploy ReimbursementClaim at ${deployment.address}`,
-        authority: treasury,
-        call: deployment.call,
-        decoded: {
-          contract: 'CREATE2 factory',
-          address: deployment.call.to,
-          functionName: 'deploy',
-          args: [deployment.salt, `ReimbursementClaim(${constructorArgs.join(', ')})`],
-          text: `CREATE2 deploy ReimbursementClaim(root ${distribution.root}) → ${deployment.address}`,
-        },
-        postconditions: [
-          { kind: 'code', description: `ReimbursementClaim has code at ${deployment.address}`, address: deployment.address, present: true },
-          { kind: 'read', description: 'the claim contract holds the published root', address: deployment.address, abi: viewFunction(claimArtifact.abi, 'merkleRoot'), args: [], expect: distribution.root as Hex },
-        ],
-      },
+      deployment.step,
       {
         id: 'fund-claim',
         title: `fund the claim contract with ${distribution.total} from ${treasury.label}`,
