@@ -30,14 +30,13 @@ function lever(signature: string, kind: LeverKind, source: LeverFunction['source
 
 const team = () => [admin.address, guardian.address]
 
+/** confirmLever on the drill vault, with its ABI, from `candidates` (the team by default). */
+const onVault = (leverFunction: LeverFunction, candidates = team()) =>
+  confirmLever(drill.chain, { address: drill.protocol.vault.address, lever: leverFunction, abi: drill.protocol.vault.abi, candidates })
+
 describe('confirmLever on the drill vault', () => {
   it("confirms the pause as the guardian's alone, refused to an unrelated address", async () => {
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('pause()', 'pause'),
-      abi: drill.protocol.vault.abi,
-      candidates: team(),
-    })
+    const confirmation = await onVault(lever('pause()', 'pause'))
     expect(confirmation.status).toBe('confirmed')
     if (confirmation.status !== 'confirmed') return
     expect(confirmation.holders).toEqual([guardian.address])
@@ -46,23 +45,13 @@ describe('confirmLever on the drill vault', () => {
   })
 
   it("confirms the unpause as the admin's alone: the admin passes the role check and stops on ExpectedPause", async () => {
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('unpause()', 'unpause'),
-      abi: drill.protocol.vault.abi,
-      candidates: team(),
-    })
+    const confirmation = await onVault(lever('unpause()', 'unpause'))
     expect(confirmation).toMatchObject({ status: 'confirmed', holders: [admin.address] })
     expect(confirmation.detail).toContain('ExpectedPause()')
   })
 
   it("confirms upgradeToAndCall as the admin's: _authorizeUpgrade passes, then the implementation check refuses the argument", async () => {
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('upgradeToAndCall(address,bytes)', 'upgrade'),
-      abi: drill.protocol.vault.abi,
-      candidates: team(),
-    })
+    const confirmation = await onVault(lever('upgradeToAndCall(address,bytes)', 'upgrade'))
     expect(confirmation).toMatchObject({ status: 'confirmed', holders: [admin.address] })
     expect(confirmation.detail).toContain('ERC1967InvalidImplementation')
   })
@@ -80,34 +69,19 @@ describe('confirmLever on the drill vault', () => {
     await drill.chain.public.waitForTransactionReceipt({
       hash: await drill.chain.wallet(guardian).writeContract({ ...drill.protocol.vault, functionName: 'pause' } as never),
     })
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('pause()', 'pause'),
-      abi: drill.protocol.vault.abi,
-      candidates: team(),
-    })
+    const confirmation = await onVault(lever('pause()', 'pause'))
     expect(confirmation).toMatchObject({ status: 'confirmed', holders: [guardian.address] })
     expect(confirmation.detail).toContain('EnforcedPause()')
   })
 
   it('leaves the pause unconfirmed when no candidate holds it', async () => {
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('pause()', 'pause'),
-      abi: drill.protocol.vault.abi,
-      candidates: [admin.address, attacker.address],
-    })
+    const confirmation = await onVault(lever('pause()', 'pause'), [admin.address, attacker.address])
     expect(confirmation.status).toBe('unconfirmed')
     expect(confirmation.detail).toContain('no candidate passes the access check')
   })
 
   it('marks renounceRole self-service: it only ever removes the caller’s own role, so anyone may call it', async () => {
-    const confirmation = await confirmLever(drill.chain, {
-      address: drill.protocol.vault.address,
-      lever: lever('renounceRole(bytes32,address)', 'revoke'),
-      abi: drill.protocol.vault.abi,
-      candidates: team(),
-    })
+    const confirmation = await onVault(lever('renounceRole(bytes32,address)', 'revoke'))
     expect(confirmation.status).toBe('self-service')
     expect(confirmation.detail).toContain("caller's own role")
   })
