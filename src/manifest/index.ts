@@ -4,6 +4,6 @@ export { type LoadManifestOptions, type LoadManifestReturnType, loadManifest } f
 export { formatManifestPath, ManifestError, type ManifestErrorOptions, type ManifestPath } from './ManifestError.js'
 export { manifestTargets } from './manifestTargets.js'
 export { readAbiFile, type ReadAbiFileResult } from './readAbiFile.js'
-export { DEFAULT_MANIFEST_FILE } from './readManifestYaml.js'
+export { DEFAULT_MANIFEST_FILE } from './defaults.js'
 export type { AuthorityType, Manifest, ManifestAuthority, ManifestChain, ManifestContract } from './types.js'
 export { type WriteExampleManifestOptions, type WriteExampleManifestReturnType, writeExampleManifest } from './writeExampleManifest.js'

@@ -1,3 +1,4 @@
+import { DEFAULT_MANIFEST_FILE } from './defaults.js'
 import { readFileSync } from 'node:fs'
 import { type Document, LineCounter, parseDocument, type YAMLError } from 'yaml'
 import { type ManifestLocator, type ManifestPath, ManifestError } from './ManifestError.js'
@@ -8,7 +9,6 @@ import { type ManifestLocator, type ManifestPath, ManifestError } from './Manife
  */
 export type ManifestYaml = ManifestLocator & { data: unknown }
 
-export const DEFAULT_MANIFEST_FILE = 'firebreak.yaml'
 
 /** Reads and parses firebreak.yaml; a missing file or a YAML syntax error becomes a ManifestError. */
 export function readManifestYaml(file: string): ManifestYaml {

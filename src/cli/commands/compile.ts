@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { compileContracts } from '../../solidity/compile.js'
 import { toJson } from '../output.js'
 
 export function registerCompile(program: Command) {
@@ -10,6 +9,7 @@ export function registerCompile(program: Command) {
     .option('--cache <dir>', 'artifact cache folder', '.firebreak/cache/solc')
     .option('--json', 'print the artifacts\' names, sizes and the input hash as JSON')
     .action(async (options: { contracts?: string; cache: string; json?: boolean }) => {
+      const { compileContracts } = await import('../../solidity/compile.js')
       const result = await compileContracts({ sourcesDir: options.contracts, cacheDir: options.cache })
       const deployable = result.artifacts.all.filter((artifact) => artifact.bytecode.length > 2)
       if (options.json) {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander'
-import { runDrill } from '../../drill/runDrill.js'
 import { toJson } from '../output.js'
 import { parsePort } from '../parse.js'
-import { formatDrillSummary } from '../printDrillSummary.js'
 
 export function registerDrill(program: Command) {
   program
@@ -12,6 +10,7 @@ export function registerDrill(program: Command) {
     .option('--port <port>', 'run the embedded chain on this port (default: a free one)', parsePort)
     .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
     .action(async (options: { json?: boolean; port?: number; incidents: string }) => {
+      const [{ runDrill }, { formatDrillSummary }] = await Promise.all([import('../../drill/runDrill.js'), import('../printDrillSummary.js')])
       const summary = await runDrill({ incidentsRoot: options.incidents, port: options.port, progress: options.json ? 'silent' : 'default' })
       process.stdout.write(options.json ? `${toJson(summary)}\n` : formatDrillSummary(summary))
     })

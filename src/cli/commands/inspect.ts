@@ -1,8 +1,5 @@
 import { type Command, Option } from 'commander'
-import { inspectDrill } from '../../drill/inspectDrill.js'
-import { formatInspection } from '../../inspect/formatInspection.js'
-import { inspectManifest } from '../../inspect/inspectManifest.js'
-import { DEFAULT_MANIFEST_FILE, loadManifest } from '../../manifest/index.js'
+import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import { EXIT, toJson } from '../output.js'
 
 type InspectOptions = { manifest: string; chain?: string; rpcUrl?: string; drill?: boolean; json?: boolean }
@@ -17,6 +14,12 @@ export function registerInspect(program: Command) {
     .option('--drill', 'inspect the drill\'s protocol on the embedded chain instead of a manifest')
     .option('--json', 'print the inspection as one JSON object')
     .action(async (options: InspectOptions) => {
+      const [{ inspectDrill }, { inspectManifest }, { loadManifest }, { formatInspection }] = await Promise.all([
+        import('../../drill/inspectDrill.js'),
+        import('../../inspect/inspectManifest.js'),
+        import('../../manifest/index.js'),
+        import('../../inspect/formatInspection.js'),
+      ])
       const inspection = options.drill
         ? await inspectDrill()
         : await inspectManifest({ manifest: loadManifest(options.manifest), chain: options.chain, rpcUrl: options.rpcUrl || undefined })

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { resolveIncidentDir, verifyJournal } from '../../journal/index.js'
 import { EXIT, toJson } from '../output.js'
 
 export function registerJournal(program: Command) {
@@ -10,7 +9,8 @@ export function registerJournal(program: Command) {
     .argument('<incident>', 'incident folder, or incident id under --incidents')
     .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
     .option('--json', 'print the result as JSON')
-    .action((incident: string, options: { incidents: string; json?: boolean }) => {
+    .action(async (incident: string, options: { incidents: string; json?: boolean }) => {
+      const { resolveIncidentDir, verifyJournal } = await import('../../journal/index.js')
       const dir = resolveIncidentDir(incident, options.incidents)
       const result = verifyJournal(dir)
       if (options.json) process.stdout.write(`${toJson({ dir, ...result })}\n`)

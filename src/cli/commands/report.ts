@@ -1,6 +1,4 @@
 import type { Command } from 'commander'
-import { Journal, resolveIncidentDir } from '../../journal/index.js'
-import { renderReport } from '../../report/renderReport.js'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -11,7 +9,8 @@ export function registerReport(program: Command) {
     .argument('<incident>', 'incident folder, or incident id under --incidents')
     .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
     .option('--stdout', 'print the report instead of writing report.md')
-    .action((incident: string, options: { incidents: string; stdout?: boolean }) => {
+    .action(async (incident: string, options: { incidents: string; stdout?: boolean }) => {
+      const [{ Journal, resolveIncidentDir }, { renderReport }] = await Promise.all([import('../../journal/index.js'), import('../../report/renderReport.js')])
       const dir = resolveIncidentDir(incident, options.incidents)
       // Opening verifies the hash chain: a report is never rendered from a tampered journal.
       const markdown = renderReport(Journal.open(dir).entries())
