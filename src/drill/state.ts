@@ -18,7 +18,7 @@ export type DrillState = {
   anvil: Anvil
   chain: ChainClients
   actors: DrillActors
-  compile: { fromCache: boolean; contracts: number }
+  compile: { fromCache: boolean }
   artifacts: Artifacts
   protocol: DrillProtocol
   attack: Attack

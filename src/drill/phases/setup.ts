@@ -27,7 +27,7 @@ export function setupTasks(state: PartialDrillState, options: SetupOptions): Lis
       task: async (_, task) => {
         const result = await compileContracts({ cacheDir: options.cacheDir })
         state.artifacts = result.artifacts
-        state.compile = { fromCache: result.fromCache, contracts: result.artifacts.all.length }
+        state.compile = { fromCache: result.fromCache }
         task.title = `compiled ${result.artifacts.all.length} contracts${result.fromCache ? ' (from cache)' : ''}`
       },
     },
