@@ -17,7 +17,7 @@ export function buildPausePlan({ targets, id = 'contain-pause' }: BuildPausePlan
     id: `pause-${contract.name}`,
     title: `pause ${contract.name} as ${authority.label}`,
     authority,
-    ...contractCall(contract, 'pause', []),
+    actions: [contractCall(contract, 'pause', [])],
     postconditions: [pausedIs(contract, true), ...probes],
   }))
   return { id, phase: 'contain', title: `pause ${targets.map((target) => target.contract.name).join(', ')}`, steps, abis: abisOf(targets) }

@@ -39,8 +39,7 @@ export function create2DeployStep(parameters: Create2DeployStepParameters): { st
       id,
       title: `deploy ${artifact.contractName} at ${address}`,
       authority,
-      call,
-      decoded: { contract: 'CREATE2 factory', address: call.to, functionName: 'deploy', args: [salt, shown], text: `CREATE2 deploy ${shown} → ${address}` },
+      actions: [{ call, decoded: { contract: 'CREATE2 factory', address: call.to, functionName: 'deploy', args: [salt, shown], text: `CREATE2 deploy ${shown} → ${address}` } }],
       postconditions: [{ kind: 'code', description: `${artifact.contractName} has code at ${address}`, address, present: true }, ...checks(address)],
     },
   }

@@ -24,3 +24,14 @@ export class PostconditionFailedError extends FirebreakError {
 export class AuthorityMissingError extends FirebreakError {
   override name = 'AuthorityMissingError'
 }
+
+/** A step behind a timelock is not ready yet: nothing failed, the plan resumes once it is. */
+export class StepWaitingError extends FirebreakError {
+  override name = 'StepWaitingError'
+  readonly readyAt: bigint
+  constructor(stepTitle: string, timelock: string, readyAt: bigint) {
+    const when = new Date(Number(readyAt) * 1000).toISOString().replace('.000Z', 'Z')
+    super(`step "${stepTitle}" waits for timelock ${timelock}: executable from ${when}; run the same command again then`)
+    this.readyAt = readyAt
+  }
+}

@@ -155,8 +155,8 @@ describe('executeStep', () => {
     const step = onlyStep(plan)
     const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
     // The previous run sent the pause and died before it could journal the receipt.
-    const sentHash: Hash = await drill.chain.wallet(actors.guardian).sendTransaction(step.call)
-    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', call: step.call })
+    const sentHash: Hash = await drill.chain.wallet(actors.guardian).sendTransaction(step.actions[0]!.call)
+    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', calls: [step.actions[0]!.call] })
 
     const outcome = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] })
 
@@ -243,7 +243,8 @@ describe('impersonate executor', () => {
       const remote = await connect(node.rpcUrl)
       const authority: Authority = { kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }
 
-      const error = await executorFor(authority, { chain: remote }).catch((caught: unknown) => caught)
+      const plan = pausePlan(authority)
+      const error = await executorFor({ chain: remote, plan, step: onlyStep(plan), journal }).catch((caught: unknown) => caught)
 
       expect(error).toBeInstanceOf(AuthorityMissingError)
       expect((error as AuthorityMissingError).shortMessage).toContain('is not a local chain or fork')

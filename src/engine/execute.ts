@@ -2,14 +2,14 @@ import type { Abi, Address, Hash, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
-import { PostconditionFailedError, SimulationFailedError, StepRevertedError } from './errors.js'
-import { type ExecutorContext, executorFor } from './executors/index.js'
+import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
+import { type Executor, type ExecutorContext, executorFor } from './executors/index.js'
 import { type JournalLike, findStepEntry } from './journalLike.js'
-import type { Call, Plan, Step } from './plan.js'
+import { type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
 import { decodeRevert } from './revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 
-export type ExecuteOptions = Omit<ExecutorContext, 'chain'> & { journal: JournalLike }
+export type ExecuteOptions = Omit<ExecutorContext, 'chain' | 'plan' | 'step'>
 
 export type StepOutcome = {
   stepId: string
@@ -31,8 +31,9 @@ function recordPlan(journal: JournalLike, plan: Plan): void {
       stepId: step.id,
       title: step.title,
       authority: step.authority,
-      call: step.call,
-      decoded: step.decoded.text,
+      calls: step.actions.map((action) => action.call),
+      decoded: describeActions(step),
+      ...(step.after ? { after: step.after } : {}),
       postconditions: step.postconditions.map((check) => check.description),
     })),
   })
@@ -40,7 +41,7 @@ function recordPlan(journal: JournalLike, plan: Plan): void {
 
 /** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
 async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
-  const result = await simulatePlan(chain, plan)
+  const result = await simulatePlan(chain, plan, { skip: new Set(plan.steps.filter((step) => wasSent(journal, plan, step)).map((step) => step.id)) })
   journal.append('plan.simulated', { planId: plan.id, ok: result.ok, forkBlock: result.forkBlock, steps: result.steps })
   if (!result.ok) {
     journal.append('plan.failed', { planId: plan.id, stage: 'simulation', reason: describeSimulationFailure(result) })
@@ -49,18 +50,38 @@ async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: Journ
   return result
 }
 
+/** The journal holds a transaction for this step: it is on chain or on its way, and is never sent again. */
+function wasSent(journal: JournalLike, plan: Plan, step: Step): boolean {
+  return ['step.done', 'step.mined', 'step.sent'].some((type) => findStepEntry(journal, type, plan.id, step.id))
+}
+
+/**
+ * Every executor a plan needs, each prepared (keys found, signatures checked against the
+ * threshold) before the first step is sent. Steps the journal shows sent need none.
+ */
+export async function prepareExecutors(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<Map<string, Executor>> {
+  const executors = new Map<string, Executor>()
+  for (const step of plan.steps) {
+    if (wasSent(options.journal, plan, step)) continue
+    const executor = await executorFor({ ...options, chain, plan, step })
+    await executor.prepare()
+    executors.set(step.id, executor)
+  }
+  return executors
+}
+
 /**
  * Sends one step through its authority's executor, waits for it, verifies its postconditions on
  * the real chain and journals every transition. A step is marked done only when its checks pass.
  */
-export async function executeStep(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions): Promise<StepOutcome> {
+export async function executeStep(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions & { executor?: Executor }): Promise<StepOutcome> {
   const { journal } = options
   const ids = { planId: plan.id, stepId: step.id }
   if (findStepEntry(journal, 'step.done', plan.id, step.id)) return { stepId: step.id, status: 'skipped', checks: [] }
 
   const receipt = await sendOnce(chain, plan, step, options)
   if (receipt.status !== 'success') {
-    const reason = await explainRevert(chain, { ...step.call, from: step.authority.address }, receipt.blockNumber, plan.abis)
+    const reason = await explainStepRevert(chain, step, receipt.blockNumber, plan.abis)
     journal.append('step.failed', { ...ids, stage: 'execution', txHash: receipt.transactionHash, reason })
     throw new StepRevertedError(`step "${step.title}" reverted on chain: ${reason}`, {
       metaMessages: [`transaction ${receipt.transactionHash} in block ${receipt.blockNumber}`],
@@ -82,38 +103,81 @@ export async function executeStep(chain: ChainClients, plan: Plan, step: Step, o
  * A step is sent at most once: if the journal holds a sent transaction for it (the previous run
  * was interrupted), we wait for that transaction instead of sending another.
  */
-async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions): Promise<TransactionReceipt> {
+async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: ExecuteOptions & { executor?: Executor }): Promise<TransactionReceipt> {
   const { journal } = options
   const ids = { planId: plan.id, stepId: step.id }
   const mined = findStepEntry(journal, 'step.mined', plan.id, step.id)
   const sent = findStepEntry(journal, 'step.sent', plan.id, step.id)
   if (mined) return chain.public.waitForTransactionReceipt({ hash: mined.txHash as Hash })
   // Interrupted between sending and mining: the record still needs the block the step landed in.
-  if (sent) return recordMined(chain, journal, ids, sent.txHash as Hash)
+  if (sent) return recordMined(chain, journal, ids, latestHash(journal, plan, step, sent.txHash as Hash))
 
+  if (step.after) await waitForTimelock(chain, plan, step, step.after, journal)
   let txHash: Hash
+  let executor: Executor
   try {
-    const executor = await executorFor(step.authority, { ...options, chain })
-    txHash = await executor.send(step.call)
-    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, call: step.call })
+    executor = options.executor ?? (await executorFor({ ...options, chain, plan, step }))
+    if (!options.executor) await executor.prepare()
+    txHash = await executor.send()
+    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, calls: step.actions.map((action) => action.call) })
   } catch (error) {
     // Nothing was sent (no key, gas estimation reverted, node refused): say so, so a resume retries it.
     journal.append('step.failed', { ...ids, stage: 'send', reason: decodeRevert(error, plan.abis).text })
     throw error
   }
-  return recordMined(chain, journal, ids, txHash)
+  const onReplaced = (replacement: Hash) => void journal.append('step.replaced', { ...ids, txHash: replacement, replaces: txHash })
+  return recordMined(chain, journal, ids, txHash, executor.confirm ? (hash) => executor.confirm!(hash, onReplaced) : undefined)
 }
 
-async function recordMined(chain: ChainClients, journal: JournalLike, ids: { planId: string; stepId: string }, txHash: Hash): Promise<TransactionReceipt> {
-  const receipt = await chain.public.waitForTransactionReceipt({ hash: txHash })
+/** The last transaction journaled for a step: a fee bump replaces the one first sent. */
+function latestHash(journal: JournalLike, plan: Plan, step: Step, sent: Hash): Hash {
+  const replaced = findStepEntry(journal, 'step.replaced', plan.id, step.id)
+  return (replaced?.txHash as Hash | undefined) ?? sent
+}
+
+/**
+ * A step behind a timelock's delay: sent only once the operation is ready. Before that, the plan
+ * stops with the time it becomes ready, and a later run picks it up from the journal.
+ */
+async function waitForTimelock(chain: ChainClients, plan: Plan, step: Step, wait: TimelockWait, journal: JournalLike): Promise<void> {
+  const read = (name: 'isOperationReady' | 'getTimestamp') =>
+    chain.public.readContract({ address: wait.timelock, abi: [viewFunction(timelockViews, name)], functionName: name, args: [wait.operationId] })
+  if (await read('isOperationReady')) return
+  const readyAt = (await read('getTimestamp')) as bigint
+  journal.append('step.waiting', { planId: plan.id, stepId: step.id, timelock: wait.timelock, operationId: wait.operationId, readyAt })
+  throw new StepWaitingError(step.title, wait.timelock, readyAt)
+}
+
+const timelockViews = [
+  { type: 'function', name: 'isOperationReady', stateMutability: 'view', inputs: [{ name: 'id', type: 'bytes32' }], outputs: [{ name: '', type: 'bool' }] },
+  { type: 'function', name: 'getTimestamp', stateMutability: 'view', inputs: [{ name: 'id', type: 'bytes32' }], outputs: [{ name: '', type: 'uint256' }] },
+] as const
+
+async function recordMined(
+  chain: ChainClients,
+  journal: JournalLike,
+  ids: { planId: string; stepId: string },
+  txHash: Hash,
+  confirm: (hash: Hash) => Promise<TransactionReceipt> = (hash) => chain.public.waitForTransactionReceipt({ hash }),
+): Promise<TransactionReceipt> {
+  const receipt = await confirm(txHash)
   journal.append('step.mined', {
     ...ids,
-    txHash,
+    txHash: receipt.transactionHash,
     status: receipt.status,
     blockNumber: receipt.blockNumber,
     gasUsed: receipt.gasUsed,
   })
   return receipt
+}
+
+/** Why a step's mined transaction reverted: each of its calls replayed as its authority, until one fails. */
+async function explainStepRevert(chain: ChainClients, step: Step, blockNumber: bigint, abis: readonly Abi[]): Promise<string> {
+  for (const { call } of step.actions) {
+    const reason = await explainRevert(chain, { ...call, from: step.authority.address }, blockNumber, abis)
+    if (!reason.startsWith('reverted (the call succeeds')) return step.actions.length > 1 ? `${call.to}: ${reason}` : reason
+  }
+  return 'reverted (each call succeeds when replayed; the revert depended on the block or on the authority itself)'
 }
 
 /** Why a mined transaction reverted: its call replayed on the state it met (the end of the block before). */
@@ -129,6 +193,8 @@ export async function explainRevert(chain: ChainClients, call: Call & { from: Ad
 export type PlanStages = {
   /** Journals the plan as signers will see it, simulates it on a fork, refuses to go on if that fails. */
   simulate(): Promise<SimulationResult>
+  /** Readies every executor (keys, signatures, thresholds) before anything is sent. */
+  prepare(): Promise<void>
   steps: { step: Step; run(): Promise<StepOutcome> }[]
   /** Journals the plan as done. */
   finish(): void
@@ -140,19 +206,31 @@ export type PlanStages = {
  */
 export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOptions): PlanStages {
   const { journal } = options
+  let executors = new Map<string, Executor>()
+  const failed = (stage: string, error: unknown) => {
+    const waiting = error instanceof StepWaitingError
+    journal.append(waiting ? 'plan.waiting' : 'plan.failed', { planId: plan.id, stage, reason: errorMessage(error).split('\n')[0] })
+    return error
+  }
   return {
     simulate: () => {
       recordPlan(journal, plan)
       return simulateAndRecord(chain, plan, journal)
     },
+    prepare: async () => {
+      try {
+        executors = await prepareExecutors(chain, plan, options)
+      } catch (error) {
+        throw failed('prepare', error)
+      }
+    },
     steps: plan.steps.map((step) => ({
       step,
       run: async () => {
         try {
-          return await executeStep(chain, plan, step, options)
+          return await executeStep(chain, plan, step, { ...options, executor: executors.get(step.id) })
         } catch (error) {
-          journal.append('plan.failed', { planId: plan.id, stage: 'execution', reason: errorMessage(error).split('\n')[0] })
-          throw error
+          throw failed('execution', error)
         }
       },
     })),
@@ -165,6 +243,7 @@ export type PlanOutcome = { planId: string; simulation: SimulationResult; steps:
 export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {
   const stages = planStages(chain, plan, options)
   const simulation = await stages.simulate()
+  await stages.prepare()
   const steps: StepOutcome[] = []
   for (const { run } of stages.steps) steps.push(await run())
   stages.finish()

@@ -13,16 +13,36 @@ import {
  * Who must perform a step. An executor is chosen by `kind`; the union grows with the executors
  * (safe, timelock) and every `switch` over it is checked by the compiler.
  */
-export type Authority =
-  | {
-      kind: 'key'
-      address: Address
-      /** What the team calls it: "guardian", "governance". */
-      label: string
-      /** Environment variable holding the private key, when it is not handed over in memory. */
-      keyEnv?: string
-    }
-  | { kind: 'impersonate'; address: Address; label: string }
+export type Authority = KeyAuthority | SafeAuthority | { kind: 'impersonate'; address: Address; label: string }
+
+/** An externally owned account whose key signs here. */
+export type KeyAuthority = {
+  kind: 'key'
+  address: Address
+  /** What the team calls it: "guardian", "governance". */
+  label: string
+  /** Environment variable holding the private key, when it is not handed over in memory. */
+  keyEnv?: string
+  /** An encrypted JSON keystore (Foundry's `~/.foundry/keystores/<name>`), unlocked with the password in `passwordEnv`. */
+  keystore?: { path: string; passwordEnv: string }
+}
+
+/**
+ * A Safe multisig: its owners sign one Safe transaction (a MultiSend when the step makes several
+ * calls), and any account with gas submits it once the threshold is met.
+ */
+export type SafeAuthority = {
+  kind: 'safe'
+  address: Address
+  label: string
+  /** Read from the Safe when the plan is built; the executor checks them again before sending. */
+  owners: Address[]
+  threshold: number
+  /** MultiSendCallOnly used to batch several calls; the canonical v1.4.1 deployment when absent. */
+  multiSend?: Address
+  /** Pays the gas of `execTransaction`; need not be an owner. */
+  submitter?: KeyAuthority
+}
 
 export type Call = { to: Address; data: Hex; value: bigint }
 
@@ -69,14 +89,28 @@ export type Check =
   | { kind: 'code'; description: string; address: Address; present: boolean }
   | { kind: 'storage'; description: string; address: Address; slot: Hex; expect: Hex }
 
+/** One call and the decoded form a signer reads before approving it. */
+export type Action = { call: Call; decoded: DecodedCall }
+
+/**
+ * A step that may only run once a timelock's delay has passed since an earlier step scheduled it.
+ * The simulation moves the fork's clock by `seconds`; on the real chain the engine waits for
+ * `isOperationReady(operationId)`.
+ */
+export type TimelockWait = { timelock: Address; operationId: Hex; seconds: bigint }
+
 export type Step = {
   /** Unique within its plan and stable across runs: the journal resumes by it. */
   id: string
   title: string
   authority: Authority
-  call: Call
-  decoded: DecodedCall
+  /**
+   * What the authority does, in one transaction: a key or an impersonated account sends exactly
+   * one call; a Safe batches several into one Safe transaction.
+   */
+  actions: Action[]
   postconditions: Check[]
+  after?: TimelockWait
 }
 
 export type Phase = 'contain' | 'eradicate' | 'recover'
@@ -102,7 +136,7 @@ export function contractCall<
   functionName: functionName,
   args: ContractFunctionArgs<abi, 'nonpayable' | 'payable', functionName>,
   value = 0n,
-): { call: Call; decoded: DecodedCall } {
+): Action {
   const data = encodeFunctionData({ abi: contract.abi as Abi, functionName: functionName as string, args: args as unknown[] })
   const shownArgs = (args as readonly unknown[]).map(showValue)
   return {
@@ -129,4 +163,9 @@ export function showValue(value: unknown): string {
   if (typeof value === 'string') return value.length > 66 ? `${value.slice(0, 10)}…(${(value.length - 2) / 2} bytes)` : value
   if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`
   return JSON.stringify(value)
+}
+
+/** The decoded calls of a step on one line, as the journal and the progress list show them. */
+export function describeActions(step: Pick<Step, 'actions'>): string {
+  return step.actions.map((action) => action.decoded.text).join('; ')
 }

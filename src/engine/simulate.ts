@@ -8,7 +8,8 @@ import type { Plan, Step } from './plan.js'
 export type StepSimulation = {
   stepId: string
   title: string
-  status: 'passed' | 'reverted' | 'check-failed' | 'not-reached'
+  /** `already-done`: the journal shows it done on the real chain, so the fork already holds its effect. */
+  status: 'passed' | 'reverted' | 'check-failed' | 'not-reached' | 'already-done'
   gasUsed?: bigint
   /** Decoded revert reason when the step reverted. */
   revert?: string
@@ -21,34 +22,54 @@ export type SimulationResult = {
   steps: StepSimulation[]
 }
 
+export type SimulatePlanOptions = {
+  /** Steps already sent on the real chain (a resumed plan): not replayed, since the fork holds them. */
+  skip?: ReadonlySet<string>
+}
+
 /**
  * Runs the whole plan on a fork of `chain`, every authority impersonated, and checks every
  * postcondition there. Steps run in order and the first failure ends the run: later steps assume
  * the earlier ones happened. The fork is always stopped.
  */
-export async function simulatePlan(chain: ChainClients, plan: Plan): Promise<SimulationResult> {
+export async function simulatePlan(chain: ChainClients, plan: Plan, { skip = new Set() }: SimulatePlanOptions = {}): Promise<SimulationResult> {
   const fork = await startFork({ forkUrl: chain.rpcUrl })
   try {
     const forked = await connect(fork.rpcUrl)
     const forkBlock = await forked.public.getBlockNumber()
     const steps: StepSimulation[] = []
     for (const step of plan.steps) {
-      const failedBefore = steps.some((simulated) => simulated.status !== 'passed')
-      steps.push(failedBefore ? notReached(step) : await simulateStep(forked, step, plan.abis))
+      const failedBefore = steps.some((simulated) => !succeeded(simulated))
+      if (skip.has(step.id)) steps.push({ stepId: step.id, title: step.title, status: 'already-done', checks: [] })
+      else steps.push(failedBefore ? notReached(step) : await simulateStep(forked, step, plan.abis))
     }
-    return { ok: steps.every((step) => step.status === 'passed'), forkBlock, steps }
+    return { ok: steps.every(succeeded), forkBlock, steps }
   } finally {
     await fork.stop()
   }
 }
 
+function succeeded(step: StepSimulation): boolean {
+  return step.status === 'passed' || step.status === 'already-done'
+}
+
+/**
+ * The step's calls, made one after the other as its authority. A Safe's batch runs atomically on
+ * chain; here the first failing call ends the step, which fails it all the same.
+ */
 async function simulateStep(fork: ChainClients, step: Step, abis: readonly Abi[]): Promise<StepSimulation> {
   const base = { stepId: step.id, title: step.title }
-  const sent = await sendOnFork(fork, { ...step.call, from: step.authority.address }, abis)
-  if (!sent.ok) return { ...base, status: 'reverted', gasUsed: sent.receipt?.gasUsed, revert: sent.revert, checks: [] }
+  // A timelock's delay passes on the fork in an instant: what is checked is that the call then works.
+  if (step.after) await fork.test.increaseTime({ seconds: Number(step.after.seconds) })
+  let gasUsed = 0n
+  for (const { call } of step.actions) {
+    const sent = await sendOnFork(fork, { ...call, from: step.authority.address }, abis)
+    if (!sent.ok) return { ...base, status: 'reverted', gasUsed: gasUsed + (sent.receipt?.gasUsed ?? 0n), revert: sent.revert, checks: [] }
+    gasUsed += sent.receipt.gasUsed
+  }
   const checks = await evaluateChecks(fork.public, step.postconditions, abis)
   const status = checks.every((check) => check.passed) ? 'passed' : 'check-failed'
-  return { ...base, status, gasUsed: sent.receipt.gasUsed, checks }
+  return { ...base, status, gasUsed, checks }
 }
 
 function notReached(step: Step): StepSimulation {

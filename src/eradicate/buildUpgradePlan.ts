@@ -35,7 +35,7 @@ export function buildUpgradePlan(parameters: BuildUpgradePlanParameters): Plan &
         id: `upgrade-${proxy.name}`,
         title: `upgrade ${proxy.name} to ${implementation.contractName} as ${authority.label}`,
         authority,
-        ...contractCall(proxy, 'upgradeToAndCall', [deployment.address, initData]),
+        actions: [contractCall(proxy, 'upgradeToAndCall', [deployment.address, initData])],
         postconditions: [
           {
             kind: 'storage',

@@ -1,7 +1,7 @@
 import type { ListrTask } from 'listr2'
 import type { ChainClients } from '../chain/clients.js'
 import { type ExecuteOptions, type StepOutcome, planStages } from '../engine/execute.js'
-import type { Plan } from '../engine/plan.js'
+import { type Plan, describeActions } from '../engine/plan.js'
 
 /**
  * A plan's stages as a live step list: the fork simulation, then one line per step showing the
@@ -18,14 +18,15 @@ export function planTasks(chain: ChainClients, plan: Plan, options: ExecuteOptio
         task.title = `simulated on a fork at block ${result.forkBlock}: ${plural(checks, 'check')} pass`
       },
     },
+    { title: 'check every signer and key before sending', task: () => stages.prepare() },
     ...stages.steps.map(
       ({ step, run }): ListrTask => ({
-        title: `${step.decoded.text}  [${step.authority.kind}: ${step.authority.label}]`,
+        title: `${describeActions(step)}  [${step.authority.kind}: ${step.authority.label}]`,
         task: async (_, task) => {
           const outcome = await run()
           outcomes.push(outcome)
           // Keep the decoded call on screen once done: it is what was signed.
-          const call = `${step.decoded.text} by ${step.authority.label}`
+          const call = `${describeActions(step)} by ${step.authority.label}`
           task.title = outcome.status === 'skipped' ? `${call}: already done (journal)` : `${call}: block ${outcome.blockNumber}, ${plural(outcome.checks.length, 'check')} verified`
         },
       }),

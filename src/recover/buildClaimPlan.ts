@@ -40,7 +40,7 @@ export function buildClaimPlan(parameters: BuildClaimPlanParameters): Plan & { c
         id: 'fund-claim',
         title: `fund the claim contract with ${distribution.total} from ${treasury.label}`,
         authority: treasury,
-        ...contractCall(tokenRef, 'transfer', [deployment.address, distribution.total]),
+        actions: [contractCall(tokenRef, 'transfer', [deployment.address, distribution.total])],
         postconditions: [
           { kind: 'read', description: 'the claim contract holds the whole distribution', address: token, abi: viewFunction(erc20Abi, 'balanceOf'), args: [deployment.address], expect: distribution.total, op: 'gte' },
         ],

@@ -18,7 +18,7 @@ export function buildRestorePlan({ stages, id = 'recover-restore' }: { stages: R
       id: `unpause-${contract.name}`,
       title: `unpause ${contract.name} as ${authority.label}`,
       authority,
-      ...contractCall(contract, 'unpause', []),
+      actions: [contractCall(contract, 'unpause', [])],
       postconditions: [pausedIs(contract, false), ...checks],
     })),
     abis: stages.map((stage) => stage.contract.abi),

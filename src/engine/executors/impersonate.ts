@@ -2,23 +2,25 @@ import { type Abi, type Address, type TransactionReceipt, parseEther } from 'vie
 import { isLocalChain } from '../../chain/fork.js'
 import type { ChainClients } from '../../chain/clients.js'
 import { AuthorityMissingError } from '../errors.js'
-import type { Call } from '../plan.js'
+import type { Authority, Call } from '../plan.js'
 import { decodeRevert } from '../revert.js'
-import type { Executor } from './types.js'
+import { singleCall } from './singleCall.js'
+import type { Executor, ExecutorContext } from './types.js'
 
 /**
  * Sends as any address without its key, through anvil's impersonation. Only forks and local
  * chains allow it: on a real network this executor refuses before sending anything.
  */
-export async function impersonateExecutor(chain: ChainClients, address: Address, label: string): Promise<Executor> {
+export async function impersonateExecutor({ address, label }: Extract<Authority, { kind: 'impersonate' }>, { chain, step }: ExecutorContext): Promise<Executor> {
+  const call = singleCall(step)
   if (!(await isLocalChain(chain.rpcUrl))) {
     throw new AuthorityMissingError(`cannot impersonate ${label} (${address}): ${chain.rpcUrl} is not a local chain or fork`)
   }
-  await impersonate(chain, address)
   const wallet = chain.wallet(address)
   return {
     describe: `impersonated ${label} ${address}`,
-    send: (call) => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value, account: address } as never),
+    prepare: () => impersonate(chain, address),
+    send: () => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value, account: address } as never),
   }
 }
 

@@ -1,4 +1,3 @@
-import type { Authority } from '../plan.js'
 import { impersonateExecutor } from './impersonate.js'
 import { keyExecutor } from './key.js'
 import type { Executor, ExecutorContext } from './types.js'
@@ -6,11 +5,15 @@ import type { Executor, ExecutorContext } from './types.js'
 export type { Executor, ExecutorContext } from './types.js'
 export { type ForkSendResult, impersonate, sendOnFork } from './impersonate.js'
 
-export async function executorFor(authority: Authority, context: ExecutorContext): Promise<Executor> {
+/** The executor for the authority that holds the context's step. */
+export async function executorFor(context: ExecutorContext): Promise<Executor> {
+  const { authority } = context.step
   switch (authority.kind) {
     case 'key':
       return keyExecutor(authority, context)
     case 'impersonate':
-      return impersonateExecutor(context.chain, authority.address, authority.label)
+      return impersonateExecutor(authority, context)
+    case 'safe':
+      throw new Error('the Safe executor is not wired yet')
   }
 }

@@ -1,7 +1,8 @@
 import { type Hex, type LocalAccount, isAddressEqual, isHex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { AuthorityMissingError } from '../errors.js'
-import type { Authority } from '../plan.js'
+import type { KeyAuthority } from '../plan.js'
+import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
 
 /**
@@ -9,16 +10,18 @@ import type { Executor, ExecutorContext } from './types.js'
  * environment variable the authority names. The key itself is never logged or journaled; only the
  * address it controls is.
  */
-export function keyExecutor(authority: Extract<Authority, { kind: 'key' }>, context: ExecutorContext): Executor {
+export function keyExecutor(authority: KeyAuthority, context: ExecutorContext): Executor {
+  const call = singleCall(context.step)
   const account = findAccount(authority, context)
   const wallet = context.chain.wallet(account)
   return {
     describe: `key ${authority.label} ${authority.address}`,
-    send: (call) => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value }),
+    prepare: async () => {},
+    send: () => wallet.sendTransaction({ to: call.to, data: call.data, value: call.value }),
   }
 }
 
-function findAccount(authority: Extract<Authority, { kind: 'key' }>, context: ExecutorContext): LocalAccount {
+function findAccount(authority: KeyAuthority, context: ExecutorContext): LocalAccount {
   const handed = context.accounts?.find((account) => isAddressEqual(account.address, authority.address))
   if (handed) return handed
   const variable = authority.keyEnv

@@ -1,16 +1,38 @@
-import type { Hash, LocalAccount } from 'viem'
+import type { Hash, LocalAccount, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import type { Call } from '../plan.js'
+import type { JournalLike } from '../journalLike.js'
+import type { Plan, Step } from '../plan.js'
 
-/** Sends one step's call through one kind of authority and returns the transaction hash. */
+/**
+ * Performs one step through the authority that holds it. `prepare` runs for every pending step of
+ * a plan before the first one is sent, so a missing key, a signer who is not an owner or a
+ * threshold not met stops the plan with nothing sent.
+ */
 export type Executor = {
-  /** Shown in progress and in the journal: `key 0xabc…`, `impersonated 0xabc…`. */
+  /** Shown in progress and in the journal: `key guardian 0xabc…`, `Safe 2-of-3 0xdef…`. */
   describe: string
-  send(call: Call): Promise<Hash>
+  /** Checks everything that could stop the send, without sending. */
+  prepare(): Promise<void>
+  /** Sends the step's one transaction and returns its hash. */
+  send(): Promise<Hash>
+  /**
+   * Waits for the step's transaction. A key executor replaces a transaction that is not mined in
+   * time with a higher-fee one (same nonce) and reports each replacement before it is sent on.
+   */
+  confirm?(hash: Hash, onReplaced: (replacement: Hash) => void): Promise<TransactionReceipt>
 }
 
 export type ExecutorContext = {
   chain: ChainClients
+  plan: Plan
+  step: Step
+  journal: JournalLike
   /** Keys handed over in memory (never read from or written to a file). */
   accounts?: readonly LocalAccount[]
+  /** Where executors write what signers need: Safe transactions, Transaction Builder batches. */
+  outputDir?: string
+  /** Signature files from Safe owners, one per signer, so that signers need not share a machine. */
+  signatureFiles?: readonly string[]
+  /** Blocks a key waits for its transaction to be mined before replacing it with higher fees. */
+  replaceAfterBlocks?: number
 }
