@@ -78,6 +78,13 @@ export async function executeStep(chain: ChainClients, plan: Plan, step: Step, o
   const { journal } = options
   const ids = { planId: plan.id, stepId: step.id }
   if (findStepEntry(journal, 'step.done', plan.id, step.id)) return { stepId: step.id, status: 'skipped', checks: [] }
+  if (step.doneWhen && !wasSent(journal, plan, step)) {
+    const [already] = await evaluateChecks(chain.public, [step.doneWhen], plan.abis)
+    if (already?.passed) {
+      journal.append('step.done', { ...ids, alreadyOnChain: already.description })
+      return { stepId: step.id, status: 'skipped', checks: [already] }
+    }
+  }
 
   const receipt = await sendOnce(chain, plan, step, options)
   if (receipt.status !== 'success') {
@@ -144,6 +151,7 @@ async function waitForTimelock(chain: ChainClients, plan: Plan, step: Step, wait
     chain.public.readContract({ address: wait.timelock, abi: [viewFunction(timelockViews, name)], functionName: name, args: [wait.operationId] })
   if (await read('isOperationReady')) return
   const readyAt = (await read('getTimestamp')) as bigint
+  if (readyAt === 0n) throw new StepRevertedError(`step "${step.title}" cannot run: timelock ${wait.timelock} has no operation ${wait.operationId} scheduled (did the schedule step run?)`)
   journal.append('step.waiting', { planId: plan.id, stepId: step.id, timelock: wait.timelock, operationId: wait.operationId, readyAt })
   throw new StepWaitingError(step.title, wait.timelock, readyAt)
 }

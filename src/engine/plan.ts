@@ -111,6 +111,12 @@ export type Step = {
   actions: Action[]
   postconditions: Check[]
   after?: TimelockWait
+  /**
+   * A fact that, when it already holds, means the step's effect is on chain without this plan
+   * sending it: a timelock operation a teammate executed, or one scheduled by a run that died
+   * before it could journal the send. Such a step is journaled done and not sent.
+   */
+  doneWhen?: Check
 }
 
 export type Phase = 'contain' | 'eradicate' | 'recover'

@@ -59,8 +59,13 @@ function succeeded(step: StepSimulation): boolean {
  */
 async function simulateStep(fork: ChainClients, step: Step, abis: readonly Abi[]): Promise<StepSimulation> {
   const base = { stepId: step.id, title: step.title }
-  // A timelock's delay passes on the fork in an instant: what is checked is that the call then works.
-  if (step.after) await fork.test.increaseTime({ seconds: Number(step.after.seconds) })
+  if (step.doneWhen && (await evaluateChecks(fork.public, [step.doneWhen], abis))[0]?.passed) return { ...base, status: 'already-done', checks: [] }
+  // A timelock's delay passes on the fork in an instant: what is checked is that the call then
+  // works. anvil moves the clock only for the next block, and calls read the latest: mine one.
+  if (step.after) {
+    await fork.test.increaseTime({ seconds: Number(step.after.seconds) })
+    await fork.test.mine({ blocks: 1 })
+  }
   let gasUsed = 0n
   for (const { call } of step.actions) {
     const sent = await sendOnFork(fork, { ...call, from: step.authority.address }, abis)

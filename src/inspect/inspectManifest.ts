@@ -1,4 +1,4 @@
-import { connect } from '../chain/clients.js'
+import { type ChainClients, connect } from '../chain/clients.js'
 import { type Manifest, assertChainId, manifestTargets } from '../manifest/index.js'
 import { ManifestError } from '../manifest/index.js'
 import { inspectProtocol } from './inspectProtocol.js'
@@ -13,14 +13,20 @@ export type InspectManifestParameters = {
 }
 
 /** Connects to the manifest's chain, checks it is the chain the manifest expects, and inspects its contracts. */
-export async function inspectManifest({ manifest, chain: chainName, rpcUrl }: InspectManifestParameters): Promise<Inspection> {
+export async function inspectManifest(parameters: InspectManifestParameters): Promise<Inspection> {
+  return (await connectAndInspect(parameters)).inspection
+}
+
+/** The inspection and the connection it was made on, for commands that act on what they found. */
+export async function connectAndInspect({ manifest, chain: chainName, rpcUrl }: InspectManifestParameters): Promise<{ chain: ChainClients; inspection: Inspection }> {
   const targets = manifestTargets(manifest, chainName)
   const chainConfig = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
   if (!chainConfig) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
   const chain = await connect(rpcUrl ?? chainConfig.rpcUrl)
   assertChainId(manifest, chainConfig, chain.chain.id)
-  return inspectProtocol(chain, {
+  const inspection = await inspectProtocol(chain, {
     targets,
     authorities: manifest.authorities.map((authority) => ({ name: authority.name, address: authority.address })),
   })
+  return { chain, inspection }
 }

@@ -88,6 +88,18 @@ export type AuthorityNode =
       proposers: Address[]
       executors: Address[]
     }
+  /**
+   * firebreak's EmergencyGuardian (contracts/contain): any one of its guardians pauses every
+   * contract it guards in one transaction; unpausing takes a quorum.
+   */
+  | {
+      kind: 'guardian'
+      address: Address
+      label?: string
+      guardians: Address[]
+      guardedContracts: Address[]
+      unpauseQuorum: number
+    }
   /** A contract firebreak does not recognise as an authority (a governor, a custom multisig). */
   | { kind: 'contract'; address: Address; label?: string }
 

@@ -141,12 +141,22 @@ const contract = strictMapping(
 
 const AUTHORITY_TYPES = ['eoa', 'safe', 'timelock'] as const
 
+const envName = (what: string) =>
+  z.string({ error: expected(`the name of an environment variable holding ${what}`) }).regex(ENV_NAME, { error: expected(`the name of an environment variable holding ${what}`) })
+
 const authority = strictMapping(
   {
     name: nameOf('an authority name'),
     type: z.enum(AUTHORITY_TYPES, { error: expected(`one of ${AUTHORITY_TYPES.join(', ')}`) }),
     address,
     keyEnv: keyEnv.optional(),
+    /** An encrypted JSON keystore (`cast wallet import`), unlocked with the password in passwordEnv. */
+    keystore: z.string({ error: expected('the path of an encrypted JSON keystore') }).min(1, { error: expected('the path of an encrypted JSON keystore') }).optional(),
+    passwordEnv: envName("the keystore's password").optional(),
+    /** A Safe's MultiSendCallOnly, where it is not at the canonical address. */
+    multiSend: address.optional(),
+    /** The eoa authority that pays the gas of a Safe's execTransaction. */
+    submitter: nameOf('the name of an eoa authority').optional(),
   },
   'a mapping with name, type and address',
 ).superRefine((value, context) => {
@@ -157,7 +167,49 @@ const authority = strictMapping(
       message: `expected keyEnv only on an eoa, got it on a ${value.type}: a ${value.type} acts through its ${value.type === 'safe' ? 'owners' : 'proposers'}, so list those as eoa authorities instead`,
     })
   }
+  for (const key of ['keystore', 'passwordEnv'] as const) {
+    if (value[key] !== undefined && value.type !== 'eoa') context.addIssue({ code: 'custom', path: [key], message: `expected ${key} only on an eoa, got it on a ${value.type}` })
+  }
+  if ((value.keystore === undefined) !== (value.passwordEnv === undefined)) {
+    context.addIssue({ code: 'custom', path: [value.keystore === undefined ? 'keystore' : 'passwordEnv'], message: 'expected keystore and passwordEnv together: the keystore is unlocked with the password in that variable' })
+  }
+  for (const key of ['multiSend', 'submitter'] as const) {
+    if (value[key] !== undefined && value.type !== 'safe') context.addIssue({ code: 'custom', path: [key], message: `expected ${key} only on a safe, got it on a ${value.type}` })
+  }
 })
+
+const contractName = z.string({ error: expected('the name of a contract under contracts') }).min(1, { error: expected('the name of a contract under contracts') })
+const functionName = z
+  .string({ error: expected('a function name (with an ABI) or signature, e.g. setDepositCap(uint256)') })
+  .regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\(.*\))?$/, { error: expected('a function name (with an ABI) or signature, e.g. setDepositCap(uint256)') })
+const argument = z.union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean argument') })
+
+/**
+ * One containment action. Each kind names the lever as the team thinks of it; the authority that
+ * holds it is found by `inspect`, never written here, so a playbook survives a change of signers.
+ */
+const playbookStep = strictMapping(
+  {
+    pause: contractName.optional(),
+    limit: strictMapping({ contract: contractName, function: functionName, args: z.array(argument, { error: expected('a list of arguments') }) }, 'a mapping with contract, function and args').optional(),
+    disable: strictMapping({ contract: contractName, function: functionName }, 'a mapping with contract and function').optional(),
+    revoke: strictMapping({ contract: contractName, role: z.string({ error: expected('a role name, e.g. PAUSER_ROLE, or a bytes32 role id') }), account: address }, 'a mapping with contract, role and account').optional(),
+  },
+  'a mapping with one of pause, limit, disable, revoke',
+).superRefine((value, context) => {
+  const given = Object.keys(value).filter((key) => value[key as keyof typeof value] !== undefined)
+  if (given.length !== 1) context.addIssue({ code: 'custom', message: `expected exactly one of pause, limit, disable, revoke, got ${given.length === 0 ? 'none' : given.join(' and ')}` })
+})
+
+const playbook = strictMapping(
+  {
+    description: z.string({ error: expected('a sentence saying when to run it') }).optional(),
+    steps: z.array(playbookStep, { error: expected('a list of steps') }).min(1, { error: 'expected at least one step, got an empty list' }),
+  },
+  'a mapping with steps and optionally description',
+)
+
+const playbooks = z.record(nameOf('a playbook name'), playbook, { error: expected('a mapping of playbook names to { steps }') })
 
 export const manifestSchema = strictMapping(
   {
@@ -166,8 +218,9 @@ export const manifestSchema = strictMapping(
       .array(contract, { error: expected('a list of contracts') })
       .min(1, { error: 'expected at least one contract, got an empty list' }),
     authorities: z.array(authority, { error: expected('a list of authorities') }).optional(),
+    playbooks: playbooks.optional(),
   },
-  'a mapping with chains, contracts and optionally authorities',
+  'a mapping with chains, contracts and optionally authorities and playbooks',
 )
 
 /** firebreak.yaml as written, once its shape is valid: addresses checksummed, nothing resolved yet. */

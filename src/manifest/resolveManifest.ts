@@ -3,7 +3,7 @@ import { describeValue, didYouMean } from './describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
 import { rpcUrlShapeProblem } from './rpcUrl.js'
-import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract } from './types.js'
+import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestPlaybook, PlaybookAction } from './types.js'
 
 export type ResolveManifestOptions = {
   /** Where RPC URLs are read from; `process.env` unless a caller (a test, a war-room server) says otherwise. */
@@ -29,15 +29,50 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
     return resolved
   })
 
-  const authorities = (parsed.authorities ?? []).map(
-    (authority): ManifestAuthority =>
-      authority.type === 'eoa'
-        ? { name: authority.name, type: 'eoa', address: authority.address, ...(authority.keyEnv === undefined ? {} : { keyEnv: authority.keyEnv }) }
-        : { name: authority.name, type: authority.type, address: authority.address },
-  )
+  const authorities = (parsed.authorities ?? []).map((authority): ManifestAuthority => {
+    const { name, type, address } = authority
+    if (type === 'eoa') {
+      return {
+        name,
+        type,
+        address,
+        ...(authority.keyEnv === undefined ? {} : { keyEnv: authority.keyEnv }),
+        ...(authority.keystore === undefined ? {} : { keystore: { path: resolve(dirname(source.file), authority.keystore), passwordEnv: authority.passwordEnv! } }),
+      }
+    }
+    if (type === 'safe') {
+      return { name, type, address, ...(authority.multiSend ? { multiSend: authority.multiSend } : {}), ...(authority.submitter ? { submitter: authority.submitter } : {}) }
+    }
+    return { name, type, address }
+  })
   rejectDuplicateNames(source, 'authorities', 'authority', authorities)
+  authorities.forEach((authority, index) => {
+    if (authority.type !== 'safe' || authority.submitter === undefined) return
+    const eoas = authorities.filter((candidate) => candidate.type === 'eoa').map((candidate) => candidate.name)
+    if (!eoas.includes(authority.submitter)) {
+      throw manifestErrorAt(source, ['authorities', index, 'submitter'], `expected the name of an eoa authority (${eoas.join(', ') || 'none listed'}), got ${describeValue(authority.submitter)}${didYouMean(authority.submitter, eoas)}`)
+    }
+  })
 
-  return { file: source.file, chains, contracts, authorities }
+  const playbooks = Object.entries(parsed.playbooks ?? {}).map(([name, playbook]): ManifestPlaybook => {
+    const actions = playbook.steps.map((step, index): PlaybookAction => {
+      const path = ['playbooks', name, 'steps', index]
+      const known = (contract: string, key: string, allowAll = false) => {
+        const names = contracts.map((candidate) => candidate.name)
+        if (names.includes(contract) || (allowAll && contract === 'all')) return contract
+        const expectation = `expected ${allowAll ? "'all' or " : ''}one of ${names.join(', ')}`
+        throw manifestErrorAt(source, [...path, ...(key === 'pause' ? ['pause'] : [key, 'contract'])], `${expectation}, got ${describeValue(contract)}${didYouMean(contract, names)}`)
+      }
+      if (step.pause !== undefined) return { kind: 'pause', contract: known(step.pause, 'pause', true) }
+      if (step.limit) return { kind: 'limit', ...step.limit, contract: known(step.limit.contract, 'limit') }
+      if (step.disable) return { kind: 'disable', ...step.disable, contract: known(step.disable.contract, 'disable') }
+      const revoke = step.revoke!
+      return { kind: 'revoke', ...revoke, contract: known(revoke.contract, 'revoke') }
+    })
+    return { name, ...(playbook.description ? { description: playbook.description } : {}), actions }
+  })
+
+  return { file: source.file, chains, contracts, authorities, playbooks }
 }
 
 /** The URL is never printed: RPC URLs from providers embed the account's API key. */

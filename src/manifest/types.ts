@@ -32,9 +32,31 @@ export type ManifestAuthority =
       address: Address
       /** The variable holding its private key; read only when a step is executed, never at load. */
       keyEnv?: string
+      /** An encrypted keystore (absolute path) and the variable holding its password. */
+      keystore?: { path: string; passwordEnv: string }
     }
-  | { name: string; type: 'safe'; address: Address }
+  | {
+      name: string
+      type: 'safe'
+      address: Address
+      multiSend?: Address
+      /** The name of the eoa authority that submits the signed Safe transaction. */
+      submitter?: string
+    }
   | { name: string; type: 'timelock'; address: Address }
+
+/** One containment action of a playbook, as written; contracts are names under `contracts`. */
+export type PlaybookAction =
+  | { kind: 'pause'; contract: string | 'all' }
+  | { kind: 'limit'; contract: string; function: string; args: (string | number | boolean)[] }
+  | { kind: 'disable'; contract: string; function: string }
+  | { kind: 'revoke'; contract: string; role: string; account: Address }
+
+export type ManifestPlaybook = {
+  name: string
+  description?: string
+  actions: PlaybookAction[]
+}
 
 export type Manifest = {
   /** The manifest as the user named it, for error messages. */
@@ -42,4 +64,5 @@ export type Manifest = {
   chains: ManifestChain[]
   contracts: ManifestContract[]
   authorities: ManifestAuthority[]
+  playbooks: ManifestPlaybook[]
 }

@@ -1,5 +1,6 @@
 import { impersonateExecutor } from './impersonate.js'
 import { keyExecutor } from './key.js'
+import { safeExecutor } from './safe/safeExecutor.js'
 import type { Executor, ExecutorContext } from './types.js'
 
 export type { Executor, ExecutorContext } from './types.js'
@@ -14,6 +15,6 @@ export async function executorFor(context: ExecutorContext): Promise<Executor> {
     case 'impersonate':
       return impersonateExecutor(authority, context)
     case 'safe':
-      throw new Error('the Safe executor is not wired yet')
+      return safeExecutor(authority, context)
   }
 }

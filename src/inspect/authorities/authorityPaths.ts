@@ -60,6 +60,8 @@ async function outerAccounts(chain: ChainClients, node: AuthorityNode): Promise<
       return 'end'
     case 'timelock':
       return node.proposers
+    case 'guardian':
+      return node.guardians
     case 'contract': {
       const owner = await tryRead(chain, { address: node.address, abi: ownableAbi, functionName: 'owner' })
       return typeof owner === 'string' && owner !== zeroAddress ? [getAddress(owner)] : 'end'

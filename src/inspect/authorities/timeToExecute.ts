@@ -46,6 +46,13 @@ function partOf(node: AuthorityNode, outermost: boolean): TimeToExecute {
       const kind = delay === 0 ? 'timelock with no delay' : `${delayName(delay)} timelock`
       return { seconds: delay + BLOCK_SECONDS, description: `${kind}${name}` }
     }
+    case 'guardian': {
+      const name = node.label ? ` ${node.label}` : ''
+      return {
+        seconds: 0,
+        description: outermost ? `guardian contract${name}: no guardian holds its role` : `guardian contract${name}: pauses all ${node.guardedContracts.length} contracts in the same transaction`,
+      }
+    }
     case 'contract': {
       // Inside a path a contract forwards its owner's call in the same transaction (a ProxyAdmin).
       // Where a path starts at one, it runs a process firebreak cannot see (a governor's vote):

@@ -20,6 +20,8 @@ const signaturesByKind: Record<LeverKind, readonly string[]> = {
     'togglePause()',
     'emergencyPause()',
     'pauseAll()',
+    // firebreak's EmergencyGuardian: one guardian pauses the contracts it is given
+    'pause(address[])',
     ...perFeaturePauses,
     'pauseDeposits()',
     'pauseWithdrawals()',
@@ -67,12 +69,16 @@ const signaturesByKind: Record<LeverKind, readonly string[]> = {
     // Fei/Tribe RateLimited
     'setBufferCap(uint256)',
     'setRateLimitPerSecond(uint256)',
+    // firebreak's OutflowLimiter (ERC-7265 in spirit)
+    'setOutflowLimit(address,uint256,uint256)',
   ],
   switch: [
     'freeze()',
     'setFreeze(bool)',
     'setFrozen(bool)',
     'setFunctionPaused(bytes4,bool)',
+    // firebreak's FunctionSwitches
+    'disableFunction(bytes4)',
     'shutdown()',
     'halt()',
     'disable()',

@@ -1,0 +1,44 @@
+import type { ChainClients } from '../chain/clients.js'
+import { UsageError } from '../errors.js'
+import { didYouMean } from '../manifest/describeValue.js'
+import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
+import { connectAndInspect } from '../inspect/inspectManifest.js'
+import type { Inspection } from '../inspect/types.js'
+import { type ContainPlan, buildContainPlan } from './buildContainPlan.js'
+import { PAUSE_ALL, resolvePlaybook } from './resolvePlaybook.js'
+
+export type PlanContainmentParameters = {
+  manifest: Manifest
+  /** A playbook under `playbooks` in the manifest, or the built-in `pause-all`. */
+  playbook: string
+  chain?: string
+  rpcUrl?: string
+  incidentId?: string
+}
+
+export type PlanContainmentReturnType = ContainPlan & {
+  chain: ChainClients
+  inspection: Inspection
+  playbook: ManifestPlaybook
+  skipped: { contract: string; reason: string }[]
+}
+
+/**
+ * inspect → playbook → plan: who holds each lever right now decides how it is pulled. Reads the
+ * chain, sends nothing; the plan then goes through the engine (simulate, prepare, execute, verify).
+ */
+export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
+  const playbook = findPlaybook(manifest, name)
+  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl })
+  const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection })
+  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId })
+  return { ...built, chain, inspection, playbook, skipped }
+}
+
+function findPlaybook(manifest: Manifest, name: string): ManifestPlaybook {
+  const found = manifest.playbooks.find((playbook) => playbook.name === name)
+  if (found) return found
+  if (name === PAUSE_ALL.name) return PAUSE_ALL
+  const names = [...manifest.playbooks.map((playbook) => playbook.name), PAUSE_ALL.name]
+  throw new UsageError(`no playbook "${name}" in ${manifest.file}: expected one of ${names.join(', ')}${didYouMean(name, names)}`)
+}

@@ -1,0 +1,271 @@
+import {
+  type Abi,
+  type AbiFunction,
+  type Address,
+  type Hex,
+  encodeFunctionData,
+  getAbiItem,
+  isHex,
+  keccak256,
+  parseAbi,
+  parseAbiItem,
+  toFunctionSelector,
+  toHex,
+  zeroHash,
+} from 'viem'
+import { formatAbiItem } from 'viem/utils'
+import type { ChainClients } from '../chain/clients.js'
+import { type Check, type ContractRef, viewFunction } from '../engine/plan.js'
+import { authorityPaths } from '../inspect/authorities/authorityPaths.js'
+import { tryRead } from '../inspect/tryRead.js'
+import type { AuthorityPath, ContractInspection, Inspection, LeverAccess } from '../inspect/types.js'
+import { ManifestError } from '../manifest/ManifestError.js'
+import { didYouMean } from '../manifest/describeValue.js'
+import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
+import type { ContainCall } from './buildContainPlan.js'
+
+export type ResolvePlaybookParameters = {
+  manifest: Manifest
+  playbook: ManifestPlaybook
+  inspection: Inspection
+}
+
+export type ResolvePlaybookReturnType = {
+  calls: ContainCall[]
+  /** Contracts left alone, and why: already paused, no pause lever, a guardian (it pauses others). */
+  skipped: { contract: string; reason: string }[]
+}
+
+/** The built-in playbook: pause everything pausable, each contract through whoever holds its pause. */
+export const PAUSE_ALL: ManifestPlaybook = { name: 'pause-all', description: 'pause every pausable contract', actions: [{ kind: 'pause', contract: 'all' }] }
+
+/** Nullary pauses first: `pause()` is what most contracts answer to. */
+const pauseCalls: readonly { signature: string; args: readonly unknown[] }[] = [
+  { signature: 'pause()', args: [] },
+  { signature: 'pauseAll()', args: [] },
+  { signature: 'emergencyPause()', args: [] },
+  { signature: 'setPaused(bool)', args: [true] },
+  { signature: 'setPause(bool)', args: [true] },
+]
+
+const probeAbi = parseAbi([
+  'function paused() view returns (bool)',
+  'function hasRole(bytes32 role, address account) view returns (bool)',
+  'function isFunctionEnabled(bytes4 selector) view returns (bool)',
+])
+
+/**
+ * A playbook's actions as calls on the inspected contracts, each with the paths to its lever. It
+ * reads the chain (is it paused already, does the account hold the role, what is the role's id)
+ * but sends nothing. A contract or function the manifest does not know is an error naming the
+ * playbook step; a contract already in the wanted state is skipped, and said so.
+ */
+export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
+  const calls: ContainCall[] = []
+  const skipped: ResolvePlaybookReturnType['skipped'] = []
+  const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
+
+  for (const [index, action] of playbook.actions.entries()) {
+    const at = (...path: (string | number)[]) => ({ file: manifest.file, path: ['playbooks', playbook.name, 'steps', index, ...path] })
+    const fail = (path: (string | number)[], problem: string): never => {
+      throw new ManifestError({ ...at(...path), problem })
+    }
+    if (action.kind === 'pause') {
+      const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
+      for (const contract of contracts) {
+        const outcome = await pauseCall(chain, manifest, contract)
+        if ('skip' in outcome) {
+          if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
+          skipped.push({ contract: contract.name, reason: outcome.skip })
+        } else calls.push(outcome)
+      }
+      continue
+    }
+
+    const contract = inspected(inspection, action.contract)
+    const ref = contractRef(manifest, contract)
+    if (action.kind === 'limit') {
+      const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
+      if (fn.inputs.length !== action.args.length) fail(['limit', 'args'], `expected ${fn.inputs.length} arguments for ${formatAbiItem(fn)}, got ${action.args.length}`)
+      const args = fn.inputs.map((input, position) => argumentFor(input.type, action.args[position]!, () => fail(['limit', 'args', position], `expected a ${input.type}, got ${JSON.stringify(action.args[position])}`)))
+      const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
+      calls.push({
+        contract: target,
+        functionName: fn.name,
+        args,
+        title: `${contract.name}.${fn.name}(${args.map(String).join(', ')})`,
+        paths: await pathsTo(chain, contract, fn, args, manifest, labels),
+        postconditions: setterChecks(target, fn, args),
+        isPause: false,
+      })
+      continue
+    }
+    if (action.kind === 'disable') {
+      const fn = findFunction(ref, contract, action.function) ?? fail(['disable', 'function'], unknownFunction(ref, contract, action.function))
+      const selector = toFunctionSelector(fn)
+      const switchLever = contract.levers.find((access) => ['disableFunction(bytes4)', 'setFunctionPaused(bytes4,bool)'].includes(access.lever.signature))
+      if (!switchLever) {
+        fail(['disable'], `expected ${contract.name} to have a per-function switch (disableFunction(bytes4) or setFunctionPaused(bytes4,bool)), found none: pause it instead, or adopt FunctionSwitches (contracts/contain) before the next incident`)
+      }
+      const lever = parseAbiItem(`function ${switchLever!.lever.signature}`) as AbiFunction
+      const args = lever.inputs.length === 1 ? [selector] : [selector, true]
+      const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
+      const enabled = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'isFunctionEnabled', args: [selector] })
+      if (enabled === false) {
+        skipped.push({ contract: contract.name, reason: `${fn.name} is already disabled` })
+        continue
+      }
+      calls.push({
+        contract: target,
+        functionName: lever.name,
+        args,
+        title: `disable ${contract.name}.${formatAbiItem(fn).replace(/^function /, '')}`,
+        paths: switchLever!.paths,
+        postconditions: enabled === true ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
+        isPause: false,
+      })
+      continue
+    }
+    const role = await roleId(chain, ref.address, action.role)
+    const holds = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'hasRole', args: [role, action.account] })
+    if (holds === false) {
+      skipped.push({ contract: contract.name, reason: `${action.account} does not hold ${action.role}` })
+      continue
+    }
+    const revoke = contract.levers.find((access) => access.lever.signature === 'revokeRole(bytes32,address)')
+    if (!revoke) fail(['revoke'], `expected ${contract.name} to have revokeRole(bytes32,address) (OpenZeppelin AccessControl), found none`)
+    const lever = parseAbiItem('function revokeRole(bytes32 role, address account)') as AbiFunction
+    const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
+    calls.push({
+      contract: target,
+      functionName: 'revokeRole',
+      args: [role, action.account],
+      title: `revoke ${action.role} from ${action.account} on ${contract.name}`,
+      paths: revoke!.paths,
+      postconditions: [readCheck(target, 'hasRole', [role, action.account], false, `${action.account} no longer holds ${action.role} on ${contract.name}`)],
+      isPause: false,
+    })
+  }
+  return { calls, skipped }
+}
+
+type PauseOutcome = ContainCall | { skip: string; missing?: boolean }
+
+async function pauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection): Promise<PauseOutcome> {
+  if (contract.error) return { skip: `could not be inspected: ${contract.error}`, missing: true }
+  const signatures = contract.levers.map((access) => access.lever.signature)
+  if (signatures.includes('pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
+  const lever = pauseCalls.map((call) => ({ call, access: contract.levers.find((access) => access.lever.signature === call.signature) })).find(({ access }) => access)
+  if (!lever?.access) return { skip: 'no pause lever firebreak can pull (pause(), pauseAll(), emergencyPause(), setPaused(bool))', missing: true }
+  const paused = await tryRead(chain, { address: contract.address, abi: probeAbi, functionName: 'paused' })
+  if (paused === true) return { skip: 'already paused' }
+  const fn = parseAbiItem(`function ${lever.call.signature}`) as AbiFunction
+  const ref = contractRef(manifest, contract)
+  const target = { ...ref, abi: [fn, ...probeAbi, ...(ref.abi as Abi)] }
+  return {
+    contract: target,
+    functionName: fn.name,
+    args: lever.call.args,
+    title: `pause ${contract.name}`,
+    paths: lever.access.paths,
+    postconditions: paused === false ? [readCheck(target, 'paused', [], true, `${contract.name}.paused() is true`)] : [],
+    isPause: true,
+  }
+}
+
+function inspected(inspection: Inspection, name: string): ContractInspection {
+  const contract = inspection.contracts.find((candidate) => candidate.name === name)
+  if (!contract) throw new ManifestError({ file: '', path: [], problem: `contract ${name} was not inspected` })
+  return contract
+}
+
+function contractRef(manifest: Manifest, contract: ContractInspection): ContractRef {
+  const abi = manifest.contracts.find((candidate) => candidate.name === contract.name)?.abi ?? []
+  return { name: contract.name, address: contract.address, abi }
+}
+
+/** By name in the manifest's ABI, by name among the levers inspect found, or by full signature. */
+function findFunction(ref: ContractRef, contract: ContractInspection, name: string): AbiFunction | undefined {
+  if (name.includes('(')) {
+    try {
+      return parseAbiItem(`function ${name}`) as AbiFunction
+    } catch {
+      return undefined
+    }
+  }
+  const fromAbi = getAbiItem({ abi: ref.abi, name }) as AbiFunction | undefined
+  if (fromAbi?.type === 'function') return fromAbi
+  const lever = contract.levers.find((access) => access.lever.signature.startsWith(`${name}(`))
+  return lever ? (parseAbiItem(`function ${lever.lever.signature}`) as AbiFunction) : undefined
+}
+
+function unknownFunction(ref: ContractRef, contract: ContractInspection, name: string): string {
+  const known = [...new Set([...ref.abi.flatMap((item) => (item.type === 'function' ? [item.name] : [])), ...contract.levers.map((access) => access.lever.signature.split('(')[0]!)])]
+  if (ref.abi.length === 0) return `expected a function of ${contract.name}, got ${JSON.stringify(name)}: without an ABI in the manifest, give its full signature, e.g. ${name}(uint256)`
+  return `expected a function of ${contract.name}, got ${JSON.stringify(name)}${didYouMean(name, known)}`
+}
+
+function argumentFor(type: string, value: string | number | boolean, invalid: () => never): unknown {
+  if (/^u?int\d*$/.test(type)) {
+    if (typeof value === 'boolean') return invalid()
+    try {
+      return BigInt(value)
+    } catch {
+      return invalid()
+    }
+  }
+  if (type === 'bool') return typeof value === 'boolean' ? value : invalid()
+  if (type === 'address' || type.startsWith('bytes')) return typeof value === 'string' && isHex(value) ? value : invalid()
+  return typeof value === 'string' ? value : invalid()
+}
+
+/** `setDepositCap(0)` is checked by `depositCap() == 0`, when the contract has that getter. */
+function setterChecks(ref: ContractRef, fn: AbiFunction, args: readonly unknown[]): Check[] {
+  if (!fn.name.startsWith('set') || args.length !== 1) return []
+  const property = fn.name.slice(3)
+  for (const name of [property.charAt(0).toLowerCase() + property.slice(1), property]) {
+    const getter = getAbiItem({ abi: ref.abi, name }) as AbiFunction | undefined
+    if (getter?.type === 'function' && getter.inputs.length === 0 && getter.outputs.length === 1) {
+      return [readCheck(ref, name, [], args[0], `${ref.name}.${name}() is ${String(args[0])}`)]
+    }
+  }
+  return []
+}
+
+function readCheck(ref: ContractRef, name: string, args: unknown[], expect: unknown, description: string): Check {
+  return { kind: 'read', description, address: ref.address, abi: viewFunction(ref.abi, name), args, expect }
+}
+
+/**
+ * The paths to a call: those inspect found for the same lever, or else the paths of every team
+ * authority and lever holder from which the exact call succeeds (`eth_call`, nothing sent).
+ */
+async function pathsTo(chain: ChainClients, contract: ContractInspection, fn: AbiFunction, args: readonly unknown[], manifest: Manifest, labels: Map<string, string>): Promise<AuthorityPath[]> {
+  const signature = formatAbiItem(fn).replace(/^function /, '')
+  const lever = contract.levers.find((access: LeverAccess) => access.lever.signature === signature && access.lever.confirmation.status === 'confirmed')
+  if (lever) return lever.paths
+  const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args: args as unknown[] })
+  const holders = contract.levers.flatMap((access) => (access.lever.confirmation.status === 'confirmed' ? access.lever.confirmation.holders : []))
+  const candidates = [...new Set([...manifest.authorities.map((authority) => authority.address), ...holders])]
+  const callers = await Promise.all(
+    candidates.map(async (from) => {
+      try {
+        await chain.public.call({ account: from, to: contract.address, data })
+        return from
+      } catch {
+        return undefined
+      }
+    }),
+  )
+  const found = callers.filter((caller): caller is Address => caller !== undefined)
+  return (await Promise.all(found.map((caller) => authorityPaths(chain, caller, { labels })))).flat()
+}
+
+/** `DEFAULT_ADMIN_ROLE` is zero; `PAUSER_ROLE` is read from the contract's own constant, or else hashed as OpenZeppelin does. */
+async function roleId(chain: ChainClients, address: Address, role: string): Promise<Hex> {
+  if (isHex(role) && role.length === 66) return role
+  if (role === 'DEFAULT_ADMIN_ROLE') return zeroHash
+  const read = await tryRead(chain, { address, abi: parseAbi([`function ${role}() view returns (bytes32)`]), functionName: role as never })
+  return typeof read === 'string' ? (read as Hex) : keccak256(toHex(role))
+}
+
