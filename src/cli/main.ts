@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { packageRoot } from '../packageRoot.js'
 import { registerCompile } from './commands/compile.js'
+import { registerContain } from './commands/contain.js'
 import { registerDrill } from './commands/drill.js'
 import { registerInit } from './commands/init.js'
 import { registerInspect } from './commands/inspect.js'
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ outputError: (message, write) => write(`firebreak: ${message.replace(/^error: /, '').trim()}\n`) })
   registerDrill(program)
   registerInspect(program)
+  registerContain(program)
   registerJournal(program)
   registerReport(program)
   registerCompile(program)

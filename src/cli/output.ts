@@ -1,7 +1,14 @@
 import { FirebreakError } from '../errors.js'
 
 /** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  internal: 3,
+  /** Part of the plan waits for a timelock's delay: nothing failed, run the same command again later. */
+  waiting: 4,
+} as const
 
 /** JSON with bigints as decimal strings: amounts never lose precision on the way to a script. */
 export function toJson(value: unknown): string {

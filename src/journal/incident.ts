@@ -47,6 +47,19 @@ export function openIncident(parameters: OpenIncidentParameters = {}): Incident 
   return { id, dir, journal, path: (name) => fileInside(dir, name) }
 }
 
+/**
+ * The incident a war-room command records in: the one named, or else the latest under `root`
+ * (ids sort by the time they were opened), or else a new one. A second `firebreak contain` after
+ * an interruption thus lands in the same journal and resumes there.
+ */
+export function openCurrentIncident(parameters: OpenIncidentParameters = {}): Incident {
+  if (parameters.id !== undefined) return openIncident(parameters)
+  const root = path.resolve(parameters.root ?? DEFAULT_INCIDENTS_ROOT)
+  const existing = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => isDirectory(path.join(root, name))).sort() : []
+  const latest = existing.at(-1)
+  return openIncident(latest === undefined ? parameters : { ...parameters, id: latest })
+}
+
 /** `YYYYMMDD-HHMMSS-<slug>` in UTC, so incidents sort by when they were opened in any time zone. */
 export function incidentId(openedAt: Date, title?: string): string {
   const stamp = openedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')

@@ -23,6 +23,7 @@ export {
   IncidentNotFoundError,
   incidentId,
   type OpenIncidentParameters,
+  openCurrentIncident,
   openIncident,
   resolveIncidentDir,
   slugify,

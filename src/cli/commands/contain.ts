@@ -1,0 +1,59 @@
+import { type Command, Option } from 'commander'
+import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import { EXIT, toJson } from '../output.js'
+
+type ContainOptions = {
+  manifest: string
+  chain?: string
+  rpcUrl?: string
+  dryRun?: boolean
+  json?: boolean
+  incident?: string
+  incidents: string
+  signature?: string[]
+}
+
+export function registerContain(program: Command) {
+  program
+    .command('contain')
+    .description('pull the emergency levers of a playbook (pause-all, or one from the manifest) through whoever holds them: simulated first, verified after, journaled')
+    .argument('<playbook>', 'pause-all, or the name of a playbook in the manifest')
+    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .option('--dry-run', 'build, show and simulate the plan on a fork; send nothing')
+    .option('--signature <file...>', 'a Safe owner\'s signature file (firebreak safe sign); one per signer')
+    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (playbook: string, options: ContainOptions) => {
+      const [{ loadManifest }, { runContainment }, format, { openCurrentIncident }] = await Promise.all([
+        import('../../manifest/index.js'),
+        import('../../contain/runContainment.js'),
+        import('../../contain/formatContainment.js'),
+        import('../../journal/index.js'),
+      ])
+      const manifest = loadManifest(options.manifest)
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `contain ${playbook}` })
+      const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
+      print(`incident ${incident.id} (${incident.dir})\n`)
+      const outcome = await runContainment({
+        manifest,
+        playbook,
+        chain: options.chain,
+        rpcUrl: options.rpcUrl || undefined,
+        incident,
+        dryRun: options.dryRun,
+        signatureFiles: options.signature,
+        onProgress: (event) => {
+          if (event.stage === 'planned') print(format.formatPlan(event))
+          if (event.stage === 'simulated') print(format.formatSimulation(event.simulation))
+          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.stage === 'step') print(format.formatStepOutcome(event.step, event.outcome))
+        },
+      })
+      if (options.json) process.stdout.write(`${toJson(outcome)}\n`)
+      else print(format.formatOutcome(outcome))
+      process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
+    })
+}

@@ -1,0 +1,78 @@
+import type { LocalAccount } from 'viem'
+import { StepWaitingError } from '../engine/errors.js'
+import { type StepOutcome, planStages } from '../engine/execute.js'
+import type { Plan, Step } from '../engine/plan.js'
+import type { SimulationResult } from '../engine/simulate.js'
+import type { Incident } from '../journal/incident.js'
+import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
+
+export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incidentId'> & {
+  incident: Incident
+  /** Build, show and simulate the plan on a fork; send nothing. */
+  dryRun?: boolean
+  /** Signature files from Safe owners (`firebreak safe sign`). */
+  signatureFiles?: readonly string[]
+  /** Keys handed over in memory (tests, a war-room server); the CLI reads keys from the environment or keystores. */
+  accounts?: readonly LocalAccount[]
+  /** Told of each stage as it happens, so a war room sees the plan before anything is signed. */
+  onProgress?: (event: ContainmentProgress) => void
+}
+
+export type ContainmentProgress =
+  | { stage: 'planned'; plan: Plan; notes: string[]; skipped: PlanContainmentReturnType['skipped'] }
+  | { stage: 'simulated'; simulation: SimulationResult }
+  | { stage: 'prepared' }
+  | { stage: 'step'; step: Step; outcome: StepOutcome }
+
+export type ContainmentOutcome = {
+  /** `waiting`: a step waits for a timelock's delay; run the same command again once it has passed. */
+  status: 'contained' | 'dry-run' | 'waiting' | 'nothing-to-do'
+  incident: string
+  plan: Plan
+  notes: string[]
+  skipped: PlanContainmentReturnType['skipped']
+  simulation?: SimulationResult
+  steps: StepOutcome[]
+  waiting?: { step: string; readyAt: bigint }
+}
+
+/**
+ * `firebreak contain <playbook>`: inspect, build the plan, show it, simulate it on a fork, check
+ * every key and signature, then execute and verify step by step, all journaled in the incident.
+ * Run again after an interruption, it resumes from the journal and sends nothing twice.
+ */
+export async function runContainment(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
+  const { incident, dryRun = false, onProgress = () => {} } = parameters
+  const { journal } = incident
+  journal.append('contain.started', { playbook: parameters.playbook, dryRun })
+  const { plan, notes, skipped, chain } = await planContainment({ ...parameters, incidentId: incident.id })
+  journal.append('contain.planned', { planId: plan.id, notes, skipped })
+  onProgress({ stage: 'planned', plan, notes, skipped })
+  const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, steps: [] }
+  if (plan.steps.length === 0) return finish(incident, { ...outcome, status: 'nothing-to-do' })
+
+  const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir })
+  outcome.simulation = await stages.simulate()
+  onProgress({ stage: 'simulated', simulation: outcome.simulation })
+  if (dryRun) return finish(incident, { ...outcome, status: 'dry-run' })
+
+  await stages.prepare()
+  onProgress({ stage: 'prepared' })
+  for (const { step, run } of stages.steps) {
+    try {
+      const result = await run()
+      outcome.steps.push(result)
+      onProgress({ stage: 'step', step, outcome: result })
+    } catch (error) {
+      if (!(error instanceof StepWaitingError)) throw error
+      return finish(incident, { ...outcome, status: 'waiting', waiting: { step: step.id, readyAt: error.readyAt } })
+    }
+  }
+  stages.finish()
+  return finish(incident, outcome)
+}
+
+function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {
+  incident.journal.append('contain.finished', { planId: outcome.plan.id, status: outcome.status, ...(outcome.waiting ? { waiting: outcome.waiting } : {}) })
+  return outcome
+}

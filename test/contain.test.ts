@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bytesToHex } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ANVIL_MNEMONIC } from '../src/chain/index.js'
+import { runContainment } from '../src/contain/runContainment.js'
+import { type Incident, openIncident } from '../src/journal/index.js'
+import { loadManifest } from '../src/manifest/index.js'
+import { useDrillProtocol } from './fixtures/localChain.js'
+import { writeTestManifest } from './fixtures/manifest.js'
+
+const drill = useDrillProtocol()
+const { actors } = drill
+
+let dir: string
+let incident: Incident
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-contain-'))
+  incident = openIncident({ root: join(dir, 'incidents'), id: 'test-incident' })
+})
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function drillManifest(extra: { playbooks?: Record<string, unknown> } = {}) {
+  const { vault, token } = drill.protocol
+  return loadManifest(
+    writeTestManifest(dir, {
+      rpcUrl: drill.anvil.rpcUrl,
+      contracts: [vault, token],
+      authorities: [
+        { name: 'guardian', type: 'eoa', address: actors.guardian.address, keyEnv: 'FIREBREAK_TEST_GUARDIAN_KEY' },
+        { name: 'governance', type: 'eoa', address: actors.admin.address },
+      ],
+      ...extra,
+    }),
+  )
+}
+
+function vaultPaused(): Promise<boolean> {
+  return drill.chain.public.readContract({ ...drill.protocol.vault, functionName: 'paused' }) as Promise<boolean>
+}
+
+function journalTypes(): string[] {
+  return incident.journal.entries().map((entry) => entry.type)
+}
+
+describe('contain pause-all on the drill protocol', () => {
+  it('pauses the vault with the guardian key, after simulating on a fork, and verifies paused() on chain', async () => {
+    const outcome = await runContainment({ manifest: drillManifest(), playbook: 'pause-all', incident, accounts: [actors.guardian] })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps.map((step) => step.actions.map((action) => action.decoded.text))).toEqual([['vault.pause()']])
+    expect(outcome.plan.steps[0]!.authority).toMatchObject({ kind: 'key', label: 'guardian', address: actors.guardian.address })
+    expect(outcome.skipped).toEqual([{ contract: 'dUSD', reason: expect.stringContaining('no pause lever') }])
+    expect(await vaultPaused()).toBe(true)
+    expect(journalTypes()).toEqual(expect.arrayContaining(['contain.started', 'contain.planned', 'plan.built', 'plan.simulated', 'step.sent', 'step.verified', 'step.done', 'plan.done', 'contain.finished']))
+  })
+
+  it('changes nothing on the real chain with --dry-run, and journals the simulation', async () => {
+    const blockBefore = await drill.chain.public.getBlockNumber({ cacheTime: 0 })
+    const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
+
+    const outcome = await runContainment({ manifest: drillManifest(), playbook: 'pause-all', incident, accounts: [actors.guardian], dryRun: true })
+
+    expect(outcome.status).toBe('dry-run')
+    expect(outcome.simulation?.ok).toBe(true)
+    expect(await vaultPaused()).toBe(false)
+    expect(await drill.chain.public.getBlockNumber({ cacheTime: 0 })).toBe(blockBefore)
+    expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore)
+    expect(journalTypes()).not.toContain('step.sent')
+    expect(incident.journal.entries().at(-1)).toMatchObject({ type: 'contain.finished', data: { status: 'dry-run' } })
+  })
+
+  it('says there is nothing to do when the vault is already paused', async () => {
+    await drill.chain.wallet(actors.guardian).writeContract({ ...drill.protocol.vault, functionName: 'pause' } as never)
+
+    const outcome = await runContainment({ manifest: drillManifest(), playbook: 'pause-all', incident, accounts: [actors.guardian] })
+
+    expect(outcome.status).toBe('nothing-to-do')
+    expect(outcome.skipped).toContainEqual({ contract: 'vault', reason: 'already paused' })
+  })
+
+  it('refuses a key that belongs to another account before anything is sent', async () => {
+    const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.attacker.address })
+    process.env.FIREBREAK_TEST_GUARDIAN_KEY = attackerKey()
+    try {
+      const error = await runContainment({ manifest: drillManifest(), playbook: 'pause-all', incident }).catch((caught: unknown) => caught)
+      expect((error as Error).message).toContain(`holds the key of ${actors.attacker.address}, not of guardian`)
+    } finally {
+      delete process.env.FIREBREAK_TEST_GUARDIAN_KEY
+    }
+    expect(await vaultPaused()).toBe(false)
+    expect(await drill.chain.public.getTransactionCount({ address: actors.attacker.address })).toBe(nonceBefore)
+    expect(journalTypes()).not.toContain('step.sent')
+  })
+
+  it('names the playbook step when it names a function the contract does not have', async () => {
+    const manifest = drillManifest({ playbooks: { freeze: { steps: [{ limit: { contract: 'vault', function: 'setDepositCapp', args: [0] } }] } } })
+
+    const error = await runContainment({ manifest, playbook: 'freeze', incident, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
+
+    expect((error as Error).message).toMatch(/firebreak\.yaml: playbooks\.freeze\.steps\[0\]\.limit\.function: expected a function of vault, got "setDepositCapp" \(did you mean "setDepositCap"\?\)/)
+  })
+
+  it('lowers the deposit cap through the authority that holds it, and checks the new cap on chain', async () => {
+    const manifest = drillManifest({ playbooks: { freeze: { steps: [{ limit: { contract: 'vault', function: 'setDepositCap', args: [0] } }] } } })
+
+    const outcome = await runContainment({ manifest, playbook: 'freeze', incident, accounts: [actors.admin] })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps[0]!.authority).toMatchObject({ kind: 'key', label: 'governance' })
+    expect(outcome.plan.steps[0]!.postconditions.map((check) => check.description)).toEqual(['vault.depositCap() is 0'])
+    expect(await drill.chain.public.readContract({ ...drill.protocol.vault, functionName: 'depositCap' })).toBe(0n)
+  })
+})
+
+/** anvil's development key of the drill's attacker: public, and never the guardian's. */
+function attackerKey(): string {
+  return bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!)
+}
