@@ -1,10 +1,11 @@
-import { type Abi, parseAbi } from 'viem'
+import { type Abi, type Address, parseAbi } from 'viem'
 import { throughTimelock, timelockControllerAbi } from '../engine/executors/timelock.js'
 import { type Action, type Authority, type Check, type ContractRef, type Plan, type Step, contractCall } from '../engine/plan.js'
 import { delayName } from '../inspect/authorities/timeToExecute.js'
 import type { AuthorityPath } from '../inspect/types.js'
 import type { ManifestAuthority } from '../manifest/types.js'
 import { ContainError } from './errors.js'
+import { containPlanId } from './planContainment.js'
 import { type Route, routeLever } from './routeLever.js'
 
 /** One call a playbook makes on one contract, with the paths `inspect` found to the lever. */
@@ -34,6 +35,8 @@ export type ContainPlan = {
   plan: Plan
   /** What a war room must know before signing: a timelock's delay, the route each lever takes. */
   notes: string[]
+  /** The contracts each step acts on (a guardian's or a timelock's step acts on others than it calls). */
+  targets: Record<string, Address[]>
 }
 
 const guardianAbi = parseAbi(['function pause(address[] targets)'])
@@ -56,11 +59,16 @@ export function buildContainPlan({ playbook, calls, team, incidentId }: BuildCon
     groups.set(key, group)
   }
   const ordered = [...groups.values()].sort((a, b) => a.route.time.seconds - b.route.time.seconds)
-  const planId = `contain-${playbook}`
-  const steps = ordered.flatMap((group) => stepsOf(planId, group, incidentId))
+  const planId = containPlanId(playbook)
+  const targets: Record<string, Address[]> = {}
+  const steps = ordered.flatMap((group) => {
+    const built = stepsOf(planId, group, incidentId)
+    for (const step of built) targets[step.id] = group.calls.map((call) => call.contract.address)
+    return built
+  })
   const notes = ordered.map(noteOf)
   const abis = [...new Map(calls.map((call) => [call.contract.address, call.contract.abi])).values(), guardianAbi, timelockControllerAbi] as Abi[]
-  return { plan: { id: planId, phase: 'contain', title: `contain: ${playbook}`, steps, abis }, notes }
+  return { plan: { id: planId, phase: 'contain', title: `contain: ${playbook}`, steps, abis }, notes, targets }
 }
 
 type Group = { route: Route; calls: ContainCall[] }

@@ -1,3 +1,4 @@
+import type { Address } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { UsageError } from '../errors.js'
 import { didYouMean } from '../manifest/describeValue.js'
@@ -14,6 +15,8 @@ export type PlanContainmentParameters = {
   chain?: string
   rpcUrl?: string
   incidentId?: string
+  /** Contracts with a journaled transaction of this plan still in flight: see resolvePlaybook. */
+  inFlight?: ReadonlySet<Address>
 }
 
 export type PlanContainmentReturnType = ContainPlan & {
@@ -27,10 +30,13 @@ export type PlanContainmentReturnType = ContainPlan & {
  * inspect → playbook → plan: who holds each lever right now decides how it is pulled. Reads the
  * chain, sends nothing; the plan then goes through the engine (simulate, prepare, execute, verify).
  */
-export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
+/** The plan id a playbook's containment runs under, in every run of it. */
+export const containPlanId = (playbook: string) => `contain-${playbook}`
+
+export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl })
-  const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection })
+  const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
   const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId })
   return { ...built, chain, inspection, playbook, skipped }
 }

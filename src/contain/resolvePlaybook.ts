@@ -28,6 +28,12 @@ export type ResolvePlaybookParameters = {
   manifest: Manifest
   playbook: ManifestPlaybook
   inspection: Inspection
+  /**
+   * Contracts this playbook's plan has a transaction in flight for (journaled sent, not done): an
+   * interrupted run. Their calls stay in the plan even though the chain already shows the effect,
+   * so that the engine finds the journaled transaction, verifies it and records it done.
+   */
+  inFlight?: ReadonlySet<Address>
 }
 
 export type ResolvePlaybookReturnType = {
@@ -60,7 +66,8 @@ const probeAbi = parseAbi([
  * but sends nothing. A contract or function the manifest does not know is an error naming the
  * playbook step; a contract already in the wanted state is skipped, and said so.
  */
-export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
+export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set() }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
+  const settled = (address: Address, done: boolean) => done && !inFlight.has(address)
   const calls: ContainCall[] = []
   const skipped: ResolvePlaybookReturnType['skipped'] = []
   const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
@@ -73,7 +80,7 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
     if (action.kind === 'pause') {
       const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
       for (const contract of contracts) {
-        const outcome = await pauseCall(chain, manifest, contract)
+        const outcome = await pauseCall(chain, manifest, contract, settled)
         if ('skip' in outcome) {
           if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
           skipped.push({ contract: contract.name, reason: outcome.skip })
@@ -111,7 +118,7 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
       const args = lever.inputs.length === 1 ? [selector] : [selector, true]
       const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
       const enabled = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'isFunctionEnabled', args: [selector] })
-      if (enabled === false) {
+      if (settled(ref.address, enabled === false)) {
         skipped.push({ contract: contract.name, reason: `${fn.name} is already disabled` })
         continue
       }
@@ -121,14 +128,14 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
         args,
         title: `disable ${contract.name}.${formatAbiItem(fn).replace(/^function /, '')}`,
         paths: switchLever!.paths,
-        postconditions: enabled === true ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
+        postconditions: typeof enabled === 'boolean' ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
         isPause: false,
       })
       continue
     }
     const role = await roleId(chain, ref.address, action.role)
     const holds = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'hasRole', args: [role, action.account] })
-    if (holds === false) {
+    if (settled(ref.address, holds === false)) {
       skipped.push({ contract: contract.name, reason: `${action.account} does not hold ${action.role}` })
       continue
     }
@@ -151,14 +158,14 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
 
 type PauseOutcome = ContainCall | { skip: string; missing?: boolean }
 
-async function pauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection): Promise<PauseOutcome> {
+async function pauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean): Promise<PauseOutcome> {
   if (contract.error) return { skip: `could not be inspected: ${contract.error}`, missing: true }
   const signatures = contract.levers.map((access) => access.lever.signature)
   if (signatures.includes('pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
   const lever = pauseCalls.map((call) => ({ call, access: contract.levers.find((access) => access.lever.signature === call.signature) })).find(({ access }) => access)
   if (!lever?.access) return { skip: 'no pause lever firebreak can pull (pause(), pauseAll(), emergencyPause(), setPaused(bool))', missing: true }
   const paused = await tryRead(chain, { address: contract.address, abi: probeAbi, functionName: 'paused' })
-  if (paused === true) return { skip: 'already paused' }
+  if (settled(contract.address, paused === true)) return { skip: 'already paused' }
   const fn = parseAbiItem(`function ${lever.call.signature}`) as AbiFunction
   const ref = contractRef(manifest, contract)
   const target = { ...ref, abi: [fn, ...probeAbi, ...(ref.abi as Abi)] }
@@ -168,7 +175,7 @@ async function pauseCall(chain: ChainClients, manifest: Manifest, contract: Cont
     args: lever.call.args,
     title: `pause ${contract.name}`,
     paths: lever.access.paths,
-    postconditions: paused === false ? [readCheck(target, 'paused', [], true, `${contract.name}.paused() is true`)] : [],
+    postconditions: typeof paused === 'boolean' ? [readCheck(target, 'paused', [], true, `${contract.name}.paused() is true`)] : [],
     isPause: true,
   }
 }

@@ -1,10 +1,11 @@
-import type { LocalAccount } from 'viem'
+import { type Address, type LocalAccount, getAddress } from 'viem'
+import type { JournalLike } from '../engine/journalLike.js'
 import { StepWaitingError } from '../engine/errors.js'
 import { type StepOutcome, planStages } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
-import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
+import { type PlanContainmentParameters, type PlanContainmentReturnType, containPlanId, planContainment } from './planContainment.js'
 
 export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incidentId'> & {
   incident: Incident
@@ -45,8 +46,9 @@ export async function runContainment(parameters: RunContainmentParameters): Prom
   const { incident, dryRun = false, onProgress = () => {} } = parameters
   const { journal } = incident
   journal.append('contain.started', { playbook: parameters.playbook, dryRun })
-  const { plan, notes, skipped, chain } = await planContainment({ ...parameters, incidentId: incident.id })
-  journal.append('contain.planned', { planId: plan.id, notes, skipped })
+  const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
+  const { plan, notes, skipped, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight })
+  journal.append('contain.planned', { planId: plan.id, notes, skipped, targets })
   onProgress({ stage: 'planned', plan, notes, skipped })
   const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, steps: [] }
   if (plan.steps.length === 0) return finish(incident, { ...outcome, status: 'nothing-to-do' })
@@ -75,4 +77,15 @@ export async function runContainment(parameters: RunContainmentParameters): Prom
 function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {
   incident.journal.append('contain.finished', { planId: outcome.plan.id, status: outcome.status, ...(outcome.waiting ? { waiting: outcome.waiting } : {}) })
   return outcome
+}
+
+/** The contracts acted on by every step of `planId` that the journal shows sent but not yet done. */
+function transactionsInFlight(journal: JournalLike, planId: string): Set<Address> {
+  type Data = { planId?: string; stepId?: string; targets?: Record<string, Address[]> }
+  const entries = journal.entries().filter((entry) => (entry.data as Data | null)?.planId === planId)
+  const planned = entries.filter((entry) => entry.type === 'contain.planned').at(-1)?.data as Data | undefined
+  const stepsOf = (type: string) => new Set(entries.filter((entry) => entry.type === type).map((entry) => (entry.data as Data).stepId))
+  const done = stepsOf('step.done')
+  const inFlight = [...stepsOf('step.sent')].filter((stepId) => stepId !== undefined && !done.has(stepId))
+  return new Set(inFlight.flatMap((stepId) => (planned?.targets?.[stepId!] ?? []).map((address) => getAddress(address))))
 }
