@@ -9,6 +9,7 @@ import { runContainment } from '../src/contain/runContainment.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { loadManifest } from '../src/manifest/index.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
+import { deployGuardedFleet, guardVault } from './fixtures/guardian.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 
 const drill = useDrillProtocol()
@@ -123,3 +124,30 @@ describe('contain pause-all on the drill protocol', () => {
 function attackerKey(): string {
   return bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!)
 }
+
+describe('contain pause-all through an EmergencyGuardian', () => {
+  it('pauses the vault and three markets in one transaction from one guardian key', async () => {
+    const fleet = await deployGuardedFleet(drill.chain, { admin: actors.admin, guardianKey: actors.guardian.address, count: 3, artifacts: drill.artifacts })
+    await guardVault(drill.chain, actors.admin, drill.protocol.vault, fleet, actors.guardian.address)
+    const manifest = loadManifest(
+      writeTestManifest(dir, {
+        rpcUrl: drill.anvil.rpcUrl,
+        contracts: [drill.protocol.vault, ...fleet.targets, fleet.guardian],
+        authorities: [{ name: 'guardian-key', type: 'eoa', address: actors.guardian.address, keyEnv: 'FIREBREAK_TEST_GUARDIAN_KEY' }],
+      }),
+    )
+
+    const outcome = await runContainment({ manifest, playbook: 'pause-all', incident, accounts: [actors.guardian] })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps).toHaveLength(1)
+    expect(outcome.plan.steps[0]!.actions.map((action) => action.decoded.functionName)).toEqual(['pause'])
+    expect(outcome.plan.steps[0]!.authority).toMatchObject({ kind: 'key', label: 'guardian-key' })
+    expect(outcome.skipped).toContainEqual({ contract: 'guardian', reason: expect.stringContaining('a guardian') })
+    const [step] = outcome.steps
+    for (const target of [drill.protocol.vault, ...fleet.targets]) {
+      expect(await drill.chain.public.readContract({ address: target.address, abi: drill.protocol.vault.abi, functionName: 'paused' })).toBe(true)
+    }
+    expect(step?.checks.filter((check) => check.passed)).toHaveLength(4)
+  })
+})
