@@ -9,6 +9,7 @@ import { runContainment } from '../src/contain/runContainment.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { loadManifest } from '../src/manifest/index.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
+import { TWO_DAYS, compileAuthorityFixtures, deployGovernedTarget } from './fixtures/authorities.js'
 import { deployGuardedFleet, guardVault } from './fixtures/guardian.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 
@@ -149,5 +150,32 @@ describe('contain pause-all through an EmergencyGuardian', () => {
       expect(await drill.chain.public.readContract({ address: target.address, abi: drill.protocol.vault.abi, functionName: 'paused' })).toBe(true)
     }
     expect(step?.checks.filter((check) => check.passed)).toHaveLength(4)
+  })
+})
+
+describe('contain pause-all behind a timelock', () => {
+  it('reports the timelock path with the delay read from the chain, and simulates schedule and execution', async () => {
+    const governed = await deployGovernedTarget(drill.chain, await compileAuthorityFixtures())
+    const manifest = loadManifest(
+      writeTestManifest(dir, {
+        rpcUrl: drill.anvil.rpcUrl,
+        contracts: [{ name: 'lending', address: governed.target }],
+        authorities: [
+          { name: 'council', type: 'safe', address: governed.safe },
+          { name: 'governance-timelock', type: 'timelock', address: governed.timelock },
+        ],
+      }),
+    )
+
+    const outcome = await runContainment({ manifest, playbook: 'pause-all', incident, dryRun: true })
+
+    expect(outcome.status).toBe('dry-run')
+    expect(outcome.simulation?.ok).toBe(true)
+    expect(outcome.notes).toEqual([expect.stringMatching(/^SLOW: pause lending must wait for timelock governance-timelock: a 2-day delay \(172800 s, read from its getMinDelay\(\)\)/)])
+    expect(outcome.plan.steps.map((step) => [step.id, step.authority.kind, step.authority.label])).toEqual([
+      ['schedule-timelock-governance-timelock', 'safe', 'council'],
+      ['timelock-governance-timelock', 'safe', 'council'],
+    ])
+    expect(outcome.plan.steps[1]!.after?.seconds).toBe(TWO_DAYS)
   })
 })
