@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js'
 import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
-import type { Inspection } from '../inspect/types.js'
+import type { Inspection, LeverKind } from '../inspect/types.js'
 import { type ContainPlan, buildContainPlan } from './buildContainPlan.js'
 import { PAUSE_ALL, resolvePlaybook } from './resolvePlaybook.js'
 
@@ -35,7 +35,7 @@ export const containPlanId = (playbook: string) => `contain-${playbook}`
 
 export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
-  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl })
+  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook) })
   const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
   const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId })
   return { ...built, chain, inspection, playbook, skipped }
@@ -47,4 +47,10 @@ function findPlaybook(manifest: Manifest, name: string): ManifestPlaybook {
   if (name === PAUSE_ALL.name) return PAUSE_ALL
   const names = [...manifest.playbooks.map((playbook) => playbook.name), PAUSE_ALL.name]
   throw new UsageError(`no playbook "${name}" in ${manifest.file}: expected one of ${names.join(', ')}${didYouMean(name, names)}`)
+}
+
+/** The kinds of lever a playbook pulls: inspecting only those keeps the first minutes short. */
+function leverKindsOf(playbook: ManifestPlaybook): LeverKind[] {
+  const kinds = { pause: 'pause', limit: 'limit', disable: 'switch', revoke: 'revoke' } as const
+  return [...new Set(playbook.actions.map((action) => kinds[action.kind]))]
 }

@@ -79,8 +79,10 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
     }
     if (action.kind === 'pause') {
       const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
-      for (const contract of contracts) {
-        const outcome = await pauseCall(chain, manifest, contract, settled)
+      // All at once: the reads of every contract share JSON-RPC batches, as in inspect.
+      const outcomes = await Promise.all(contracts.map((contract) => pauseCall(chain, manifest, contract, settled)))
+      for (const [position, outcome] of outcomes.entries()) {
+        const contract = contracts[position]!
         if ('skip' in outcome) {
           if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
           skipped.push({ contract: contract.name, reason: outcome.skip })

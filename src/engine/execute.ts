@@ -5,7 +5,8 @@ import { type CheckResult, evaluateChecks } from './checks.js'
 import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
 import { type Executor, type ExecutorContext, executorFor } from './executors/index.js'
 import { type JournalLike, findStepEntry } from './journalLike.js'
-import { type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
+import { type Authority, type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
+import { waitForAnyReceipt } from './executors/feeBump.js'
 import { decodeRevert } from './revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 
@@ -30,13 +31,32 @@ function recordPlan(journal: JournalLike, plan: Plan): void {
     steps: plan.steps.map((step) => ({
       stepId: step.id,
       title: step.title,
-      authority: step.authority,
+      authority: journaledAuthority(step.authority),
       calls: step.actions.map((action) => action.call),
       decoded: describeActions(step),
       ...(step.after ? { after: step.after } : {}),
       postconditions: step.postconditions.map((check) => check.description),
     })),
   })
+}
+
+/**
+ * The authority as the journal keeps it: who signs and where the key is to be found, never the
+ * name of the variable holding a keystore's password (the journal refuses password-named fields).
+ */
+function journaledAuthority(authority: Authority): Record<string, unknown> {
+  switch (authority.kind) {
+    case 'key': {
+      const { keystore, ...rest } = authority
+      return keystore ? { ...rest, keystoreFile: keystore.path } : rest
+    }
+    case 'safe': {
+      const { submitter, ...rest } = authority
+      return submitter ? { ...rest, submitter: submitter.address } : rest
+    }
+    case 'impersonate':
+      return authority
+  }
 }
 
 /** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
@@ -117,7 +137,7 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   const sent = findStepEntry(journal, 'step.sent', plan.id, step.id)
   if (mined) return chain.public.waitForTransactionReceipt({ hash: mined.txHash as Hash })
   // Interrupted between sending and mining: the record still needs the block the step landed in.
-  if (sent) return recordMined(chain, journal, ids, latestHash(journal, plan, step, sent.txHash as Hash))
+  if (sent) return recordMined(chain, journal, ids, sent.txHash as Hash, () => waitForAnyReceipt(chain.public, journaledHashes(journal, plan, step)))
 
   if (step.after) await waitForTimelock(chain, plan, step, step.after, journal)
   let txHash: Hash
@@ -126,7 +146,8 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
     executor = options.executor ?? (await executorFor({ ...options, chain, plan, step }))
     if (!options.executor) await executor.prepare()
     txHash = await executor.send()
-    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, calls: step.actions.map((action) => action.call) })
+    const nonce = executor.lastNonce
+    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, ...(nonce === undefined ? {} : { nonce }), calls: step.actions.map((action) => action.call) })
   } catch (error) {
     // Nothing was sent (no key, gas estimation reverted, node refused): say so, so a resume retries it.
     journal.append('step.failed', { ...ids, stage: 'send', reason: decodeRevert(error, plan.abis).text })
@@ -136,10 +157,17 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   return recordMined(chain, journal, ids, txHash, executor.confirm ? (hash) => executor.confirm!(hash, onReplaced) : undefined)
 }
 
-/** The last transaction journaled for a step: a fee bump replaces the one first sent. */
-function latestHash(journal: JournalLike, plan: Plan, step: Step, sent: Hash): Hash {
-  const replaced = findStepEntry(journal, 'step.replaced', plan.id, step.id)
-  return (replaced?.txHash as Hash | undefined) ?? sent
+/**
+ * Every transaction journaled for a step: the first one sent and its fee-bumped replacements. Any
+ * of them may be the one mined (an original can still beat its replacement).
+ */
+function journaledHashes(journal: JournalLike, plan: Plan, step: Step): Hash[] {
+  return journal
+    .entries()
+    .filter((entry) => ['step.sent', 'step.replaced'].includes(entry.type))
+    .map((entry) => entry.data as { planId?: string; stepId?: string; txHash?: Hash })
+    .filter((data) => data.planId === plan.id && data.stepId === step.id && data.txHash)
+    .map((data) => data.txHash!)
 }
 
 /**

@@ -2,7 +2,7 @@ import { type ChainClients, connect } from '../chain/clients.js'
 import { type Manifest, assertChainId, manifestTargets } from '../manifest/index.js'
 import { ManifestError } from '../manifest/index.js'
 import { inspectProtocol } from './inspectProtocol.js'
-import type { Inspection } from './types.js'
+import type { Inspection, LeverKind } from './types.js'
 
 export type InspectManifestParameters = {
   manifest: Manifest
@@ -10,6 +10,8 @@ export type InspectManifestParameters = {
   chain?: string
   /** Use this node instead of the chain's own RPC URL (a fork, a private node). */
   rpcUrl?: string
+  /** Only levers of these kinds (all by default). */
+  kinds?: readonly LeverKind[]
 }
 
 /** Connects to the manifest's chain, checks it is the chain the manifest expects, and inspects its contracts. */
@@ -18,7 +20,7 @@ export async function inspectManifest(parameters: InspectManifestParameters): Pr
 }
 
 /** The inspection and the connection it was made on, for commands that act on what they found. */
-export async function connectAndInspect({ manifest, chain: chainName, rpcUrl }: InspectManifestParameters): Promise<{ chain: ChainClients; inspection: Inspection }> {
+export async function connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds }: InspectManifestParameters): Promise<{ chain: ChainClients; inspection: Inspection }> {
   const targets = manifestTargets(manifest, chainName)
   const chainConfig = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
   if (!chainConfig) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
@@ -27,6 +29,7 @@ export async function connectAndInspect({ manifest, chain: chainName, rpcUrl }: 
   const inspection = await inspectProtocol(chain, {
     targets,
     authorities: manifest.authorities.map((authority) => ({ name: authority.name, address: authority.address })),
+    kinds,
   })
   return { chain, inspection }
 }

@@ -9,19 +9,24 @@ import { knownLeverBySignature } from './levers/leverSignatures.js'
 import { leverFunctionsFromAbi, leverFunctionsFromBytecode } from './levers/leverFunctions.js'
 import { readPauseWindow } from './levers/pauseWindow.js'
 import { detectProxy } from './proxy.js'
-import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverFunction, ProxyInfo, TimeToExecute } from './types.js'
+import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverFunction, LeverKind, ProxyInfo, TimeToExecute } from './types.js'
 
 export type InspectProtocolParameters = {
   targets: readonly InspectTarget[]
   /** The team's own authorities (from the manifest): always tried as holders, and named in the report. */
   authorities?: readonly { name: string; address: Address }[]
+  /**
+   * Only levers of these kinds are confirmed and traced (all by default). `contain pause-all`
+   * needs the pause levers only, and every lever left out saves calls while an exploit runs.
+   */
+  kinds?: readonly LeverKind[]
 }
 
 /**
  * Inspects every contract at once (the reads of all contracts share JSON-RPC batches), each on its
  * own: a contract that cannot be read is reported with its error and the rest of the report stands.
  */
-export async function inspectProtocol(chain: ChainClients, { targets, authorities = [] }: InspectProtocolParameters): Promise<Inspection> {
+export async function inspectProtocol(chain: ChainClients, { targets, authorities = [], kinds }: InspectProtocolParameters): Promise<Inspection> {
   const labels = new Map(authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
   const blockNumber = await chain.public.getBlockNumber()
   const pauseWindows = new Map<string, { endsAt: bigint }>()
@@ -29,7 +34,7 @@ export async function inspectProtocol(chain: ChainClients, { targets, authoritie
     targets.map(async (target) => {
       const window = await readPauseWindow(chain, target.address).catch(() => undefined)
       if (window) pauseWindows.set(target.name, window)
-      return inspectContract(chain, target, authorities.map((authority) => authority.address), labels)
+      return inspectContract(chain, target, authorities.map((authority) => authority.address), labels, kinds)
     }),
   )
   return {
@@ -41,7 +46,7 @@ export async function inspectProtocol(chain: ChainClients, { targets, authoritie
   }
 }
 
-async function inspectContract(chain: ChainClients, target: InspectTarget, teamAuthorities: Address[], labels: ReadonlyMap<string, string>): Promise<ContractInspection> {
+async function inspectContract(chain: ChainClients, target: InspectTarget, teamAuthorities: Address[], labels: ReadonlyMap<string, string>, kinds?: readonly LeverKind[]): Promise<ContractInspection> {
   const base = { name: target.name, address: target.address }
   try {
     const code = await chain.public.getCode({ address: target.address })
@@ -55,7 +60,7 @@ async function inspectContract(chain: ChainClients, target: InspectTarget, teamA
     const callable = [
       ...functions.map((lever) => ({ lever, address: target.address, abi: target.abi })),
       ...proxyUpgradeLevers(proxy),
-    ]
+    ].filter(({ lever }) => !kinds || kinds.includes(lever.kind))
     const levers = await Promise.all(
       callable.map(async ({ lever, address, abi }): Promise<LeverAccess> => {
         const confirmation = await confirmLever(chain, { address, lever, abi, candidates })

@@ -41,7 +41,7 @@ export type FeeBumpPolicy = {
   maxReplacements: number
   /**
    * No replacement offers more per gas than this, in wei. Default: ten times the first
-   * transaction's fee cap — room for a base fee that keeps rising for about 20 full blocks,
+   * transaction's fee cap — room for a base fee that keeps rising for about 25 full blocks,
    * without letting a runaway market spend the key's whole balance on one pause.
    */
   maxFeePerGas?: bigint
@@ -54,29 +54,36 @@ export const defaultFeeCapMultiple = 10n
 
 type Client = ChainClients['public']
 
-/**
- * The fees to offer now. The fee cap is twice the latest base fee plus the tip: a transaction
- * stays includable through six full blocks of base-fee rises, and only the base fee actually met
- * is charged, so the headroom costs nothing.
- */
-export async function currentFees(client: Client): Promise<TransactionFees> {
-  const block = await client.getBlock({ blockTag: 'latest' })
-  if (block.baseFeePerGas === null || block.baseFeePerGas === undefined) return { type: 'legacy', gasPrice: await client.getGasPrice() }
-  const maxPriorityFeePerGas = await client.estimateMaxPriorityFeePerGas()
-  return { type: 'eip1559', maxFeePerGas: 2n * block.baseFeePerGas + maxPriorityFeePerGas, maxPriorityFeePerGas }
-}
-
-/** The most one gas unit may cost under these fees: what a node checks against the balance. */
-export function feeCap(fees: TransactionFees): bigint {
-  return fees.type === 'eip1559' ? fees.maxFeePerGas : fees.gasPrice
-}
-
 /** +12.5 %, rounded up: clears the +10 % that geth, Erigon, Nethermind and anvil require of a replacement. */
 const raise = (fee: bigint) => fee + (fee + 7n) / 8n
 /** +10 %, rounded up: the least a node accepts as a replacement. */
 const leastReplacement = (fee: bigint) => fee + (fee + 9n) / 10n
 const max = (a: bigint, b: bigint) => (a > b ? a : b)
 const min = (a: bigint, b: bigint) => (a < b ? a : b)
+
+/**
+ * The fees to offer now. The fee cap is twice the next block's base fee plus the tip: a
+ * transaction stays includable through six full blocks of base-fee rises, and only the base fee
+ * actually met is charged, so the headroom costs nothing.
+ */
+export async function currentFees(client: Client): Promise<TransactionFees> {
+  const [latest, pending, maxPriorityFeePerGas] = await Promise.all([
+    client.getBlock({ blockTag: 'latest' }),
+    // The pending block carries the base fee the next block will charge; not every provider serves it.
+    client.getBlock({ blockTag: 'pending' }).catch(() => undefined),
+    client.estimateMaxPriorityFeePerGas().catch(() => undefined),
+  ])
+  if (latest.baseFeePerGas === null || latest.baseFeePerGas === undefined || maxPriorityFeePerGas === undefined) {
+    return { type: 'legacy', gasPrice: await client.getGasPrice() }
+  }
+  const baseFee = max(latest.baseFeePerGas, pending?.baseFeePerGas ?? 0n)
+  return { type: 'eip1559', maxFeePerGas: 2n * baseFee + maxPriorityFeePerGas, maxPriorityFeePerGas }
+}
+
+/** The most one gas unit may cost under these fees: what a node checks against the balance. */
+export function feeCap(fees: TransactionFees): bigint {
+  return fees.type === 'eip1559' ? fees.maxFeePerGas : fees.gasPrice
+}
 
 /**
  * The fees of a replacement: 12.5 % above the previous ones on both caps, and at least what the
@@ -136,6 +143,11 @@ export type ConfirmWithReplacementsParameters = {
   label?: string
   /** Hands a signed replacement to the network; the node's `eth_sendRawTransaction` by default. */
   broadcast?: (serialized: Hex) => Promise<unknown>
+  /**
+   * Earlier versions with the same nonce (from the journal, after a restart): any of them may be
+   * the one mined.
+   */
+  earlierVersions?: readonly Hash[]
 }
 
 /**
@@ -153,7 +165,7 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
   const broadcast = parameters.broadcast ?? ((serialized: Hex) => client.sendRawTransaction({ serializedTransaction: serialized }))
   const { transaction } = sent
   const cap = policy.maxFeePerGas ?? defaultFeeCapMultiple * feeCap(transaction.fees)
-  const hashes: Hash[] = [sent.hash]
+  const hashes: Hash[] = [...new Set([...(parameters.earlierVersions ?? []), sent.hash])]
   let fees = transaction.fees
   let replacements = 0
   /** Why no further replacement can be sent; once set, the next wait is the last. */
@@ -175,7 +187,7 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
       throw new NonceTakenError(label, account.address, transaction.nonce, hashes)
     }
     if (block >= waitFrom + BigInt(policy.replaceAfterBlocks)) {
-      if (exhausted) throw new TransactionNotMinedError(label, account.address, transaction.nonce, hashes, exhausted)
+      if (exhausted) throw new TransactionNotMinedError(label, account.address, transaction.nonce, hashes, replacements, exhausted)
       waitFrom = block
       const next = replacements < policy.maxReplacements ? bumpFees(fees, await currentFees(client), cap) : undefined
       if (!next) {
@@ -189,7 +201,7 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
       onReplaced(replacement.hash)
       hashes.push(replacement.hash)
       replacements += 1
-      // A refused replacement still sets the floor of the next one: nodes compare against the pool's version.
+      // A refused replacement still raises the floor: the next one then beats whichever version the pool holds.
       fees = next
       const refusal = await broadcast(replacement.serialized).then(
         () => undefined,
@@ -249,8 +261,8 @@ export class TransactionNotMinedError extends FirebreakError {
   override name = 'TransactionNotMinedError'
   readonly nonce: number
   readonly hashes: readonly Hash[]
-  constructor(label: string, address: Address, nonce: number, hashes: readonly Hash[], reason: string) {
-    super(`the transaction of ${label} ${address} with nonce ${nonce} is not mined after ${hashes.length - 1} replacements: ${reason}`, {
+  constructor(label: string, address: Address, nonce: number, hashes: readonly Hash[], replacements: number, reason: string) {
+    super(`the transaction of ${label} ${address} with nonce ${nonce} is not mined after ${replacements} replacements: ${reason}`, {
       metaMessages: [
         `Signed versions (any of them may still be mined): ${hashes.join(', ')}`,
         'Run the same command again to keep waiting, or raise the fee cap and replace it.',

@@ -20,6 +20,8 @@ export type Executor = {
    * time with a higher-fee one (same nonce) and reports each replacement before it is sent on.
    */
   confirm?(hash: Hash, onReplaced: (replacement: Hash) => void): Promise<TransactionReceipt>
+  /** The nonce of the transaction last sent, where the executor chose it (a key): journaled with the send. */
+  readonly lastNonce?: number | undefined
 }
 
 export type ExecutorContext = {
