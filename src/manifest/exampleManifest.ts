@@ -47,10 +47,27 @@ authorities:
     # Optional, eoa only: the environment variable holding its private key, read only when a step
     # is sent. Never write the key itself here.
     keyEnv: GUARDIAN_KEY
+    # Or an encrypted keystore (\`cast wallet import\`), unlocked with the password in passwordEnv:
+    # keystore: ~/.foundry/keystores/guardian
+    # passwordEnv: GUARDIAN_KEYSTORE_PASSWORD
   - name: security-council
     type: safe
     address: "0x4444444444444444444444444444444444444444"
+    # Optional, safe only: the eoa above that pays the gas of the signed Safe transaction.
+    submitter: guardian
   - name: governance-timelock
     type: timelock
     address: "0x5555555555555555555555555555555555555555"
+
+# Optional: containment playbooks, run with \`firebreak contain <name>\` (pause-all is built in: it
+# pauses every pausable contract above). Steps name levers, never signers: who holds each lever is
+# found on chain when the playbook runs, so a playbook survives a change of keys.
+playbooks:
+  freeze-vault:
+    description: stop deposits and the exploited function, keep withdrawals open
+    steps:
+      - limit: { contract: vault, function: setDepositCap, args: [0] }
+      - disable: { contract: vault, function: redeem }
+      # - pause: vault                     # or: pause: all
+      # - revoke: { contract: vault, role: PAUSER_ROLE, account: "0x6666666666666666666666666666666666666666" }
 `
