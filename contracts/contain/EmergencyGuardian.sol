@@ -191,7 +191,9 @@ contract EmergencyGuardian is AccessControl {
     ///         `unpauseQuorum()` unpauses it.
     /// @dev Approvals belong to one pause: a later pause of the same target starts from zero.
     ///      Reverts with {NotPaused} if the guardian holds no pause on `target` and with
-    ///      {AlreadyApproved} for a second approval by the same account.
+    ///      {AlreadyApproved} for a second approval by the same account. An approval stays counted
+    ///      if its approver later loses the role: when revoking a compromised unpauser, raise the
+    ///      quorum by one to discount what it approved.
     function approveUnpause(address target) external onlyRole(UNPAUSER_ROLE) {
         GuardianPause storage record = _pauses[target];
         if (!record.active) revert NotPaused(target);
