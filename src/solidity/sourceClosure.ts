@@ -50,10 +50,15 @@ function unitName(imported: string, importer: string): string {
   return imported.startsWith('.') ? posix.normalize(posix.join(posix.dirname(importer), imported)) : imported
 }
 
-/** A unit is a file under the sources folder, or a path inside an npm package. */
+/**
+ * A unit is a file under the sources folder, one of firebreak's own contracts named from the
+ * package root (`contracts/contain/EmergencyGuardian.sol`, as forge resolves it too), or a path
+ * inside an npm package.
+ */
 function resolveUnit(unit: string, sourcesDir: string): string | undefined {
-  const local = join(sourcesDir, unit)
-  if (existsSync(local)) return local
+  for (const local of [join(sourcesDir, unit), join(packageRoot, unit)]) {
+    if (existsSync(local)) return local
+  }
   for (const base of [sourcesDir, process.cwd(), packageRoot]) {
     try {
       return createRequire(join(base, 'noop.js')).resolve(unit)
