@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.js'
 import { registerInspect } from './commands/inspect.js'
 import { registerJournal } from './commands/journal.js'
 import { registerReport } from './commands/report.js'
+import { registerSafe } from './commands/safe.js'
 import { EXIT, reportError } from './output.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerContain(program)
   registerJournal(program)
   registerReport(program)
+  registerSafe(program)
   registerCompile(program)
   registerInit(program)
   for (const command of program.commands) command.exitOverride()

@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { type Command, InvalidArgumentError } from 'commander'
 import { toJson } from '../output.js'
 
 export function registerSafe(program: Command) {
@@ -11,11 +11,12 @@ export function registerSafe(program: Command) {
     .option('--key-env <VARIABLE>', "environment variable holding the owner's private key")
     .option('--keystore <path>', 'encrypted JSON keystore of the owner (e.g. ~/.foundry/keystores/<name>)')
     .option('--password-env <VARIABLE>', "environment variable holding the keystore's password")
+    .option('--multi-send <address>', "accept this MultiSendCallOnly for a batch (the manifest's, on a chain without the canonical one)", parseAddress)
     .option('--json', 'print the checked transaction and the signature as JSON')
-    .action(async (file: string, options: { out: string; keyEnv?: string; keystore?: string; passwordEnv?: string; json?: boolean }) => {
+    .action(async (file: string, options: { out: string; keyEnv?: string; keystore?: string; passwordEnv?: string; multiSend?: string; json?: boolean }) => {
       const { describeSafeTransaction, loadSigner, signSafeTransactionFile } = await import('../../engine/executors/safe/index.js')
       const account = await loadSigner({ keyEnv: options.keyEnv, keystore: options.keystore, passwordEnv: options.passwordEnv })
-      const { transaction, signature, out } = await signSafeTransactionFile({ file, account, out: options.out })
+      const { transaction, signature, out } = await signSafeTransactionFile({ file, account, out: options.out, multiSend: options.multiSend as `0x${string}` | undefined })
       if (options.json) {
         process.stdout.write(`${toJson({ ...transaction.hashes, signer: signature.signer, signature: signature.signature, out })}\n`)
         return
@@ -35,4 +36,9 @@ export function registerSafe(program: Command) {
       if (options.json) process.stdout.write(`${toJson(hashes)}\n`)
       else process.stdout.write(`domain hash  ${hashes.domainHash}\nmessage hash ${hashes.messageHash}\nsafeTxHash   ${hashes.safeTxHash}\n`)
     })
+}
+
+function parseAddress(value: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a 20-byte hex address.`)
+  return value
 }
