@@ -1,16 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bytesToHex } from 'viem'
+import { type Abi, type Address, bytesToHex, encodeFunctionData, keccak256, toFunctionSelector, toHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ANVIL_MNEMONIC } from '../src/chain/index.js'
+import { deployContract } from '../src/chain/deploy.js'
 import { runContainment } from '../src/contain/runContainment.js'
+import { SimulationFailedError } from '../src/engine/errors.js'
+import { decodeRevert } from '../src/engine/revert.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { loadManifest } from '../src/manifest/index.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { TWO_DAYS, compileAuthorityFixtures, deployGovernedTarget } from './fixtures/authorities.js'
-import { deployGuardedFleet, guardVault } from './fixtures/guardian.js'
+import { compileContainFixtures, deployGuardedFleet, guardVault } from './fixtures/guardian.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 
 const drill = useDrillProtocol()
@@ -177,5 +180,66 @@ describe('contain pause-all behind a timelock', () => {
       ['timelock-governance-timelock', 'safe', 'council'],
     ])
     expect(outcome.plan.steps[1]!.after?.seconds).toBe(TWO_DAYS)
+  })
+})
+
+describe('contain playbooks that restrict rather than pause', () => {
+  async function protectedVault() {
+    const artifact = (await compileContainFixtures()).get('ProtectedVault')
+    const address = await deployContract(drill.chain, actors.admin, artifact, [drill.protocol.token.address, actors.admin.address, actors.guardian.address])
+    return { name: 'market', address, abi: artifact.abi }
+  }
+
+  function restrictManifest(market: { name: string; address: Address; abi: Abi }, steps: unknown[]) {
+    return loadManifest(
+      writeTestManifest(dir, {
+        rpcUrl: drill.anvil.rpcUrl,
+        contracts: [market, drill.protocol.vault],
+        authorities: [
+          { name: 'guardian', type: 'eoa', address: actors.guardian.address, keyEnv: 'FIREBREAK_TEST_GUARDIAN_KEY' },
+          { name: 'governance', type: 'eoa', address: actors.admin.address, keyEnv: 'FIREBREAK_TEST_GOVERNANCE_KEY' },
+        ],
+        playbooks: { restrict: { steps } },
+      }),
+    )
+  }
+
+  it('switches off one function with the guardian key: withdraw reverts FunctionDisabled, deposit still works', async () => {
+    const market = await protectedVault()
+    const manifest = restrictManifest(market, [{ disable: { contract: 'market', function: 'withdraw' } }])
+
+    const outcome = await runContainment({ manifest, playbook: 'restrict', incident, accounts: [actors.guardian] })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps.map((step) => [step.authority.label, step.actions[0]!.decoded.text])).toEqual([['guardian', `market.disableFunction(${toFunctionSelector('withdraw(uint256)')})`]])
+    const withdraw = encodeFunctionData({ abi: market.abi, functionName: 'withdraw', args: [1n] })
+    const error = await drill.chain.public.call({ account: actors.admin.address, to: market.address, data: withdraw }).catch((caught: unknown) => caught)
+    expect(decodeRevert(error, [market.abi]).text).toBe(`FunctionDisabled(${toFunctionSelector('withdraw(uint256)')})`)
+    expect(await drill.chain.public.readContract({ ...market, functionName: 'isFunctionEnabled', args: [toFunctionSelector('deposit(uint256)')] })).toBe(true)
+  })
+
+  it('stops before sending anything when a step reverts on the fork, with the decoded reason', async () => {
+    const market = await protectedVault()
+    const manifest = restrictManifest(market, [{ limit: { contract: 'market', function: 'setOutflowLimit', args: [drill.protocol.token.address, 100, 0] } }])
+    const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
+
+    const error = await runContainment({ manifest, playbook: 'restrict', incident, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(SimulationFailedError)
+    expect((error as SimulationFailedError).shortMessage).toContain('reverts on a fork: InvalidWindow()')
+    expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore)
+    expect(journalTypes()).not.toContain('step.sent')
+  })
+
+  it("revokes a compromised key's role through governance, verified by hasRole on chain", async () => {
+    const role = keccak256(toHex('PAUSER_ROLE'))
+    const market = await protectedVault()
+    const manifest = restrictManifest(market, [{ revoke: { contract: 'vault', role: 'PAUSER_ROLE', account: actors.guardian.address } }])
+
+    const outcome = await runContainment({ manifest, playbook: 'restrict', incident, accounts: [actors.admin] })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps[0]!.authority).toMatchObject({ label: 'governance' })
+    expect(await drill.chain.public.readContract({ ...drill.protocol.vault, functionName: 'hasRole', args: [role, actors.guardian.address] })).toBe(false)
   })
 })

@@ -29,6 +29,8 @@ export type BuildContainPlanParameters = {
   team: readonly ManifestAuthority[]
   /** Goes into a timelock operation's salt: the same playbook in a later incident schedules anew. */
   incidentId?: string
+  /** Whether this machine holds the key of an account now: of two equal routes, the one it can sign. */
+  keyAtHand?: (address: Address) => boolean
 }
 
 export type ContainPlan = {
@@ -48,10 +50,10 @@ const guardianAbi = parseAbi(['function pause(address[] targets)'])
  * its delay. Fastest routes come first, so the quickest levers are pulled while Safe signers are
  * still being reached.
  */
-export function buildContainPlan({ playbook, calls, team, incidentId }: BuildContainPlanParameters): ContainPlan {
+export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand }: BuildContainPlanParameters): ContainPlan {
   const groups = new Map<string, Group>()
   for (const call of calls) {
-    const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team)
+    const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team, keyAtHand)
     if (!route) throw new ContainError(`nobody firebreak can act through can ${call.title}: ${describePaths(call.paths)}`)
     const key = groupKey(route, call)
     const group = groups.get(key) ?? { route, calls: [] }

@@ -15,6 +15,8 @@ export type PlanContainmentParameters = {
   chain?: string
   rpcUrl?: string
   incidentId?: string
+  /** Whether this machine holds an account's key now (see buildContainPlan). */
+  keyAtHand?: (address: Address) => boolean
   /** Contracts with a journaled transaction of this plan still in flight: see resolvePlaybook. */
   inFlight?: ReadonlySet<Address>
 }
@@ -33,11 +35,11 @@ export type PlanContainmentReturnType = ContainPlan & {
 /** The plan id a playbook's containment runs under, in every run of it. */
 export const containPlanId = (playbook: string) => `contain-${playbook}`
 
-export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
+export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight, keyAtHand }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook) })
   const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
-  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId })
+  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand })
   return { ...built, chain, inspection, playbook, skipped }
 }
 

@@ -15,15 +15,24 @@ export type Route =
 /**
  * The route for a lever, from the paths `inspect` found to it. Among the paths firebreak can act
  * through (a key or a Safe, directly or through one guardian or one timelock), it prefers the
- * team's own signers (named in the manifest: their keys are at hand), then the fastest, then a
- * guardian (one transaction pauses everything it guards). Undefined when no path is usable.
+ * team's own signers (named in the manifest), then those whose key this machine holds right now,
+ * then the fastest, then a guardian (one transaction pauses everything it guards). Undefined when
+ * no path is usable.
  */
-export function routeLever(paths: readonly AuthorityPath[], team: readonly ManifestAuthority[]): Route | undefined {
+export function routeLever(paths: readonly AuthorityPath[], team: readonly ManifestAuthority[], keyAtHand: (address: Address) => boolean = () => false): Route | undefined {
   const routes = paths.flatMap((path) => {
     const route = routeOf(path, team)
-    return route ? [{ route, declared: isDeclared(path.nodes[0]?.address, team) }] : []
+    const signer = path.nodes[0]
+    if (!route || !signer) return []
+    return [{ route, declared: isDeclared(signer.address, team), atHand: signer.kind === 'eoa' && keyAtHand(signer.address) }]
   })
-  routes.sort((a, b) => Number(b.declared) - Number(a.declared) || a.route.time.seconds - b.route.time.seconds || Number(b.route.kind === 'guardian') - Number(a.route.kind === 'guardian'))
+  routes.sort(
+    (a, b) =>
+      Number(b.declared) - Number(a.declared) ||
+      Number(b.atHand) - Number(a.atHand) ||
+      a.route.time.seconds - b.route.time.seconds ||
+      Number(b.route.kind === 'guardian') - Number(a.route.kind === 'guardian'),
+  )
   return routes[0]?.route
 }
 

@@ -1,4 +1,5 @@
-import { type Address, type LocalAccount, getAddress } from 'viem'
+import { existsSync } from 'node:fs'
+import { type Address, type LocalAccount, getAddress, isAddressEqual } from 'viem'
 import type { JournalLike } from '../engine/journalLike.js'
 import { StepWaitingError } from '../engine/errors.js'
 import { type StepOutcome, planStages } from '../engine/execute.js'
@@ -47,7 +48,12 @@ export async function runContainment(parameters: RunContainmentParameters): Prom
   const { journal } = incident
   journal.append('contain.started', { playbook: parameters.playbook, dryRun })
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
-  const { plan, notes, skipped, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight })
+  const keyAtHand = (address: Address) =>
+    (parameters.accounts ?? []).some((account) => isAddressEqual(account.address, address)) ||
+    parameters.manifest.authorities.some(
+      (authority) => authority.type === 'eoa' && isAddressEqual(authority.address, address) && ((authority.keyEnv && process.env[authority.keyEnv]) || (authority.keystore && existsSync(authority.keystore.path))),
+    )
+  const { plan, notes, skipped, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
   journal.append('contain.planned', { planId: plan.id, notes, skipped, targets })
   onProgress({ stage: 'planned', plan, notes, skipped })
   const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, steps: [] }

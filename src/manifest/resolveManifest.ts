@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { describeValue, didYouMean } from './describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
@@ -37,7 +38,7 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
         type,
         address,
         ...(authority.keyEnv === undefined ? {} : { keyEnv: authority.keyEnv }),
-        ...(authority.keystore === undefined ? {} : { keystore: { path: resolve(dirname(source.file), authority.keystore), passwordEnv: authority.passwordEnv! } }),
+        ...(authority.keystore === undefined ? {} : { keystore: { path: keystorePath(source.file, authority.keystore), passwordEnv: authority.passwordEnv! } }),
       }
     }
     if (type === 'safe') {
@@ -73,6 +74,11 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
   })
 
   return { file: source.file, chains, contracts, authorities, playbooks }
+}
+
+/** `~/.foundry/keystores/guardian` is in the home folder, as Foundry writes it; other paths are relative to the manifest. */
+function keystorePath(manifestFile: string, path: string): string {
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(dirname(manifestFile), path)
 }
 
 /** The URL is never printed: RPC URLs from providers embed the account's API key. */
