@@ -104,6 +104,24 @@ describe('contain pause-all on the drill protocol', () => {
     expect(journalTypes()).not.toContain('step.sent')
   })
 
+  it('refuses, before sending, when the only key given belongs to an account without the pause role', async () => {
+    const { vault } = drill.protocol
+    const manifest = loadManifest(
+      writeTestManifest(dir, {
+        rpcUrl: drill.anvil.rpcUrl,
+        contracts: [vault],
+        authorities: [{ name: 'intern', type: 'eoa', address: actors.attacker.address, keyEnv: 'FIREBREAK_TEST_INTERN_KEY' }],
+      }),
+    )
+
+    const error = await runContainment({ manifest, playbook: 'pause-all', incident, accounts: [actors.attacker] }).catch((caught: unknown) => caught)
+
+    expect((error as Error).message).toContain(`no key for ${actors.guardian.address.slice(0, 6)}`)
+    expect(await vaultPaused()).toBe(false)
+    expect(journalTypes()).not.toContain('step.sent')
+    expect(incident.journal.entries().at(-1)).toMatchObject({ type: 'plan.failed', data: { stage: 'prepare' } })
+  })
+
   it('names the playbook step when it names a function the contract does not have', async () => {
     const manifest = drillManifest({ playbooks: { freeze: { steps: [{ limit: { contract: 'vault', function: 'setDepositCapp', args: [0] } }] } } })
 
