@@ -119,7 +119,7 @@ describe('contain pause-all on the drill protocol', () => {
     expect((error as Error).message).toContain(`no key for ${actors.guardian.address.slice(0, 6)}`)
     expect(await vaultPaused()).toBe(false)
     expect(journalTypes()).not.toContain('step.sent')
-    expect(incident.journal.entries().at(-1)).toMatchObject({ type: 'plan.failed', data: { stage: 'prepare' } })
+    expect(incident.journal.entries().slice(-2)).toMatchObject([{ type: 'plan.failed', data: { stage: 'prepare' } }, { type: 'contain.failed' }])
   })
 
   it('names the playbook step when it names a function the contract does not have', async () => {

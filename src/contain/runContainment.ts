@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { type Address, type LocalAccount, getAddress, isAddressEqual } from 'viem'
 import type { JournalLike } from '../engine/journalLike.js'
 import { StepWaitingError } from '../engine/errors.js'
+import { errorMessage } from '../errors.js'
 import { type StepOutcome, planStages } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
@@ -44,9 +45,20 @@ export type ContainmentOutcome = {
  * Run again after an interruption, it resumes from the journal and sends nothing twice.
  */
 export async function runContainment(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
+  const { journal } = parameters.incident
+  journal.append('contain.started', { playbook: parameters.playbook, dryRun: parameters.dryRun ?? false })
+  try {
+    return await contain(parameters)
+  } catch (error) {
+    // The war room's record must say the run stopped, and why, whatever stopped it.
+    journal.append('contain.failed', { playbook: parameters.playbook, reason: errorMessage(error).split('\n')[0] })
+    throw error
+  }
+}
+
+async function contain(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
   const { incident, dryRun = false, onProgress = () => {} } = parameters
   const { journal } = incident
-  journal.append('contain.started', { playbook: parameters.playbook, dryRun })
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
   const keyAtHand = (address: Address) =>
     (parameters.accounts ?? []).some((account) => isAddressEqual(account.address, address)) ||
