@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Hex, encodeFunctionData } from 'viem'
+import { type Hex, encodeFunctionData, getAddress, keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDrillProtocol } from '../../test/fixtures/localChain.js'
 import { type Attack, drainCalldata, runAttack } from '../drill/scenario.js'
@@ -11,6 +11,7 @@ import { Journal } from '../journal/journal.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
 import { StorageLayoutConflictError, assertStorageCompatible, checkStorageLayout } from './checkStorageLayout.js'
 import { IMPLEMENTATION_SLOT, slotValueOf } from './proxySlots.js'
+import { AttackTransactionNotFoundError, readAttackTransactions } from './readAttackTransactions.js'
 import { type ReplayAttackParameters, replayAttack } from './replayAttack.js'
 
 const unit = 10n ** 18n
@@ -161,5 +162,26 @@ describe('buildUpgradePlan through runPlan', () => {
     expect(await drill.chain.public.getStorageAt({ address: drill.protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(plan.implementationAddress))
     expect(await drill.chain.public.readContract({ address: drill.protocol.vault.address, abi: v2.abi, functionName: 'fixVersion' })).toBe(1n)
     expect(journal.entries().map((entry) => entry.type).at(-1)).toBe('plan.done')
+  })
+})
+
+describe('the replay gate from the attack transaction hash', () => {
+  it('reads the attack back from the chain and passes DrillVaultV2 with it', async () => {
+    const fromChain = await readAttackTransactions(drill.chain, [attack.txHash])
+
+    expect(fromChain.attackBlock).toBe(attack.blockNumber)
+    expect(fromChain.attack).toEqual([{ from: getAddress(attack.from), to: getAddress(attack.to), data: attack.data, value: 0n }])
+    const result = await replayAttack(replayOf({ attackBlock: fromChain.attackBlock, attack: fromChain.attack, preceding: fromChain.preceding }))
+    expect(result.passed).toBe(true)
+    expect(result.unpatched.extracted).toBe(attack.stolen)
+  })
+
+  it('refuses a hash that is not on the chain, before any fork starts', async () => {
+    const unknown = keccak256(toHex('not an attack'))
+
+    const error = await readAttackTransactions(drill.chain, [unknown]).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(AttackTransactionNotFoundError)
+    expect((error as AttackTransactionNotFoundError).shortMessage).toBe(`attack transaction ${unknown} is not on chain 31337 (unknown hash): check the hash and the RPC URL's network`)
   })
 })

@@ -5,7 +5,8 @@ import { impersonate, sendOnFork } from '../engine/executors/index.js'
 import { FirebreakError } from '../errors.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 
-export type AttackTransaction = { from: Address; to: Address; data: Hex; value?: bigint }
+/** `to` is absent for a transaction that creates a contract (an exploit fired from its constructor). */
+export type AttackTransaction = { from: Address; to?: Address | undefined; data: Hex; value?: bigint }
 
 /** A call the protocol must still serve once fixed (a deposit, a withdrawal). */
 export type NormalOperation = { description: string; from: Address; to: Address; data: Hex }
@@ -16,6 +17,8 @@ export type ReplayAttackParameters = {
   /** The attack's block: the replay forks the block before it. */
   attackBlock: bigint
   attack: AttackTransaction[]
+  /** Transactions mined before the attack in its block (readAttackTransactions): replayed first, on both runs. */
+  preceding?: AttackTransaction[]
   proxy: { address: Address; abi: Abi }
   implementation: ContractArtifact
   initData: Hex
@@ -54,6 +57,7 @@ export async function replayAttack(parameters: ReplayAttackParameters): Promise<
     const attackers = [...new Set(parameters.attack.map((transaction) => transaction.from))]
     const abis = [parameters.proxy.abi, parameters.implementation.abi]
 
+    for (const transaction of parameters.preceding ?? []) await sendImpersonated(chain, transaction, abis)
     const beforeUpgrade = await chain.test.snapshot()
     const unpatched = await runAttack(chain, parameters, attackers, abis)
     await chain.test.revert({ id: beforeUpgrade })
@@ -116,8 +120,18 @@ async function runNormalOperations(chain: ChainClients, operations: NormalOperat
 }
 
 async function sendImpersonated(chain: ChainClients, transaction: AttackTransaction, abis: Abi[]): Promise<{ ok: boolean; revert?: string }> {
-  const sent = await sendOnFork(chain, { ...transaction, value: transaction.value ?? 0n }, abis)
+  const { to, ...rest } = transaction
+  if (to === undefined) return createImpersonated(chain, transaction)
+  const sent = await sendOnFork(chain, { ...rest, to, value: transaction.value ?? 0n }, abis)
   return sent.ok ? { ok: true } : { ok: false, revert: sent.revert }
+}
+
+/** A contract-creating transaction replayed as its sender: mined or not, its receipt says. */
+async function createImpersonated(chain: ChainClients, transaction: AttackTransaction): Promise<{ ok: boolean; revert?: string }> {
+  await impersonate(chain, transaction.from)
+  const hash = await chain.wallet(transaction.from).sendTransaction({ account: transaction.from, data: transaction.data, value: transaction.value ?? 0n } as never)
+  const receipt = await chain.public.waitForTransactionReceipt({ hash })
+  return receipt.status === 'success' ? { ok: true } : { ok: false, revert: 'the contract-creating transaction reverted' }
 }
 
 async function assetBalances(chain: ChainClients, asset: Address, accounts: Address[]): Promise<bigint> {
