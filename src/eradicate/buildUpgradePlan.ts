@@ -1,12 +1,14 @@
 import type { Hex } from 'viem'
 import { create2DeployStep } from '../engine/create2.js'
-import { type Authority, type Check, type ContractRef, type Plan, contractCall } from '../engine/plan.js'
+import type { Authority, Check, ContractRef, Plan } from '../engine/plan.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
-import { IMPLEMENTATION_SLOT, slotValueOf } from './proxySlots.js'
+import { type UpgradeRoute, upgradeAbi, upgradeAction } from './upgradeRoute.js'
 
 export type BuildUpgradePlanParameters = {
-  /** The UUPS proxy, addressed with an ABI that has `upgradeToAndCall`. */
+  /** The proxy users call. */
   proxy: ContractRef
+  /** How it is upgraded (readUpgradeRoute); a UUPS upgrade on the proxy itself when absent. */
+  route?: UpgradeRoute
   implementation: ContractArtifact
   /** Calldata run by the new implementation during the upgrade (e.g. `initializeV2()`), or `0x`. */
   initData: Hex
@@ -17,35 +19,29 @@ export type BuildUpgradePlanParameters = {
 }
 
 /**
- * Two steps: deploy the implementation at a CREATE2 address known in advance, then point the UUPS
- * proxy at it. The upgrade is verified by reading the EIP-1967 slot, not by trusting the receipt.
+ * Two steps: deploy the implementation at a CREATE2 address known in advance, then point the proxy
+ * at it: on the proxy (UUPS), through its ProxyAdmin (transparent) or on its beacon. The upgrade is
+ * verified by reading the EIP-1967 slot or the beacon, not by trusting the receipt.
  */
 export function buildUpgradePlan(parameters: BuildUpgradePlanParameters): Plan & { implementationAddress: `0x${string}` } {
   const { proxy, implementation, initData, authority, checks = [], id = 'eradicate-upgrade' } = parameters
+  const route = parameters.route ?? { kind: 'uups', proxy: proxy.address }
   const deployment = create2DeployStep({ id: `deploy-${implementation.contractName}`, artifact: implementation, saltText: `firebreak:${id}:${implementation.contractName}`, authority })
+  const upgrade = upgradeAction(route, proxy.name, deployment.address, initData)
   return {
     id,
     phase: 'eradicate',
     title: `upgrade ${proxy.name} to ${implementation.contractName}`,
     implementationAddress: deployment.address,
-    abis: [proxy.abi, implementation.abi],
+    abis: [proxy.abi, implementation.abi, upgradeAbi],
     steps: [
       deployment.step,
       {
         id: `upgrade-${proxy.name}`,
-        title: `upgrade ${proxy.name} to ${implementation.contractName} as ${authority.label}`,
+        title: `upgrade ${proxy.name} (${route.kind}) to ${implementation.contractName} as ${authority.label}`,
         authority,
-        actions: [contractCall(proxy, 'upgradeToAndCall', [deployment.address, initData])],
-        postconditions: [
-          {
-            kind: 'storage',
-            description: `${proxy.name}'s EIP-1967 implementation slot holds ${deployment.address}`,
-            address: proxy.address,
-            slot: IMPLEMENTATION_SLOT,
-            expect: slotValueOf(deployment.address),
-          },
-          ...checks,
-        ],
+        actions: [upgrade.action],
+        postconditions: [upgrade.check, ...checks],
       },
     ],
   }

@@ -1,8 +1,9 @@
-import { type Abi, type Address, type Hex, encodeDeployData, encodeFunctionData, erc20Abi } from 'viem'
+import { type Abi, type Address, type Hex, encodeDeployData, erc20Abi } from 'viem'
 import { type ChainClients, connect } from '../chain/clients.js'
 import { startFork } from '../chain/fork.js'
 import { impersonate, sendOnFork } from '../engine/executors/index.js'
 import { FirebreakError } from '../errors.js'
+import { type UpgradeRoute, upgradeAbi, upgradeAction } from './upgradeRoute.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 
 /** `to` is absent for a transaction that creates a contract (an exploit fired from its constructor). */
@@ -20,6 +21,8 @@ export type ReplayAttackParameters = {
   /** Transactions mined before the attack in its block (readAttackTransactions): replayed first, on both runs. */
   preceding?: AttackTransaction[]
   proxy: { address: Address; abi: Abi }
+  /** How the proxy is upgraded (readUpgradeRoute); UUPS on the proxy itself when absent. */
+  route?: UpgradeRoute
   implementation: ContractArtifact
   initData: Hex
   /** Holds the upgrade right on the proxy (impersonated on the fork). */
@@ -94,20 +97,10 @@ async function upgradeOnFork(chain: ChainClients, parameters: ReplayAttackParame
   } as never)
   const deployed = await chain.public.waitForTransactionReceipt({ hash: deployHash })
   if (!deployed.contractAddress) throw new FirebreakError(`${parameters.implementation.contractName} could not be deployed on the replay fork`)
-  const upgrade = await sendImpersonated(
-    chain,
-    {
-      from: parameters.upgrader,
-      to: parameters.proxy.address,
-      data: encodeUpgrade(parameters.proxy.abi, deployed.contractAddress, parameters.initData),
-    },
-    [parameters.proxy.abi, parameters.implementation.abi],
-  )
+  const route = parameters.route ?? { kind: 'uups', proxy: parameters.proxy.address }
+  const { call } = upgradeAction(route, 'proxy', deployed.contractAddress, parameters.initData).action
+  const upgrade = await sendImpersonated(chain, { ...call, from: parameters.upgrader }, [parameters.proxy.abi, parameters.implementation.abi, upgradeAbi])
   if (!upgrade.ok) throw new FirebreakError(`the upgrade itself reverts on the replay fork: ${upgrade.revert}`)
-}
-
-function encodeUpgrade(abi: Abi, implementation: Address, initData: Hex): Hex {
-  return encodeFunctionData({ abi, functionName: 'upgradeToAndCall', args: [implementation, initData] })
 }
 
 async function runNormalOperations(chain: ChainClients, operations: NormalOperation[], abis: Abi[]) {

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Address, getAddress, parseAbi } from 'viem'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { devAccount } from '../src/chain/devAccounts.js'
+import { runPlan } from '../src/engine/execute.js'
+import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
+import { IMPLEMENTATION_SLOT } from '../src/eradicate/proxySlots.js'
+import { WrongProxyKindError, readUpgradeRoute } from '../src/eradicate/upgradeRoute.js'
+import { Journal } from '../src/journal/index.js'
+import type { Artifacts } from '../src/solidity/artifacts.js'
+import { compileAuthorityFixtures, deployBeaconTarget, deployTransparentTarget } from './fixtures/authorities.js'
+import { useLocalChain } from './fixtures/localChain.js'
+
+/**
+ * The upgrade plan through each proxy kind OpenZeppelin 5 ships: the route is read from the
+ * proxy's EIP-1967 slots, the plan deploys the new implementation by CREATE2 and points the proxy
+ * (through its ProxyAdmin, or its beacon) at it, verified by reading the slot or the beacon.
+ */
+const local = useLocalChain({ compile: false })
+const governance = devAccount(0)
+const authority = { kind: 'key', address: governance.address, label: 'governance' } as const
+let fixtures: Artifacts
+let journalDir: string
+
+beforeAll(async () => {
+  fixtures = await compileAuthorityFixtures()
+})
+
+beforeEach(() => {
+  journalDir = mkdtempSync(join(tmpdir(), 'firebreak-upgrade-'))
+})
+
+afterEach(() => {
+  rmSync(journalDir, { recursive: true, force: true })
+})
+
+function planFor(proxy: Address, route: Awaited<ReturnType<typeof readUpgradeRoute>>) {
+  const implementation = fixtures.get('PausableTargetUpgradeable')
+  return buildUpgradePlan({ proxy: { name: 'lending', address: proxy, abi: implementation.abi }, route, implementation, initData: '0x', authority, id: `upgrade-${route.kind}` })
+}
+
+async function implementationSlot(proxy: Address): Promise<Address> {
+  const word = await local.chain.public.getStorageAt({ address: proxy, slot: IMPLEMENTATION_SLOT })
+  return getAddress(`0x${word!.slice(-40)}`)
+}
+
+describe('upgrading each kind of proxy', () => {
+  it('upgrades a transparent proxy through its ProxyAdmin', async () => {
+    const target = await deployTransparentTarget(local.chain, fixtures, { owner: governance.address, proxyAdminOwner: governance.address })
+    const route = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy }, 'transparent')
+    const plan = planFor(target.proxy, route)
+
+    await runPlan(local.chain, plan, { journal: Journal.open(journalDir), accounts: [governance] })
+
+    expect(route).toEqual({ kind: 'transparent', proxy: target.proxy, proxyAdmin: target.proxyAdmin })
+    expect(plan.steps[1]!.actions[0]!.decoded.text).toBe(`lending ProxyAdmin.upgradeAndCall(${target.proxy}, ${plan.implementationAddress}, 0x)`)
+    expect(await implementationSlot(target.proxy)).toBe(plan.implementationAddress)
+  })
+
+  it('upgrades a beacon proxy through its beacon, and refuses initialisation calldata a beacon cannot run', async () => {
+    const target = await deployBeaconTarget(local.chain, fixtures, { owner: governance.address, beaconOwner: governance.address })
+    const route = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy })
+    const plan = planFor(target.proxy, route)
+
+    await runPlan(local.chain, plan, { journal: Journal.open(journalDir), accounts: [governance] })
+
+    expect(route).toEqual({ kind: 'beacon', proxy: target.proxy, beacon: target.beacon })
+    const beaconImplementation = await local.chain.public.readContract({ address: target.beacon, abi: parseAbi(['function implementation() view returns (address)']), functionName: 'implementation' })
+    expect(beaconImplementation).toBe(plan.implementationAddress)
+    const withInit = () => buildUpgradePlan({ proxy: { name: 'lending', address: target.proxy, abi: [] }, route, implementation: fixtures.get('PausableTargetUpgradeable'), authority, initData: '0x1234' })
+    expect(withInit).toThrow(/beacon, whose upgradeTo cannot run initialisation calldata/)
+  })
+
+  it('refuses to treat a transparent proxy as UUPS, naming the kind it is', async () => {
+    const target = await deployTransparentTarget(local.chain, fixtures, { owner: governance.address, proxyAdminOwner: governance.address })
+
+    const error = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy }, 'uups').catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(WrongProxyKindError)
+    expect((error as WrongProxyKindError).shortMessage).toBe(`lending (${target.proxy}) is a transparent proxy, not uups: upgrade it as transparent`)
+  })
+
+  it('refuses an address that is not a proxy', async () => {
+    const error = await readUpgradeRoute(local.chain, { name: 'lending', address: governance.address }).catch((caught: unknown) => caught)
+
+    expect((error as WrongProxyKindError).shortMessage).toMatch(/is not a proxy firebreak can upgrade/)
+  })
+})
