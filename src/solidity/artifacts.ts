@@ -5,6 +5,24 @@ import { ArtifactNotFoundError } from './errors.js'
 export type StorageLayout = {
   storage: StorageVariable[]
   types: Record<string, StorageType> | null
+  /**
+   * Added by firebreak (solc leaves them out): the ERC-7201 namespaces of the contract and its
+   * bases, as OpenZeppelin 5's upgradeable contracts keep their state.
+   */
+  namespaces?: NamespacedLayout[]
+}
+
+/** One `@custom:storage-location erc7201:<id>` struct, laid out from its namespace's base slot. */
+export type NamespacedLayout = {
+  /** The namespace id, e.g. `openzeppelin.storage.ERC20`. */
+  id: string
+  /** The base slot, `keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~0xff`. */
+  slot: Hex
+  /** The struct as solc names it, e.g. `ERC20Upgradeable.ERC20Storage`. */
+  struct: string
+  /** The struct's members; their slots are relative to `slot`. */
+  storage: StorageVariable[]
+  types: Record<string, StorageType> | null
 }
 
 export type StorageVariable = {

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import { packageRoot } from '../packageRoot.js'
 import { type Artifacts, type ContractArtifact, type StorageLayout, artifactsFrom } from './artifacts.js'
 import { CompileError, type SolcMessage } from './errors.js'
+import { findNamespaceDeclarations, namespaceHelperInput, namespacedLayoutsFrom } from './namespacedLayout.js'
 import { runSolc } from './runSolc.js'
 import { collectSources } from './sourceClosure.js'
 
@@ -46,6 +47,8 @@ export async function compileContracts(parameters: CompileParameters = {}): Prom
           'evm.deployedBytecode.object',
           'storageLayout',
         ],
+        // The AST is read for ERC-7201 namespaces (see namespacedLayout.ts); it is not cached.
+        '': ['ast'],
       },
     },
   }
@@ -62,6 +65,7 @@ export async function compileContracts(parameters: CompileParameters = {}): Prom
   if (errors.length > 0) throw new CompileError(errors, sourcesDir)
 
   const contracts = collectContracts(output.contracts ?? {})
+  await addNamespacedLayouts(contracts, output, input, sourcesDir)
   writeCache(cacheFile, contracts)
   return {
     artifacts: artifactsFrom(contracts),
@@ -79,6 +83,25 @@ function hashInput(input: object): string {
 type SolcOutput = {
   errors?: unknown[]
   contracts?: Record<string, Record<string, SolcContract>>
+  sources?: Record<string, { ast?: unknown }>
+}
+
+/**
+ * solc's layout leaves out ERC-7201 namespaced structs; a second, analysis-only pass over a
+ * generated helper lays them out (see namespacedLayout.ts). Skipped when no source declares one.
+ */
+async function addNamespacedLayouts(contracts: ContractArtifact[], output: SolcOutput, input: { sources: Record<string, unknown>; settings: { evmVersion?: string } }, sourcesDir: string) {
+  const declarations = findNamespaceDeclarations(output.sources ?? {})
+  if (declarations.structs.length === 0) return
+  const helperOutput = JSON.parse(await runSolc(namespaceHelperInput(input.sources, input.settings, declarations.structs), sourcesDir)) as SolcOutput
+  const errors = ((helperOutput.errors ?? []) as SolcMessage[]).filter((message) => message.severity === 'error')
+  if (errors.length > 0) throw new CompileError(errors, sourcesDir)
+  const layouts = namespacedLayoutsFrom(helperOutput, declarations.structs)
+  for (const contract of contracts) {
+    const declared = declarations.byContract.get(`${contract.sourceName}:${contract.contractName}`) ?? []
+    const namespaces = declared.map((struct) => layouts.get(struct.structId)).filter((layout) => layout !== undefined)
+    if (namespaces.length > 0) contract.storageLayout = { ...contract.storageLayout, namespaces }
+  }
 }
 
 type SolcContract = {

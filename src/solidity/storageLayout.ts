@@ -1,15 +1,19 @@
+import { toHex } from 'viem'
 import type { StorageLayout, StorageType, StorageVariable } from './artifacts.js'
 
 export type StorageConflictKind = 'removed' | 'moved' | 'retyped' | 'renamed' | 'resized'
 
 export type StorageConflict = {
   kind: StorageConflictKind
-  /** The variable as the old implementation knows it. */
+  /** The variable as the old implementation knows it, or `erc7201:<id>` for a whole namespace. */
   label: string
+  /** Decimal for sequential storage (solc's form), 32-byte hex inside an ERC-7201 namespace. */
   slot: string
   offset: number
   oldType: string
   newType?: string
+  /** The ERC-7201 namespace id when the variable is a member of a namespaced struct. */
+  namespace?: string
   /** One line, naming variable, slot and offset, e.g. `balance (slot 3, offset 0) was removed`. */
   message: string
 }
@@ -17,45 +21,93 @@ export type StorageConflict = {
 export type StorageComparison = {
   compatible: boolean
   conflicts: StorageConflict[]
-  /** Variables the new implementation adds after the old ones: allowed. */
+  /** Variables the new implementation adds after the old ones: allowed. Namespace members read `member (erc7201:<id>)`. */
   appended: string[]
 }
 
+/** How one region of storage is named in conflicts: sequential slots, or a namespace's. */
+type Region = {
+  slot(relative: string): string
+  /** Inserted after the label: ` in erc7201:<id>` or nothing. */
+  where: string
+  namespace?: string
+}
+
+const sequential: Region = { slot: (relative) => relative, where: '' }
+
 /**
- * Compares the sequential storage of two implementations of one proxy. Every variable of the old
- * layout must keep its slot, offset, name and type in the new one; new variables may only follow
- * the old ones. A clash here means the upgrade would read old values through the wrong type, which
- * is how upgrades have silently corrupted balances and owners.
+ * Compares the storage of two implementations of one proxy. Every variable of the old layout must
+ * keep its slot, offset, name and type in the new one; new variables may only follow the old ones.
+ * A clash here means the upgrade would read old values through the wrong type, which is how
+ * upgrades have silently corrupted balances and owners.
  *
- * ERC-7201 namespaced storage (OpenZeppelin 5's `$` structs) does not appear in solc's layout and
- * is not compared here.
+ * ERC-7201 namespaces (OpenZeppelin 5's `$` structs, which solc leaves out of its layout; firebreak
+ * adds them as `namespaces`) are held to the same rule member by member, from each namespace's base
+ * slot; a namespace may be added, not dropped.
  */
 export function compareStorageLayouts(previous: StorageLayout, next: StorageLayout): StorageComparison {
+  const { conflicts, appended } = compareVariables(previous, next, sequential)
+  const nextNamespaces = new Map((next.namespaces ?? []).map((namespace) => [namespace.id, namespace]))
+  for (const old of previous.namespaces ?? []) {
+    const found = nextNamespaces.get(old.id)
+    if (!found) {
+      conflicts.push({
+        kind: 'removed',
+        label: `erc7201:${old.id}`,
+        slot: old.slot,
+        offset: 0,
+        oldType: `struct ${old.struct}`,
+        namespace: old.id,
+        message: `namespace erc7201:${old.id} (slot ${old.slot}) was removed, with ${old.storage.map((member) => member.label).join(', ')}`,
+      })
+      continue
+    }
+    const region: Region = { slot: (relative) => absoluteSlot(old.slot, relative), where: ` in erc7201:${old.id}`, namespace: old.id }
+    const inside = compareVariables(old, found, region)
+    conflicts.push(...inside.conflicts)
+    appended.push(...inside.appended.map((label) => `${label} (erc7201:${old.id})`))
+  }
+  const oldIds = new Set((previous.namespaces ?? []).map((namespace) => namespace.id))
+  appended.push(...[...nextNamespaces.keys()].filter((id) => !oldIds.has(id)).map((id) => `erc7201:${id}`))
+  return { compatible: conflicts.length === 0, conflicts, appended }
+}
+
+function compareVariables(previous: StorageLayout, next: StorageLayout, region: Region): { conflicts: StorageConflict[]; appended: string[] } {
   const conflicts: StorageConflict[] = []
   const nextByPosition = new Map(next.storage.map((variable) => [position(variable), variable]))
+  const conflict = (kind: StorageConflictKind, variable: StorageVariable, oldType: string, message: string, newType?: string): StorageConflict => ({
+    kind,
+    label: variable.label,
+    slot: region.slot(variable.slot),
+    offset: variable.offset,
+    oldType,
+    newType,
+    ...(region.namespace === undefined ? {} : { namespace: region.namespace }),
+    message,
+  })
 
   for (const old of previous.storage) {
     const found = nextByPosition.get(position(old))
     const oldType = typeLabel(previous, old.type)
-    const at = `(slot ${old.slot}, offset ${old.offset})`
+    const at = `${old.label}${region.where} (slot ${region.slot(old.slot)}, offset ${old.offset})`
     // A variable inserted before `old` pushes it down: report where it went, not that it was renamed
     // into the newcomer. Labels can repeat (OpenZeppelin 4's `__gap`), so one at the same place wins.
     const movedTo =
       found?.label === old.label ? undefined : next.storage.find((variable) => variable.label === old.label)
     if (movedTo) {
-      conflicts.push(conflict('moved', old, oldType, `${old.label} ${at} moved to slot ${movedTo.slot}, offset ${movedTo.offset}`, typeLabel(next, movedTo.type)))
+      conflicts.push(conflict('moved', old, oldType, `${at} moved to slot ${region.slot(movedTo.slot)}, offset ${movedTo.offset}`, typeLabel(next, movedTo.type)))
       continue
     }
     if (!found) {
-      conflicts.push(conflict('removed', old, oldType, `${old.label} ${at} was removed or displaced`))
+      conflicts.push(conflict('removed', old, oldType, `${at} was removed or displaced`))
       continue
     }
     const newType = typeLabel(next, found.type)
     if (!sameType(previous, old.type, next, found.type)) {
       const kind = size(previous, old.type) === size(next, found.type) ? 'retyped' : 'resized'
-      conflicts.push(conflict(kind, old, oldType, `${old.label} ${at} changes type from ${oldType} to ${newType}${found.label !== old.label ? ` (now ${found.label})` : ''}`, newType))
+      conflicts.push(conflict(kind, old, oldType, `${at} changes type from ${oldType} to ${newType}${found.label !== old.label ? ` (now ${found.label})` : ''}`, newType))
     } else if (found.label !== old.label) {
-      conflicts.push(conflict('renamed', old, oldType, `${old.label} ${at} is renamed ${found.label}`, newType))
+      conflicts.push(conflict('renamed', old, oldType, `${at} is renamed ${found.label}`, newType))
     }
   }
 
@@ -64,11 +116,11 @@ export function compareStorageLayouts(previous: StorageLayout, next: StorageLayo
   const appended = next.storage
     .filter((variable) => startOf(variable) >= lastOld && !oldLabels.has(variable.label))
     .map((variable) => variable.label)
-  return { compatible: conflicts.length === 0, conflicts, appended }
+  return { conflicts, appended }
 }
 
-function conflict(kind: StorageConflictKind, variable: StorageVariable, oldType: string, message: string, newType?: string): StorageConflict {
-  return { kind, label: variable.label, slot: variable.slot, offset: variable.offset, oldType, newType, message }
+function absoluteSlot(base: string, relative: string): string {
+  return toHex(BigInt(base) + BigInt(relative), { size: 32 })
 }
 
 function position(variable: StorageVariable): string {
