@@ -1,0 +1,7 @@
+export { AccountSpool, type AccountSpoolParameters } from './accountSpool.js'
+export { type Multicall3Access, multicall3Address, resolveMulticall3 } from './resolveMulticall3.js'
+export { LogRangeError, SnapshotBlockInFutureError, SnapshotIntegrityError } from './errors.js'
+export { type BalanceReader, type ReadBalancesParameters, readBalances } from './readBalances.js'
+export { isRangeTooLargeError, type LogChunk, type ReadLogsAdaptiveParameters, readLogsAdaptive, transferEvent } from './readLogsAdaptive.js'
+export { type SnapshotFooter, type SnapshotHeader, type SnapshotLine, type VerifySnapshotReturnType, snapshotFormat, verifySnapshot } from './snapshotFile.js'
+export { type TakeSnapshotParameters, type TakeSnapshotReturnType, takeSnapshot } from './takeSnapshot.js'

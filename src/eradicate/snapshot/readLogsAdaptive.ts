@@ -1,0 +1,100 @@
+import { type AbiEvent, type Address, type Log, parseAbiItem } from 'viem'
+import type { ChainClients } from '../../chain/clients.js'
+import { errorMessage } from '../../errors.js'
+import { LogRangeError } from './errors.js'
+
+export type ReadLogsAdaptiveParameters = {
+  address: Address
+  /** The event, as a human-readable signature or an ABI item. Default: ERC-20 `Transfer`. */
+  event?: string | AbiEvent
+  fromBlock: bigint
+  toBlock: bigint
+  /** The first range tried, in blocks. Default 100_000: most chains' limits are far below, most local chains far above. */
+  initialRange?: bigint
+  /** Never grow beyond this. Default: initialRange. */
+  maxRange?: bigint
+  /** Called after every range-too-large refusal (benches and the CLI show it). */
+  onRangeShrunk?: (range: { from: bigint; to: bigint; nextRange: bigint; reason: string }) => void
+}
+
+export type LogChunk = { fromBlock: bigint; toBlock: bigint; logs: Log<bigint, number, false, AbiEvent>[] }
+
+export const transferEvent = 'event Transfer(address indexed from, address indexed to, uint256 value)'
+
+/**
+ * Messages and codes with which real providers refuse an `eth_getLogs` that is too wide or returns
+ * too much: geth/Infura (-32005 "query returned more than 10000 results"), Infura's live range cap
+ * (-32602 "range 1000000 exceeds limit of 10000"), Alchemy ("Log response size exceeded… reduce
+ * query block range", "up to a 2K block range"), Tenderly/others ("range … is bigger than range
+ * limit"), op-geth/scroll ("block range is bigger than maxBlockRange"), QuickNode/BSC ("exceed
+ * maximum block range"), Ankr/Cloudflare ("block range is too wide", "too many blocks").
+ */
+const rangeTooLargePatterns = [
+  /more than \d+ results/i,
+  /query returned more than/i,
+  /response size (exceeded|is larger)/i,
+  /reduce (the )?(query )?block range/i,
+  /block range/i,
+  /range (limit|\d+ exceeds)/i,
+  /exceeds? (the )?(max(imum)?|limit)/i,
+  /too (many|wide|large|big)/i,
+  /bigger than/i,
+  /limit exceeded/i,
+  // viem's own cap on an HTTP response (10 MiB): a dense range of logs hits it before any node limit.
+  /exceeded the size limit/i,
+]
+
+/** Whether a node's error means "ask for fewer blocks" rather than "this request is wrong". */
+export function isRangeTooLargeError(error: unknown): boolean {
+  const texts: string[] = []
+  let codes: number[] = []
+  for (let current: unknown = error, depth = 0; current && depth < 8; depth++) {
+    const item = current as { message?: unknown; shortMessage?: unknown; details?: unknown; code?: unknown; data?: unknown; cause?: unknown }
+    for (const text of [item.message, item.shortMessage, item.details]) if (typeof text === 'string') texts.push(text)
+    if (item.data !== undefined) texts.push(JSON.stringify(item.data))
+    if (typeof item.code === 'number') codes = [...codes, item.code]
+    current = item.cause
+  }
+  const text = texts.join('\n')
+  if (codes.includes(-32005)) return true
+  return rangeTooLargePatterns.some((pattern) => pattern.test(text))
+}
+
+/**
+ * Reads an event's logs from `fromBlock` to `toBlock` in ranges that adapt to the node: halves the
+ * range when the node refuses it as too large, and doubles it again after four successes in a row,
+ * so one dense stretch of blocks does not slow down the whole scan. Yields one chunk per range read,
+ * in block order, so that callers never hold more than one range's logs.
+ */
+export async function* readLogsAdaptive(chain: ChainClients, parameters: ReadLogsAdaptiveParameters): AsyncGenerator<LogChunk> {
+  const event = typeof parameters.event === 'object' ? parameters.event : (parseAbiItem(parameters.event ?? transferEvent) as AbiEvent)
+  const maxRange = parameters.maxRange ?? parameters.initialRange ?? 100_000n
+  let range = parameters.initialRange ?? maxRange
+  let successes = 0
+  let from = parameters.fromBlock
+  while (from <= parameters.toBlock) {
+    const to = from + range - 1n < parameters.toBlock ? from + range - 1n : parameters.toBlock
+    let logs: Log<bigint, number, false, AbiEvent>[]
+    try {
+      logs = (await chain.public.getLogs({ address: parameters.address, event, fromBlock: from, toBlock: to, strict: false })) as never
+    } catch (error) {
+      if (!isRangeTooLargeError(error)) throw error
+      if (to === from) {
+        throw new LogRangeError(`the node refuses ${event.name} logs of ${parameters.address} even for the single block ${from}`, {
+          metaMessages: [`node said: ${errorMessage(error).split('\n')[0]}`, 'Use a node without a log limit (an archive node you run, or a local fork).'],
+          cause: error,
+        })
+      }
+      range = (to - from + 1n) / 2n
+      successes = 0
+      parameters.onRangeShrunk?.({ from, to, nextRange: range, reason: errorMessage(error).split('\n')[0] ?? '' })
+      continue
+    }
+    yield { fromBlock: from, toBlock: to, logs }
+    from = to + 1n
+    if (++successes >= 4 && range < maxRange) {
+      range = range * 2n > maxRange ? maxRange : range * 2n
+      successes = 0
+    }
+  }
+}

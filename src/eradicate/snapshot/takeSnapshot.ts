@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { once } from 'node:events'
+import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature } from 'viem'
+import type { ChainClients } from '../../chain/clients.js'
+import { AccountSpool } from './accountSpool.js'
+import { resolveMulticall3 } from './resolveMulticall3.js'
+import { SnapshotBlockInFutureError } from './errors.js'
+import { type BalanceReader, readBalances } from './readBalances.js'
+import { readLogsAdaptive, transferEvent } from './readLogsAdaptive.js'
+import { type SnapshotFooter, type SnapshotHeader, formatLine, snapshotFormat } from './snapshotFile.js'
+
+export type TakeSnapshotParameters = {
+  /** The token (any contract with `balanceOf(address)`). */
+  contract: Address
+  blockNumber: bigint
+  /** Where the contract's history starts (its deployment block). Default 0. */
+  fromBlock?: bigint
+  /** The NDJSON file to write; it appears only once complete. */
+  outFile: string
+  /** Default: ERC-20 `Transfer`. */
+  event?: string | AbiEvent
+  /** The event's address fields that name holders. Default: every address field of the event. */
+  accountFields?: string[]
+  /** `multicall3` (default; put in place on local chains) or `rpc-batch` (JSON-RPC batches of eth_call). */
+  balanceReader?: BalanceReader
+  /** Accounts per balance batch. Default 1000. */
+  batchSize?: number
+  /** First log range tried, in blocks. Default 100_000. */
+  logRange?: bigint
+  /** Accounts buffered in memory before deduplication spills to disk. Default 200_000. */
+  spoolRunSize?: number
+  onProgress?: (progress: { phase: 'logs' | 'balances'; done: number; block?: bigint }) => void
+  onRangeShrunk?: (range: { from: bigint; to: bigint; nextRange: bigint; reason: string }) => void
+}
+
+export type TakeSnapshotReturnType = {
+  file: string
+  header: SnapshotHeader
+  footer: SnapshotFooter
+  /** Distinct accounts named by the logs; those with a zero balance at the block are left out of the file. */
+  accountsSeen: number
+  logs: number
+  balanceReader: BalanceReader
+}
+
+/**
+ * Records `contract`'s balances at `blockNumber`: enumerates holders from the event's logs with
+ * adaptive ranges, deduplicates them on disk (bounded memory), reads balances in batches at the
+ * block and streams `{account, balance}` lines to an NDJSON file between a header and a hashed
+ * footer. The file is written under a temporary name and renamed at the end, so an interrupted
+ * snapshot never looks complete.
+ */
+export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshotParameters): Promise<TakeSnapshotReturnType> {
+  const latest = await chain.public.getBlockNumber()
+  if (parameters.blockNumber > latest) {
+    throw new SnapshotBlockInFutureError(`block ${parameters.blockNumber} is in the future: the chain is at block ${latest}`, {
+      metaMessages: ['A snapshot records state that exists; wait for the block, or choose one at or before the latest.'],
+    })
+  }
+  const block = await chain.public.getBlock({ blockNumber: parameters.blockNumber })
+  const event = typeof parameters.event === 'object' ? parameters.event : (parseAbiItem(parameters.event ?? transferEvent) as AbiEvent)
+  const accountFields = parameters.accountFields ?? event.inputs.filter((input) => input.type === 'address' && input.name).map((input) => input.name as string)
+  const fromBlock = parameters.fromBlock ?? 0n
+
+  const spool = new AccountSpool({ runSize: parameters.spoolRunSize })
+  const temporary = `${parameters.outFile}.partial-${process.pid}`
+  try {
+    let logs = 0
+    for await (const chunk of readLogsAdaptive(chain, {
+      address: parameters.contract,
+      event,
+      fromBlock,
+      toBlock: parameters.blockNumber,
+      initialRange: parameters.logRange,
+      onRangeShrunk: parameters.onRangeShrunk,
+    })) {
+      for (const log of chunk.logs) {
+        const args = (log as { args?: Record<string, unknown> }).args ?? {}
+        for (const field of accountFields) {
+          const account = args[field]
+          if (typeof account === 'string' && account !== zeroAddress) await spool.add(account)
+        }
+      }
+      logs += chunk.logs.length
+      parameters.onProgress?.({ phase: 'logs', done: logs, block: chunk.toBlock })
+    }
+
+    const multicall3 = parameters.balanceReader === 'rpc-batch' ? undefined : await resolveMulticall3(chain, parameters.blockNumber)
+    const via: BalanceReader = parameters.balanceReader ?? (multicall3 ? 'multicall3' : 'rpc-batch')
+    const batchSize = parameters.batchSize ?? 1000
+    const header: SnapshotHeader = {
+      format: snapshotFormat,
+      chainId: chain.chain.id,
+      contract: getAddress(parameters.contract),
+      blockNumber: parameters.blockNumber.toString(),
+      blockHash: block.hash as Hex,
+      event: toEventSignature(event),
+      accountFields,
+      fromBlock: fromBlock.toString(),
+    }
+    await mkdir(dirname(parameters.outFile), { recursive: true })
+    const output = createWriteStream(temporary)
+    const hash = createHash('sha256')
+    const write = async (text: string) => {
+      if (!output.write(text)) await once(output, 'drain')
+    }
+    const writeHashed = async (text: string) => {
+      hash.update(text)
+      await write(text)
+    }
+    await writeHashed(formatLine(header))
+
+    let accountsSeen = 0
+    let written = 0
+    let total = 0n
+    let pending: Address[] = []
+    // Several batches per round so that their requests overlap; never more than one round in memory.
+    const roundSize = batchSize * 4
+    const flush = async () => {
+      if (pending.length === 0) return
+      const balances = await readBalances(chain, { token: parameters.contract, accounts: pending, blockNumber: parameters.blockNumber, via, batchSize, multicall3 })
+      let text = ''
+      for (let index = 0; index < pending.length; index++) {
+        const balance = balances[index] as bigint
+        if (balance === 0n) continue
+        text += formatLine({ account: getAddress(pending[index] as Address), balance: balance.toString() })
+        written++
+        total += balance
+      }
+      await writeHashed(text)
+      accountsSeen += pending.length
+      pending = []
+      parameters.onProgress?.({ phase: 'balances', done: accountsSeen })
+    }
+    for await (const account of spool.sorted()) {
+      pending.push(account)
+      if (pending.length >= roundSize) await flush()
+    }
+    await flush()
+
+    const footer: SnapshotFooter = { footer: true, accounts: written, total: total.toString(), sha256: `0x${hash.digest('hex')}` }
+    await write(formatLine(footer))
+    output.end()
+    await once(output, 'finish')
+    await rename(temporary, parameters.outFile)
+    return { file: parameters.outFile, header, footer, accountsSeen, logs, balanceReader: via }
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  } finally {
+    await spool.dispose()
+  }
+}
+
+const zeroAddress = '0x0000000000000000000000000000000000000000'
