@@ -10,6 +10,7 @@ import { registerInspect } from './commands/inspect.js'
 import { registerJournal } from './commands/journal.js'
 import { registerReport } from './commands/report.js'
 import { registerSafe } from './commands/safe.js'
+import { registerSnapshot } from './commands/snapshot.js'
 import { EXIT, reportError } from './output.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerJournal(program)
   registerReport(program)
   registerSafe(program)
+  registerSnapshot(program)
   registerCompile(program)
   registerInit(program)
   for (const command of program.commands) command.exitOverride()
