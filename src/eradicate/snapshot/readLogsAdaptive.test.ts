@@ -16,9 +16,10 @@ const local = useLocalChain({ compile: false })
 describe('readLogsAdaptive', () => {
   it('reads every log through a node that refuses eth_getLogs over 8 blocks, as Infura does', async () => {
     const token = await deploySeedToken(local.chain)
-    const deployed = await local.chain.public.getBlockNumber()
+    const deployed = await local.chain.public.getBlockNumber({ cacheTime: 0 })
     await seedHolders(local.chain, token, { count: 600, amount: 3n, perTransaction: 15 })
-    const latest = await local.chain.public.getBlockNumber()
+    // Uncached: viem keeps a block number for its polling interval, and the seeding just mined dozens.
+    const latest = await local.chain.public.getBlockNumber({ cacheTime: 0 })
     const node = await startCappedNode(local.anvil.rpcUrl, 8n)
     try {
       const capped = await connect(node.rpcUrl)

@@ -29,7 +29,7 @@ beforeAll(async () => {
   }
   await send('mint', [minter.address, 5n * 10n ** 18n])
   await send('transfer', [devAccount(2).address, 2n * 10n ** 18n])
-  snapshotBlock = await local.chain.public.getBlockNumber()
+  snapshotBlock = await local.chain.public.getBlockNumber({ cacheTime: 0 })
   // After the snapshot block: must not show in the snapshot.
   await send('mint', [devAccount(3).address, 7n * 10n ** 18n])
 })
@@ -83,7 +83,7 @@ describe('takeSnapshot', () => {
   })
 
   it('refuses a block in the future before writing anything', async () => {
-    const latest = await local.chain.public.getBlockNumber()
+    const latest = await local.chain.public.getBlockNumber({ cacheTime: 0 })
     const outFile = join(directory, 'future', 'snapshot.ndjson')
     const error = await takeSnapshot(local.chain, { contract: token.address, blockNumber: latest + 10n, outFile }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(SnapshotBlockInFutureError)

@@ -54,7 +54,7 @@ export type TakeSnapshotReturnType = {
  * snapshot never looks complete.
  */
 export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshotParameters): Promise<TakeSnapshotReturnType> {
-  const latest = await chain.public.getBlockNumber()
+  const latest = await chain.public.getBlockNumber({ cacheTime: 0 })
   if (parameters.blockNumber > latest) {
     throw new SnapshotBlockInFutureError(`block ${parameters.blockNumber} is in the future: the chain is at block ${latest}`, {
       metaMessages: ['A snapshot records state that exists; wait for the block, or choose one at or before the latest.'],
