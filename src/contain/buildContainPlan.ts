@@ -5,7 +5,6 @@ import { delayName } from '../inspect/authorities/timeToExecute.js'
 import type { AuthorityPath } from '../inspect/types.js'
 import type { ManifestAuthority } from '../manifest/types.js'
 import { ContainError } from './errors.js'
-import { containPlanId } from './planContainment.js'
 import { type Route, routeLever } from './routeLever.js'
 
 /** One call a playbook makes on one contract, with the paths `inspect` found to the lever. */
@@ -41,6 +40,9 @@ export type ContainPlan = {
   targets: Record<string, Address[]>
 }
 
+/** The plan id a playbook's containment runs under, in every run of it: a re-run resumes it from the journal. */
+export const containPlanId = (playbook: string) => `contain-${playbook}`
+
 const guardianAbi = parseAbi(['function pause(address[] targets)'])
 
 /**
@@ -52,10 +54,10 @@ const guardianAbi = parseAbi(['function pause(address[] targets)'])
  */
 export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand }: BuildContainPlanParameters): ContainPlan {
   const groups = new Map<string, Group>()
-  for (const call of calls) {
+  for (const [index, call] of calls.entries()) {
     const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team, keyAtHand)
     if (!route) throw new ContainError(`nobody firebreak can act through can ${call.title}: ${describePaths(call.paths)}`)
-    const key = groupKey(route, call)
+    const key = groupKey(route, index)
     const group = groups.get(key) ?? { route, calls: [] }
     group.calls.push(call)
     groups.set(key, group)
@@ -75,11 +77,11 @@ export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand 
 
 type Group = { route: Route; calls: ContainCall[] }
 
-/** Calls that can share one transaction share a key; a key's calls never do. */
-function groupKey(route: Route, call: ContainCall): string {
+/** Calls that can share one transaction share a group; a key's calls never do (one call per transaction). */
+function groupKey(route: Route, callIndex: number): string {
   switch (route.kind) {
     case 'direct':
-      return route.authority.kind === 'safe' ? `safe:${route.authority.address}` : `key:${route.authority.address}:${call.contract.name}:${call.functionName}:${call.args.join(',')}`
+      return route.authority.kind === 'safe' ? `safe:${route.authority.address}` : `call:${callIndex}`
     case 'guardian':
       return `guardian:${route.guardian.address}:${route.authority.address}`
     case 'timelock':
@@ -92,9 +94,9 @@ function stepsOf(planId: string, { route, calls }: Group, incidentId: string | u
   const actions = calls.map(actionOf)
   switch (route.kind) {
     case 'direct': {
-      const [only] = calls
-      const title = calls.length === 1 && only ? only.title : `${calls.map((call) => call.title).join(', ')}`
-      const id = route.authority.kind === 'safe' ? `safe-${route.authority.label}` : `${only!.functionName}-${only!.contract.name}`
+      const [first] = calls as [ContainCall]
+      const title = calls.map((call) => call.title).join(', ')
+      const id = route.authority.kind === 'safe' ? `safe-${route.authority.label}` : `${first.functionName}-${first.contract.name}`
       return [{ id, title: `${title} as ${route.authority.label}`, authority: route.authority, actions, postconditions }]
     }
     case 'guardian': {

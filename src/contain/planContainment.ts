@@ -32,9 +32,6 @@ export type PlanContainmentReturnType = ContainPlan & {
  * inspect → playbook → plan: who holds each lever right now decides how it is pulled. Reads the
  * chain, sends nothing; the plan then goes through the engine (simulate, prepare, execute, verify).
  */
-/** The plan id a playbook's containment runs under, in every run of it. */
-export const containPlanId = (playbook: string) => `contain-${playbook}`
-
 export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight, keyAtHand }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook) })

@@ -23,6 +23,7 @@ import { ManifestError } from '../manifest/ManifestError.js'
 import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
 import type { ContainCall } from './buildContainPlan.js'
+import { ContainError } from './errors.js'
 
 export type ResolvePlaybookParameters = {
   manifest: Manifest
@@ -182,9 +183,10 @@ async function pauseCall(chain: ChainClients, manifest: Manifest, contract: Cont
   }
 }
 
+/** The manifest checked that the name exists; a contract on another chain than this run's was not inspected. */
 function inspected(inspection: Inspection, name: string): ContractInspection {
   const contract = inspection.contracts.find((candidate) => candidate.name === name)
-  if (!contract) throw new ManifestError({ file: '', path: [], problem: `contract ${name} was not inspected` })
+  if (!contract) throw new ContainError(`the playbook names ${name}, which is on another chain than this run's (chain id ${inspection.chainId}): run it with --chain naming ${name}'s chain`)
   return contract
 }
 

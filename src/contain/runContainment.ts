@@ -7,7 +7,8 @@ import { type StepOutcome, planStages } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
-import { type PlanContainmentParameters, type PlanContainmentReturnType, containPlanId, planContainment } from './planContainment.js'
+import { containPlanId } from './buildContainPlan.js'
+import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
 
 export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incidentId'> & {
   incident: Incident

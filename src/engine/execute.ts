@@ -4,9 +4,10 @@ import { errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
 import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
 import { type Executor, type ExecutorContext, executorFor } from './executors/index.js'
-import { type JournalLike, findStepEntry } from './journalLike.js'
+import { type JournalLike, findStepEntry, journaledHashes, wasSent } from './journalLike.js'
 import { type Authority, type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
 import { waitForAnyReceipt } from './executors/feeBump.js'
+import { firstRevertingCall } from './replayCalls.js'
 import { decodeRevert } from './revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 
@@ -68,11 +69,6 @@ async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: Journ
     throw new SimulationFailedError(`plan "${plan.title}" was not executed: ${describeSimulationFailure(result)}`)
   }
   return result
-}
-
-/** The journal holds a transaction for this step: it is on chain or on its way, and is never sent again. */
-function wasSent(journal: JournalLike, plan: Plan, step: Step): boolean {
-  return ['step.done', 'step.mined', 'step.sent'].some((type) => findStepEntry(journal, type, plan.id, step.id))
 }
 
 /**
@@ -158,19 +154,6 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
 }
 
 /**
- * Every transaction journaled for a step: the first one sent and its fee-bumped replacements. Any
- * of them may be the one mined (an original can still beat its replacement).
- */
-function journaledHashes(journal: JournalLike, plan: Plan, step: Step): Hash[] {
-  return journal
-    .entries()
-    .filter((entry) => ['step.sent', 'step.replaced'].includes(entry.type))
-    .map((entry) => entry.data as { planId?: string; stepId?: string; txHash?: Hash })
-    .filter((data) => data.planId === plan.id && data.stepId === step.id && data.txHash)
-    .map((data) => data.txHash!)
-}
-
-/**
  * A step behind a timelock's delay: sent only once the operation is ready. Before that, the plan
  * stops with the time it becomes ready, and a later run picks it up from the journal.
  */
@@ -207,23 +190,17 @@ async function recordMined(
   return receipt
 }
 
-/** Why a step's mined transaction reverted: each of its calls replayed as its authority, until one fails. */
+/** Why a step's mined transaction reverted: its calls replayed as its authority on the state they met. */
 async function explainStepRevert(chain: ChainClients, step: Step, blockNumber: bigint, abis: readonly Abi[]): Promise<string> {
-  for (const { call } of step.actions) {
-    const reason = await explainRevert(chain, { ...call, from: step.authority.address }, blockNumber, abis)
-    if (!reason.startsWith('reverted (the call succeeds')) return step.actions.length > 1 ? `${call.to}: ${reason}` : reason
-  }
-  return 'reverted (each call succeeds when replayed; the revert depended on the block or on the authority itself)'
+  const failed = await firstRevertingCall(chain, step.authority.address, step.actions.map((action) => action.call), abis, blockNumber - 1n)
+  if (!failed) return 'reverted (each call succeeds when replayed; the revert depended on the block or on the authority itself)'
+  return step.actions.length > 1 ? `${step.actions[failed.index]!.decoded.text}: ${failed.reason}` : failed.reason
 }
 
 /** Why a mined transaction reverted: its call replayed on the state it met (the end of the block before). */
 export async function explainRevert(chain: ChainClients, call: Call & { from: Address }, blockNumber: bigint, abis: readonly Abi[]): Promise<string> {
-  try {
-    await chain.public.call({ account: call.from, to: call.to, data: call.data, value: call.value, blockNumber: blockNumber - 1n })
-    return 'reverted (the call succeeds when replayed; the revert depended on the block)'
-  } catch (error) {
-    return decodeRevert(error, abis).text
-  }
+  const failed = await firstRevertingCall(chain, call.from, [call], abis, blockNumber - 1n)
+  return failed?.reason ?? 'reverted (the call succeeds when replayed; the revert depended on the block)'
 }
 
 export type PlanStages = {

@@ -1,3 +1,5 @@
+import type { Hash } from 'viem'
+
 /**
  * What the engine needs of a journal: append an entry, read the entries back. The file journal
  * (src/journal) and, later, a shared database journal both provide it.
@@ -5,6 +7,24 @@
 export type JournalLike = {
   append(type: string, data: unknown): unknown
   entries(): readonly { type: string; data: unknown }[]
+}
+
+/** A step is sent once the journal holds its transaction: it is on chain or on its way, and is never sent again. */
+export function wasSent(journal: JournalLike, plan: { id: string }, step: { id: string }): boolean {
+  return ['step.sent', 'step.mined', 'step.done'].some((type) => findStepEntry(journal, type, plan.id, step.id))
+}
+
+/**
+ * Every transaction journaled for a step: the one sent first and its fee-bumped replacements. Any
+ * of them may be the one mined (an original can still beat its replacement).
+ */
+export function journaledHashes(journal: JournalLike, plan: { id: string }, step: { id: string }): Hash[] {
+  return journal
+    .entries()
+    .filter((entry) => entry.type === 'step.sent' || entry.type === 'step.replaced')
+    .map((entry) => entry.data as { planId?: unknown; stepId?: unknown; txHash?: unknown })
+    .filter((data) => data.planId === plan.id && data.stepId === step.id && typeof data.txHash === 'string')
+    .map((data) => data.txHash as Hash)
 }
 
 /** The latest entry of `type` about one step of one plan. */

@@ -15,6 +15,7 @@ import {
   signKeyTransaction,
   waitForAnyReceipt,
 } from './feeBump.js'
+import { journaledHashes } from '../journalLike.js'
 import { loadKeystoreAccount } from './keystore.js'
 import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
@@ -79,7 +80,7 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
     confirm: async (hash, onReplaced) => {
       const signer = await unlock()
       // Every version journaled for this step: after a restart any of them may be the one mined.
-      const versions = [...new Set([...journaledVersions(context), hash])]
+      const versions = [...new Set([...journaledHashes(context.journal, context.plan, context.step), hash])]
       const sent = last?.hash === hash ? last : await knownVersion(context, versions, signer.address)
       if (!sent) return waitForAnyReceipt(chain.public, versions)
       return confirmWithReplacements({
@@ -93,16 +94,6 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
       })
     },
   }
-}
-
-/** The hashes the journal holds for the context's step: the one sent first and each replacement. */
-function journaledVersions({ journal, plan, step }: ExecutorContext): Hash[] {
-  return journal
-    .entries()
-    .filter((entry) => entry.type === 'step.sent' || entry.type === 'step.replaced')
-    .map((entry) => entry.data as { planId?: unknown; stepId?: unknown; txHash?: unknown })
-    .filter((data) => data.planId === plan.id && data.stepId === step.id && typeof data.txHash === 'string')
-    .map((data) => data.txHash as Hash)
 }
 
 /**
@@ -153,12 +144,17 @@ export async function accountFor(
   })
 }
 
-function accountFromEnvironment(authority: KeyAuthority, variable: string, key: string): LocalAccount {
+/** The account of the private key held in the environment variable `variable`, with or without its 0x. */
+export function accountFromKeyVariable(variable: string, key: string): LocalAccount {
   const normalized = (key.startsWith('0x') ? key : `0x${key}`) as Hex
   if (!isHex(normalized) || normalized.length !== 66) {
     throw new AuthorityMissingError(`${variable} does not hold a private key (expected 32 bytes of hex)`)
   }
-  const account = privateKeyToAccount(normalized)
+  return privateKeyToAccount(normalized)
+}
+
+function accountFromEnvironment(authority: KeyAuthority, variable: string, key: string): LocalAccount {
+  const account = accountFromKeyVariable(variable, key)
   if (!isAddressEqual(account.address, authority.address)) {
     throw new AuthorityMissingError(`${variable} holds the key of ${account.address}, not of ${authority.label} (${authority.address})`)
   }

@@ -3,6 +3,7 @@ import { ManifestError } from '../../manifest/ManifestError.js'
 import { didYouMean } from '../../manifest/describeValue.js'
 import type { Manifest } from '../../manifest/types.js'
 import { connect } from '../../chain/clients.js'
+import { errorMessage } from '../../errors.js'
 import { assertChainId } from '../../manifest/assertChainId.js'
 import { type TakeSnapshotReturnType, takeSnapshot } from './takeSnapshot.js'
 
@@ -47,7 +48,7 @@ export async function snapshotContract(parameters: SnapshotContractParameters): 
     incident.journal.append('snapshot.taken', { contract: target.name, file: result.file, blockNumber, accounts: result.footer.accounts, total: result.footer.total, sha256: result.footer.sha256 })
     return result
   } catch (error) {
-    incident.journal.append('snapshot.failed', { contract: target.name, blockNumber, reason: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    incident.journal.append('snapshot.failed', { contract: target.name, blockNumber, reason: errorMessage(error).split('\n')[0] })
     throw error
   }
 }

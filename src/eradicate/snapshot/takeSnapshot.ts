@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { type WriteStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { once } from 'node:events'
-import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature } from 'viem'
+import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature, zeroAddress } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { AccountSpool } from './accountSpool.js'
 import { resolveMulticall3 } from './resolveMulticall3.js'
@@ -67,6 +67,7 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
 
   const spool = new AccountSpool({ runSize: parameters.spoolRunSize })
   const temporary = `${parameters.outFile}.partial-${process.pid}`
+  let output: WriteStream | undefined
   try {
     let logs = 0
     for await (const chunk of readLogsAdaptive(chain, {
@@ -102,10 +103,11 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
       fromBlock: fromBlock.toString(),
     }
     await mkdir(dirname(parameters.outFile), { recursive: true })
-    const output = createWriteStream(temporary)
+    output = createWriteStream(temporary)
+    const stream = output
     const hash = createHash('sha256')
     const write = async (text: string) => {
-      if (!output.write(text)) await once(output, 'drain')
+      if (!stream.write(text)) await once(stream, 'drain')
     }
     const writeHashed = async (text: string) => {
       hash.update(text)
@@ -148,6 +150,8 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
     await rename(temporary, parameters.outFile)
     return { file: parameters.outFile, header, footer, accountsSeen, logs, balanceReader: via }
   } catch (error) {
+    // Closed before removal: an open descriptor would keep writing into the unlinked file.
+    output?.destroy()
     await rm(temporary, { force: true })
     throw error
   } finally {
@@ -155,4 +159,3 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
   }
 }
 
-const zeroAddress = '0x0000000000000000000000000000000000000000'

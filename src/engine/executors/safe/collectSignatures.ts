@@ -1,7 +1,8 @@
 import { isAddressEqual } from 'viem'
 import type { SafeAuthority } from '../../plan.js'
 import type { ExecutorContext } from '../types.js'
-import { type PendingSafeTransaction, wasSent } from './pendingSafeTransactions.js'
+import { wasSent } from '../../journalLike.js'
+import type { PendingSafeTransaction } from './pendingSafeTransactions.js'
 import type { SafeState } from './readSafe.js'
 import { type OwnerSignature, ownerSignature, ownerSignatureFromFile, readSignatureFile, signSafeTransaction } from './signatures.js'
 

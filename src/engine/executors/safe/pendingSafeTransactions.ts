@@ -1,5 +1,5 @@
 import { type Address, isAddressEqual } from 'viem'
-import { type JournalLike, findStepEntry } from '../../journalLike.js'
+import { type JournalLike, wasSent } from '../../journalLike.js'
 import type { Plan, SafeAuthority, Step } from '../../plan.js'
 import { CANONICAL_MULTI_SEND_CALL_ONLY } from './abi.js'
 import { type SafeTxHashes, safeTxHashes } from './hashes.js'
@@ -10,11 +10,6 @@ export type PendingSafeTransaction = { step: Step; authority: SafeAuthority; tra
 /** The MultiSendCallOnly a Safe authority batches through. */
 export function multiSendOf(authority: SafeAuthority): Address {
   return authority.multiSend ?? CANONICAL_MULTI_SEND_CALL_ONLY
-}
-
-/** A step is sent once the journal holds its transaction; it will not be sent again. */
-export function wasSent(journal: JournalLike, plan: Pick<Plan, 'id'>, step: Pick<Step, 'id'>): boolean {
-  return ['step.sent', 'step.mined', 'step.done'].some((type) => findStepEntry(journal, type, plan.id, step.id))
 }
 
 /**

@@ -1,6 +1,6 @@
-import { type Hex, type LocalAccount, isHex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import type { LocalAccount } from 'viem'
 import { UsageError } from '../../../errors.js'
+import { accountFromKeyVariable } from '../key.js'
 import { loadKeystoreAccount } from '../keystore.js'
 
 export type LoadSignerParameters = {
@@ -26,7 +26,5 @@ export async function loadSigner({ keyEnv, keystore, passwordEnv }: LoadSignerPa
   if (!keyEnv) throw new UsageError("no key to sign with: give --key-env <VARIABLE> (the environment variable holding the owner's private key) or --keystore <path> --password-env <VARIABLE>")
   const key = process.env[keyEnv]
   if (!key) throw new UsageError(`${keyEnv} is not set: set it to the owner's private key, or name another variable with --key-env`)
-  const normalized = (key.startsWith('0x') ? key : `0x${key}`) as Hex
-  if (!isHex(normalized) || normalized.length !== 66) throw new UsageError(`${keyEnv} does not hold a private key (expected 32 bytes of hex)`)
-  return privateKeyToAccount(normalized)
+  return accountFromKeyVariable(keyEnv, key)
 }

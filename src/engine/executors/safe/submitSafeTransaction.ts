@@ -1,5 +1,6 @@
 import { type Address, type Hash, type TransactionReceipt, isAddressEqual, parseEventLogs } from 'viem'
 import type { Call } from '../../plan.js'
+import { firstRevertingCall } from '../../replayCalls.js'
 import { decodeRevert } from '../../revert.js'
 import type { Executor, ExecutorContext } from '../types.js'
 import { safeAbi } from './abi.js'
@@ -69,13 +70,8 @@ async function explainExecFailure({ chain, plan, step }: ExecutorContext, prepar
 
 /** Why the Safe's inner call fails: each call replayed as the Safe, until one reverts. */
 async function innerRevert(chain: ExecutorContext['chain'], safe: Address, actions: ExecutorContext['step']['actions'], abis: ExecutorContext['plan']['abis']): Promise<string> {
-  for (const { call, decoded } of actions) {
-    try {
-      await chain.public.call({ account: safe, to: call.to, data: call.data, value: call.value })
-    } catch (error) {
-      return `${decoded.text} reverts: ${decodeRevert(error, abis).text}`
-    }
-  }
+  const failed = await firstRevertingCall(chain, safe, actions.map((action) => action.call), abis)
+  if (failed) return `${actions[failed.index]!.decoded.text} reverts: ${failed.reason}`
   return actions.length > 1 ? 'the batch reverts although each call succeeds on its own (a later call depends on an earlier one)' : 'its call reverts'
 }
 
