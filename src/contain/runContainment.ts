@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { type Address, type LocalAccount, getAddress, isAddressEqual } from 'viem'
-import type { JournalLike } from '../engine/journalLike.js'
+import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
 import { StepWaitingError } from '../engine/errors.js'
 import { errorMessage } from '../errors.js'
 import { type StepOutcome, planStages } from '../engine/execute.js'
@@ -100,11 +100,8 @@ function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOut
 
 /** The contracts acted on by every step of `planId` that the journal shows sent but not yet done. */
 function transactionsInFlight(journal: JournalLike, planId: string): Set<Address> {
-  type Data = { planId?: string; stepId?: string; targets?: Record<string, Address[]> }
-  const entries = journal.entries().filter((entry) => (entry.data as Data | null)?.planId === planId)
-  const planned = entries.filter((entry) => entry.type === 'contain.planned').at(-1)?.data as Data | undefined
-  const stepsOf = (type: string) => new Set(entries.filter((entry) => entry.type === type).map((entry) => (entry.data as Data).stepId))
-  const done = stepsOf('step.done')
-  const inFlight = [...stepsOf('step.sent')].filter((stepId) => stepId !== undefined && !done.has(stepId))
-  return new Set(inFlight.flatMap((stepId) => (planned?.targets?.[stepId!] ?? []).map((address) => getAddress(address))))
+  type Data = { planId?: string; targets?: Record<string, Address[]> }
+  const planned = journal.entries().filter((entry) => entry.type === 'contain.planned' && (entry.data as Data).planId === planId).at(-1)?.data as Data | undefined
+  const inFlight = Object.keys(planned?.targets ?? {}).filter((stepId) => wasSent(journal, { id: planId }, { id: stepId }) && !findStepEntry(journal, 'step.done', planId, stepId))
+  return new Set(inFlight.flatMap((stepId) => planned!.targets![stepId]!.map((address) => getAddress(address))))
 }

@@ -3,7 +3,7 @@ import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Address, type Hash, bytesToHex, keccak256, toHex } from 'viem'
+import { type Address, type Hash, type Hex, bytesToHex, keccak256, toHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useDrillProtocol } from '../../test/fixtures/localChain.js'
@@ -166,6 +166,28 @@ describe('executeStep', () => {
     expect(await vaultPaused()).toBe(true)
     expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
     expect(entryData('step.mined').txHash).toBe(sentHash)
+  })
+
+  it('journals the signed transaction before broadcasting it; a run killed in between broadcasts that one, not a second', async () => {
+    const plan = pausePlan()
+    const step = onlyStep(plan)
+    const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
+    // The previous run signed and journaled the pause, and died before any node saw it.
+    let journaled: { hash: Hash; serialized: Hex } | undefined
+    const executor = await executorFor({ chain: drill.chain, plan, step, journal, accounts: [actors.guardian] })
+    await executor.send((signed) => {
+      journaled = signed
+      throw new Error('killed before the broadcast')
+    }).catch(() => undefined)
+    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: journaled!.hash, serialized: journaled!.serialized })
+    expect(await vaultPaused()).toBe(false)
+
+    const outcome = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] })
+
+    expect(outcome.txHash).toBe(journaled!.hash)
+    expect(await vaultPaused()).toBe(true)
+    expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
+    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
   })
 })
 

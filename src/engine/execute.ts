@@ -1,5 +1,6 @@
-import type { Abi, Address, Hash, TransactionReceipt } from 'viem'
+import type { Abi, Address, Hash, Hex, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import { isTransportError } from '../chain/transportError.js'
 import { errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
 import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
@@ -130,27 +131,60 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   const { journal } = options
   const ids = { planId: plan.id, stepId: step.id }
   const mined = findStepEntry(journal, 'step.mined', plan.id, step.id)
-  const sent = findStepEntry(journal, 'step.sent', plan.id, step.id)
+  const sent = wasSent(journal, plan, step) ? findStepEntry(journal, 'step.sent', plan.id, step.id) : undefined
   if (mined) return chain.public.waitForTransactionReceipt({ hash: mined.txHash as Hash })
   // Interrupted between sending and mining: the record still needs the block the step landed in.
-  if (sent) return recordMined(chain, journal, ids, sent.txHash as Hash, () => waitForAnyReceipt(chain.public, journaledHashes(journal, plan, step)))
+  if (sent) {
+    await broadcastAgain(chain, sent.serialized as Hex | undefined)
+    return recordMined(chain, journal, ids, sent.txHash as Hash, () => waitForAnyReceipt(chain.public, journaledHashes(journal, plan, step)))
+  }
 
   if (step.after) await waitForTimelock(chain, plan, step, step.after, journal)
-  let txHash: Hash
+  let txHash: Hash | undefined
   let executor: Executor
+  const recordSent = (hash: Hash, serialized?: Hex) => {
+    txHash = hash
+    const nonce = executor.lastNonce
+    journal.append('step.sent', {
+      ...ids,
+      txHash: hash,
+      executor: executor.describe,
+      ...(nonce === undefined ? {} : { nonce }),
+      ...(serialized ? { serialized } : {}),
+      calls: step.actions.map((action) => action.call),
+    })
+  }
   try {
     executor = options.executor ?? (await executorFor({ ...options, chain, plan, step }))
     if (!options.executor) await executor.prepare()
-    txHash = await executor.send()
-    const nonce = executor.lastNonce
-    journal.append('step.sent', { ...ids, txHash, executor: executor.describe, ...(nonce === undefined ? {} : { nonce }), calls: step.actions.map((action) => action.call) })
+    const hash = await executor.send((signed) => recordSent(signed.hash, signed.serialized))
+    // An executor that cannot sign ahead (impersonation) is journaled once its node took the transaction.
+    if (txHash === undefined) recordSent(hash)
   } catch (error) {
+    if (txHash !== undefined) {
+      // Journaled, then lost on the way: the node may hold it, so a resumed run broadcasts it again and waits.
+      if (isTransportError(error)) throw error
+      // Journaled, then refused by the node (underfunded, nonce used): it never left, and a resumed run signs anew.
+      journal.append('step.failed', { ...ids, stage: 'broadcast', txHash, reason: decodeRevert(error, plan.abis).text })
+      throw error
+    }
     // Nothing was sent (no key, gas estimation reverted, node refused): say so, so a resume retries it.
     journal.append('step.failed', { ...ids, stage: 'send', reason: decodeRevert(error, plan.abis).text })
     throw error
   }
-  const onReplaced = (replacement: Hash) => void journal.append('step.replaced', { ...ids, txHash: replacement, replaces: txHash })
-  return recordMined(chain, journal, ids, txHash, executor.confirm ? (hash) => executor.confirm!(hash, onReplaced) : undefined)
+  const sentHash: Hash = txHash!
+  const onReplaced = (replacement: Hash) => void journal.append('step.replaced', { ...ids, txHash: replacement, replaces: sentHash })
+  return recordMined(chain, journal, ids, sentHash, executor.confirm ? (hash) => executor.confirm!(hash, onReplaced) : undefined)
+}
+
+/**
+ * A journaled transaction the node may never have received (the run was killed between journaling
+ * and broadcasting it) is handed to the node again. A node that already has it, or has mined it or
+ * a replacement, refuses: that is the expected answer, and the wait that follows finds the receipt.
+ */
+async function broadcastAgain(chain: ChainClients, serialized: Hex | undefined): Promise<void> {
+  if (!serialized) return
+  await chain.public.sendRawTransaction({ serializedTransaction: serialized }).catch(() => undefined)
 }
 
 /**

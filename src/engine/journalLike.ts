@@ -9,9 +9,20 @@ export type JournalLike = {
   entries(): readonly { type: string; data: unknown }[]
 }
 
-/** A step is sent once the journal holds its transaction: it is on chain or on its way, and is never sent again. */
+/**
+ * A step is sent once the journal holds its transaction: it is on chain or on its way, and is never
+ * sent again. A transaction journaled and then refused by the node (`step.failed` at the broadcast)
+ * never left: the step is unsent again.
+ */
 export function wasSent(journal: JournalLike, plan: { id: string }, step: { id: string }): boolean {
-  return ['step.sent', 'step.mined', 'step.done'].some((type) => findStepEntry(journal, type, plan.id, step.id))
+  if (findStepEntry(journal, 'step.mined', plan.id, step.id) || findStepEntry(journal, 'step.done', plan.id, step.id)) return true
+  const about = journal.entries().filter((entry) => {
+    const data = entry.data as { planId?: unknown; stepId?: unknown } | null
+    return data?.planId === plan.id && data?.stepId === step.id
+  })
+  const lastSent = about.findLastIndex((entry) => entry.type === 'step.sent')
+  const lastRefused = about.findLastIndex((entry) => entry.type === 'step.failed' && (entry.data as { stage?: unknown }).stage === 'broadcast')
+  return lastSent > lastRefused
 }
 
 /**

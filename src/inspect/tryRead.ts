@@ -1,14 +1,6 @@
-import {
-  type Abi,
-  type Address,
-  BaseError,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  HttpRequestError,
-  TimeoutError,
-  WebSocketRequestError,
-} from 'viem'
+import type { Abi, Address, ContractFunctionArgs, ContractFunctionName } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import { isTransportError } from '../chain/transportError.js'
 
 export type TryReadParameters<abi extends Abi, functionName extends ContractFunctionName<abi, 'view' | 'pure'>> = {
   address: Address
@@ -34,10 +26,4 @@ export async function tryRead<abi extends Abi, functionName extends ContractFunc
     if (isTransportError(error)) throw error
     return undefined
   }
-}
-
-function isTransportError(error: unknown): boolean {
-  if (!(error instanceof BaseError)) return true
-  const transport = error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError || cause instanceof WebSocketRequestError)
-  return transport !== null && transport !== undefined
 }

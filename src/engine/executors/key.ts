@@ -64,7 +64,7 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
       const signer = await unlock()
       await requireFunds(context, authority, signer.address, call, step)
     },
-    send: async () => {
+    send: async (beforeBroadcast) => {
       const signer = await unlock()
       // Pending, not latest: a transaction of this key still in the pool holds the nonce before it.
       const [nonce, gas, fees] = await Promise.all([
@@ -73,6 +73,7 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
         currentFees(chain.public),
       ])
       const signed = await signKeyTransaction(signer, { chainId: chain.chain.id, nonce, to: call.to, data: call.data, value: call.value, gas, fees })
+      beforeBroadcast?.({ hash: signed.hash, serialized: signed.serialized })
       await chain.public.sendRawTransaction({ serializedTransaction: signed.serialized })
       last = signed
       return signed.hash

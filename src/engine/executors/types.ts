@@ -1,4 +1,4 @@
-import type { Hash, LocalAccount, TransactionReceipt } from 'viem'
+import type { Hash, Hex, LocalAccount, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import type { JournalLike } from '../journalLike.js'
 import type { Plan, Step } from '../plan.js'
@@ -13,8 +13,13 @@ export type Executor = {
   describe: string
   /** Checks everything that could stop the send, without sending. */
   prepare(): Promise<void>
-  /** Sends the step's one transaction and returns its hash. */
-  send(): Promise<Hash>
+  /**
+   * Sends the step's one transaction and returns its hash. An executor that signs locally calls
+   * `beforeBroadcast` with the hash and the signed transaction first, so the journal holds the
+   * transaction before any node can: a run killed at that moment resumes by waiting for it (or
+   * broadcasting it again), never by signing a second one.
+   */
+  send(beforeBroadcast?: (signed: SignedForBroadcast) => void): Promise<Hash>
   /**
    * Waits for the step's transaction. A key executor replaces a transaction that is not mined in
    * time with a higher-fee one (same nonce) and reports each replacement before it is sent on.
@@ -23,6 +28,9 @@ export type Executor = {
   /** The nonce of the transaction last sent, where the executor chose it (a key): journaled with the send. */
   readonly lastNonce?: number | undefined
 }
+
+/** A transaction signed and not yet broadcast: public data (it is about to be), never a key. */
+export type SignedForBroadcast = { hash: Hash; serialized: Hex }
 
 export type ExecutorContext = {
   chain: ChainClients

@@ -35,7 +35,7 @@ export async function safeExecutor(authority: SafeAuthority, context: ExecutorCo
     prepare: async () => {
       await prepare()
     },
-    send: async () => submitSafeTransaction(await prepare(), context),
+    send: async (beforeBroadcast) => submitSafeTransaction(await prepare(), context, beforeBroadcast),
     confirm: async (hash, onReplaced) => confirmSafeTransaction(context, await prepare(), hash, onReplaced),
   }
 }

@@ -2,7 +2,7 @@ import { type Address, type Hash, type TransactionReceipt, isAddressEqual, parse
 import type { Call } from '../../plan.js'
 import { firstRevertingCall } from '../../replayCalls.js'
 import { decodeRevert } from '../../revert.js'
-import type { Executor, ExecutorContext } from '../types.js'
+import type { Executor, ExecutorContext, SignedForBroadcast } from '../types.js'
 import { safeAbi } from './abi.js'
 import { SafeTransactionError } from './errors.js'
 import { type PendingSafeTransaction, pendingSafeTransactions } from './pendingSafeTransactions.js'
@@ -25,7 +25,7 @@ export type PreparedSafeTransaction = PendingSafeTransaction & {
  * Submits `execTransaction`. The call is tried first (eth_call) so that a Safe transaction that
  * would fail is refused with its reason and costs neither gas nor the Safe's nonce.
  */
-export async function submitSafeTransaction(prepared: PreparedSafeTransaction, context: ExecutorContext): Promise<Hash> {
+export async function submitSafeTransaction(prepared: PreparedSafeTransaction, context: ExecutorContext, beforeBroadcast?: (signed: SignedForBroadcast) => void): Promise<Hash> {
   const { chain, plan, journal } = context
   const { transaction, state, execCall } = prepared
   const safe = state.address
@@ -41,7 +41,7 @@ export async function submitSafeTransaction(prepared: PreparedSafeTransaction, c
   } catch (error) {
     throw await explainExecFailure(context, prepared, error)
   }
-  return prepared.submitter.send()
+  return prepared.submitter.send(beforeBroadcast)
 }
 
 /** Safe 1.4.1's revert codes (Safe.sol, OwnerManager.sol) a submitter can meet, in words. */
