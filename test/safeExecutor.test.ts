@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command } from 'commander'
 import { type Address, type Hash, bytesToHex, encodeFunctionData, keccak256, parseAbi, parseEther, parseEventLogs, parseGwei, toHex, zeroHash } from 'viem'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { registerSafe } from '../src/cli/commands/safe.js'
 import { buildPausePlan } from '../src/contain/buildPausePlan.js'
@@ -16,9 +15,9 @@ import { signSafeTransactionFile } from '../src/engine/executors/safe/signSafeTr
 import { signSafeTransaction } from '../src/engine/executors/safe/signatures.js'
 import { type TransactionBuilderBatch, transactionBuilderChecksum } from '../src/engine/executors/safe/transactionBuilderBatch.js'
 import { type Plan, type SafeAuthority, type Step, contractCall, viewFunction } from '../src/engine/plan.js'
-import { Journal } from '../src/journal/index.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { deployMultiSendCallOnly, deploySafe, installMultiSendCallOnly } from './fixtures/safe.js'
+import { useTempJournal } from './fixtures/tempJournal.js'
 
 const drill = useDrillProtocol()
 const { actors } = drill
@@ -33,8 +32,7 @@ const PAUSER_ROLE = keccak256(toHex('PAUSER_ROLE'))
 const DEFAULT_ADMIN_ROLE = zeroHash
 
 let safe: Address
-let incidentDir: string
-let journal: Journal
+const temp = useTempJournal('firebreak-safe-')
 
 beforeAll(async () => {
   safe = await deploySafe(drill.chain, { deployer: actors.admin, owners: owners.map((owner) => owner.address), threshold: 2 })
@@ -42,15 +40,6 @@ beforeAll(async () => {
   await grantRole(PAUSER_ROLE, safe)
   // anvil funds accounts 0-9 only; the owners sign and need no ether.
   await drill.chain.test.setBalance({ address: submitter.address, value: parseEther('10') })
-})
-
-beforeEach(() => {
-  incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-safe-'))
-  journal = Journal.open(incidentDir)
-})
-
-afterEach(() => {
-  rmSync(incidentDir, { recursive: true, force: true })
 })
 
 function authority(overrides: Partial<SafeAuthority> = {}): SafeAuthority {
@@ -79,7 +68,7 @@ function pauseAndCapPlan(safeAuthority: SafeAuthority = authority()): Plan {
 }
 
 function safeTxFile(plan: Plan, step = plan.steps[0]!): string {
-  return join(incidentDir, 'safe-tx', `${plan.id}-${step.id}.json`)
+  return join(temp.dir, 'safe-tx', `${plan.id}-${step.id}.json`)
 }
 
 function readSafeTxFile(plan: Plan): SafeTransactionFile {
@@ -88,7 +77,7 @@ function readSafeTxFile(plan: Plan): SafeTransactionFile {
 
 /** Builds the step's Safe transaction and its file without sending anything; fails on the threshold. */
 async function propose(plan: Plan): Promise<SafeThresholdNotMetError> {
-  const error = await prepareExecutors(drill.chain, plan, { journal, accounts: [submitter] }).catch((caught: unknown) => caught)
+  const error = await prepareExecutors(drill.chain, plan, { journal: temp.journal, accounts: [submitter] }).catch((caught: unknown) => caught)
   expect(error).toBeInstanceOf(SafeThresholdNotMetError)
   return error as SafeThresholdNotMetError
 }
@@ -97,7 +86,7 @@ async function propose(plan: Plan): Promise<SafeThresholdNotMetError> {
 async function sign(plan: Plan, signers: readonly (typeof owners)[number][], step = plan.steps[0]!): Promise<string[]> {
   const files: string[] = []
   for (const owner of signers) {
-    const out = join(incidentDir, 'signatures', `${step.id}-${owner.address}.json`)
+    const out = join(temp.dir, 'signatures', `${step.id}-${owner.address}.json`)
     await signSafeTransactionFile({ file: safeTxFile(plan, step), account: owner, out })
     files.push(out)
   }
@@ -125,25 +114,15 @@ function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds))
 }
 
-function journalTypes(): string[] {
-  return journal.entries().map((entry) => entry.type)
-}
-
-function entryData(type: string): Record<string, unknown> {
-  const entry = journal.last(type)
-  if (!entry) throw new Error(`no ${type} entry in the journal`)
-  return entry.data as Record<string, unknown>
-}
-
 describe('Safe executor', () => {
   it('pauses the vault through a 2-of-3 Safe once two owners sign on their own machines, proposing the transaction once', async () => {
     const plan = pausePlan()
-    const firstRun = await runPlan(drill.chain, plan, { journal, accounts: [submitter] }).catch((caught: unknown) => caught)
+    const firstRun = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter] }).catch((caught: unknown) => caught)
     expect(firstRun).toBeInstanceOf(SafeThresholdNotMetError)
     const signatureFiles = await sign(plan, [carol, alice])
     const submitterSent = await sentBy(submitter.address)
 
-    const outcome = await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles })
+    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await safeNonce()).toBe(1n)
@@ -151,11 +130,11 @@ describe('Safe executor', () => {
     const sent = await drill.chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })
     expect(sent.from.toLowerCase()).toBe(submitter.address.toLowerCase())
     expect(sent.to?.toLowerCase()).toBe(safe.toLowerCase())
-    expect(journal.filter('safe.proposed')).toHaveLength(1)
-    expect(entryData('safe.proposed')).toMatchObject({ planId: 'contain-pause', stepId: 'pause-vault', safe, nonce: '0', file: safeTxFile(plan) })
-    expect(journal.filter('safe.approved').map((entry) => (entry.data as { owner: Address }).owner).sort()).toEqual([alice.address, carol.address].sort())
-    expect(journalTypes().slice(-5)).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
-    expect(entryData('step.sent').executor).toBe(`Safe guardians 2-of-3 ${safe}`)
+    expect(temp.journal.filter('safe.proposed')).toHaveLength(1)
+    expect(temp.data('safe.proposed')).toMatchObject({ planId: 'contain-pause', stepId: 'pause-vault', safe, nonce: '0', file: safeTxFile(plan) })
+    expect(temp.journal.filter('safe.approved').map((entry) => (entry.data as { owner: Address }).owner).sort()).toEqual([alice.address, carol.address].sort())
+    expect(temp.types().slice(-5)).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
+    expect(temp.data('step.sent').executor).toBe(`Safe guardians 2-of-3 ${safe}`)
   })
 
   it('makes several calls in one Safe transaction through MultiSendCallOnly, with owner keys held on this machine', async () => {
@@ -163,7 +142,7 @@ describe('Safe executor', () => {
     const plan = pauseAndCapPlan()
     const submitterSent = await sentBy(submitter.address)
 
-    const outcome = await runPlan(drill.chain, plan, { journal, accounts: [submitter, alice, carol] })
+    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, carol] })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -196,26 +175,26 @@ describe('Safe executor', () => {
     expect(notMet.metaMessages).toContain(`also to sign for step "close deposits" (nonce 1): ${safeTxFile(plan, plan.steps[1])}`)
     const signatureFiles = [...(await sign(plan, [alice, bob], plan.steps[0])), ...(await sign(plan, [bob, carol], plan.steps[1]))]
 
-    await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles })
+    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
     expect(await safeNonce()).toBe(2n)
-    expect(journal.filter('safe.proposed').map((entry) => (entry.data as { nonce: string }).nonce)).toEqual(['0', '1'])
+    expect(temp.journal.filter('safe.proposed').map((entry) => (entry.data as { nonce: string }).nonce)).toEqual(['0', '1'])
   })
 
   it('resumes a plan after its first Safe step with the same signature files, leaving the used ones alone', async () => {
     const plan = await twoStepPlan()
     await propose(plan)
     const signatureFiles = [...(await sign(plan, [alice, bob], plan.steps[0])), ...(await sign(plan, [bob, carol], plan.steps[1]))]
-    await executeStep(drill.chain, plan, plan.steps[0]!, { journal, accounts: [submitter], signatureFiles })
+    await executeStep(drill.chain, plan, plan.steps[0]!, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
-    const outcome = await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles })
+    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(outcome.steps.map((step) => step.status)).toEqual(['skipped', 'done'])
     expect(await read<bigint>('depositCap')).toBe(0n)
     expect(await safeNonce()).toBe(2n)
-    expect(journal.filter('step.sent')).toHaveLength(2)
+    expect(temp.journal.filter('step.sent')).toHaveLength(2)
   })
 
   it('stops before sending anything when fewer owners signed than the threshold, and says who runs what', async () => {
@@ -224,9 +203,9 @@ describe('Safe executor', () => {
     const signatureFiles = await sign(plan, [bob])
     const submitterSent = await sentBy(submitter.address)
     // The command run again after Bob signed: a new process reading the same incident.
-    journal = Journal.open(incidentDir)
+    temp.reopen()
 
-    const error = await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
+    const error = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeThresholdNotMetError)
     const { safeTxHash } = readSafeTxFile(plan)
@@ -239,21 +218,21 @@ describe('Safe executor', () => {
     expect(await safeNonce()).toBe(0n)
     expect(await sentBy(submitter.address)).toBe(submitterSent)
     expect(await read<boolean>('paused')).toBe(false)
-    expect(journal.filter('step.sent')).toHaveLength(0)
-    expect(entryData('plan.failed').stage).toBe('prepare')
-    expect(journal.filter('safe.proposed')).toHaveLength(1)
+    expect(temp.journal.filter('step.sent')).toHaveLength(0)
+    expect(temp.data('plan.failed').stage).toBe('prepare')
+    expect(temp.journal.filter('safe.proposed')).toHaveLength(1)
   })
 
   it('refuses a signature file from someone who does not own the Safe, naming them', async () => {
     const plan = pausePlan()
     await propose(plan)
     const { file: { chainId }, hashes: { safeTxHash }, transaction } = readSafeTransactionFile(safeTxFile(plan))
-    const forged = join(incidentDir, 'mallory.json')
+    const forged = join(temp.dir, 'mallory.json')
     const signature = await signSafeTransaction(mallory, chainId, safe, transaction)
     writeFileSync(forged, JSON.stringify({ safe, chainId, safeTxHash, signer: mallory.address, signature }))
     const [aliceFile] = await sign(plan, [alice])
 
-    const error = await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles: [aliceFile!, forged] }).catch((caught: unknown) => caught)
+    const error = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [aliceFile!, forged] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeSignatureError)
     expect((error as SafeSignatureError).shortMessage).toBe(`${forged}: ${mallory.address} is not an owner of Safe ${safe} (owners: ${owners.map((owner) => owner.address).join(', ')})`)
@@ -271,7 +250,7 @@ describe('Safe executor', () => {
     const changed = pausePlan()
     changed.steps[0]!.actions.push(contractCall(drill.protocol.vault, 'setDepositCap', [0n]))
 
-    const error = await runPlan(drill.chain, changed, { journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
+    const error = await runPlan(drill.chain, changed, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeSignatureError)
     const changedHash = readSafeTxFile(changed).safeTxHash
@@ -286,15 +265,15 @@ describe('Safe executor', () => {
     const plan = pausePlan()
     await propose(plan)
     const { safeTxHash, chainId } = readSafeTxFile(plan)
-    const castFile = join(incidentDir, 'bob-cast.json')
+    const castFile = join(temp.dir, 'bob-cast.json')
     const castSignature = await bob.signMessage({ message: { raw: safeTxHash } })
     writeFileSync(castFile, JSON.stringify({ safe, chainId, safeTxHash, signer: bob.address, signature: castSignature }))
     const [carolFile] = await sign(plan, [carol])
 
-    await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles: [castFile, carolFile!] })
+    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [castFile, carolFile!] })
 
     expect(await read<boolean>('paused')).toBe(true)
-    const approvals = journal.filter('safe.approved').map((entry) => entry.data as { owner: Address; kind: string })
+    const approvals = temp.journal.filter('safe.approved').map((entry) => entry.data as { owner: Address; kind: string })
     expect(approvals.find((approval) => approval.owner === bob.address)?.kind).toBe('eth_sign')
   })
 
@@ -327,7 +306,7 @@ describe('Safe executor', () => {
     const missing: Address = '0x000000000000000000000000000000000000dEaD'
     const plan = pauseAndCapPlan(authority({ multiSend: missing }))
 
-    const error = await prepareExecutors(drill.chain, plan, { journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
+    const error = await prepareExecutors(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeTransactionError)
     expect((error as SafeTransactionError).shortMessage).toContain(`no MultiSendCallOnly contract at ${missing}`)
@@ -342,12 +321,12 @@ describe('Safe executor', () => {
     expect(notMet.shortMessage).toContain(`--multi-send ${ownMultiSend}`)
     const signatureFiles: string[] = []
     for (const owner of [alice, bob]) {
-      const out = join(incidentDir, `${owner.address}.json`)
+      const out = join(temp.dir, `${owner.address}.json`)
       await signSafeTransactionFile({ file: safeTxFile(plan), account: owner, out, multiSend: ownMultiSend })
       signatureFiles.push(out)
     }
 
-    await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles })
+    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -359,13 +338,13 @@ describe('Safe executor', () => {
     const pausedByGuardian = await drill.chain.wallet(actors.guardian).writeContract({ ...drill.protocol.vault, functionName: 'pause' } as never)
     await drill.chain.public.waitForTransactionReceipt({ hash: pausedByGuardian })
 
-    const error = await executeStep(drill.chain, plan, plan.steps[0]!, { journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
+    const error = await executeStep(drill.chain, plan, plan.steps[0]!, { journal: temp.journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeTransactionError)
     expect((error as SafeTransactionError).shortMessage).toContain('would fail: vault.pause() reverts: EnforcedPause()')
     expect(await safeNonce()).toBe(0n)
-    expect(entryData('step.failed').stage).toBe('send')
-    expect(journal.filter('step.sent')).toHaveLength(0)
+    expect(temp.data('step.failed').stage).toBe('send')
+    expect(temp.journal.filter('step.sent')).toHaveLength(0)
   })
 
   it('fails the step, never marks it done, when its call starts failing between the check and the block (GS013 revert)', async () => {
@@ -373,7 +352,7 @@ describe('Safe executor', () => {
     const submitterSent = await sentBy(submitter.address)
     await drill.chain.test.setAutomine(false)
     try {
-      const run = executeStep(drill.chain, plan, plan.steps[0]!, { journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
+      const run = executeStep(drill.chain, plan, plan.steps[0]!, { journal: temp.journal, accounts: [submitter, alice, bob] }).catch((caught: unknown) => caught)
       while ((await drill.chain.public.getTransactionCount({ address: submitter.address, blockTag: 'pending' })) === submitterSent) await sleep(20)
       // The guardian's pause outbids the Safe transaction into the same block.
       const guardianNonce = await drill.chain.public.getTransactionCount({ address: actors.guardian.address, blockTag: 'pending' })
@@ -386,8 +365,8 @@ describe('Safe executor', () => {
 
       expect(error).toBeInstanceOf(StepRevertedError)
       expect((error as StepRevertedError).shortMessage).toContain('step "pause vault as guardians" reverted on chain')
-      expect(entryData('step.mined').status).toBe('reverted')
-      expect(journal.filter('step.done')).toHaveLength(0)
+      expect(temp.data('step.mined').status).toBe('reverted')
+      expect(temp.journal.filter('step.done')).toHaveLength(0)
       expect(await safeNonce()).toBe(0n)
     } finally {
       await drill.chain.test.setAutomine(true)
@@ -400,7 +379,7 @@ describe('Safe executor', () => {
     await propose(pausePlan())
     const signatureFiles = await sign(plan, [alice, bob])
 
-    const error = await prepareExecutors(drill.chain, plan, { journal, signatureFiles }).catch((caught: unknown) => caught)
+    const error = await prepareExecutors(drill.chain, plan, { journal: temp.journal, signatureFiles }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain('FIREBREAK_TEST_UNSET_RELAYER_KEY is not set')
@@ -433,7 +412,7 @@ describe('firebreak safe', () => {
     const plan = pausePlan()
     await propose(plan)
     const { safeTxHash, domainHash, messageHash } = readSafeTxFile(plan)
-    const out = join(incidentDir, 'alice.json')
+    const out = join(temp.dir, 'alice.json')
     const aliceKey = bytesToHex(alice.getHdKey().privateKey!)
 
     const printed = await cli(['safe', 'sign', safeTxFile(plan), '--out', out, '--key-env', 'FIREBREAK_TEST_OWNER_KEY'], { FIREBREAK_TEST_OWNER_KEY: aliceKey })
@@ -446,7 +425,7 @@ describe('firebreak safe', () => {
     expect(printed).not.toContain(aliceKey.slice(2))
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ safe, chainId: drill.chain.chain.id, safeTxHash, signer: alice.address })
     const [bobFile] = await sign(plan, [bob])
-    await runPlan(drill.chain, plan, { journal, accounts: [submitter], signatureFiles: [out, bobFile!] })
+    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [out, bobFile!] })
     expect(await read<boolean>('paused')).toBe(true)
   })
 
@@ -457,7 +436,7 @@ describe('firebreak safe', () => {
 
     expect(await cli(['safe', 'hashes', safeTxFile(plan)])).toBe(`domain hash  ${file.domainHash}\nmessage hash ${file.messageHash}\nsafeTxHash   ${file.safeTxHash}\n`)
 
-    const edited = join(incidentDir, 'edited.json')
+    const edited = join(temp.dir, 'edited.json')
     writeFileSync(edited, JSON.stringify({ ...file, safeTx: { ...file.safeTx, value: parseEther('1').toString() } }))
     await expect(cli(['safe', 'hashes', edited])).rejects.toThrow(SafeTransactionError)
   })

@@ -1,15 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type Address, type Hash, type Hex, bytesToHex, keccak256, toHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useDrillProtocol } from '../../test/fixtures/localChain.js'
+import { useTempJournal } from '../../test/fixtures/tempJournal.js'
 import { ANVIL_MNEMONIC, connect } from '../chain/index.js'
 import { buildPausePlan, pausedIs } from '../contain/buildPausePlan.js'
-import { Journal } from '../journal/index.js'
 import { AuthorityMissingError, PostconditionFailedError, SimulationFailedError } from './errors.js'
 import { executeStep, runPlan } from './execute.js'
 import { executorFor } from './executors/index.js'
@@ -23,17 +21,7 @@ const keyVariable = 'FIREBREAK_TEST_KEY'
 const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
 const attackerKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 3 }).getHdKey().privateKey!)
 
-let incidentDir: string
-let journal: Journal
-
-beforeEach(() => {
-  incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-engine-'))
-  journal = Journal.open(incidentDir)
-})
-
-afterEach(() => {
-  rmSync(incidentDir, { recursive: true, force: true })
-})
+const temp = useTempJournal('firebreak-engine-')
 
 function pausePlan(authority: Authority = guardianAuthority): Plan {
   return buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority }] })
@@ -54,16 +42,6 @@ function blockNumber(): Promise<bigint> {
   return drill.chain.public.getBlockNumber({ cacheTime: 0 })
 }
 
-function journalTypes(): string[] {
-  return journal.entries().map((entry) => entry.type)
-}
-
-function entryData(type: string): Record<string, unknown> {
-  const entry = journal.last(type)
-  if (!entry) throw new Error(`no ${type} entry in the journal`)
-  return entry.data as Record<string, unknown>
-}
-
 async function withEnv<T>(name: string, value: string | undefined, run: () => Promise<T>): Promise<T> {
   const previous = process.env[name]
   if (value === undefined) delete process.env[name]
@@ -80,16 +58,16 @@ describe('runPlan', () => {
   it('pauses the vault as the guardian, simulating on a fork first and journaling every transition', async () => {
     const before = await blockNumber()
 
-    const outcome = await runPlan(drill.chain, pausePlan(), { journal, accounts: [actors.guardian] })
+    const outcome = await runPlan(drill.chain, pausePlan(), { journal: temp.journal, accounts: [actors.guardian] })
 
     expect(await vaultPaused()).toBe(true)
-    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
     // The simulation's own pause happened on the fork: the real chain only gained the one transaction.
     expect(await blockNumber()).toBe(before + 1n)
     expect(outcome.simulation.forkBlock).toBe(before)
     expect(outcome.steps).toMatchObject([{ stepId: 'pause-vault', status: 'done', blockNumber: before + 1n }])
-    expect(entryData('step.sent').executor).toBe(`key guardian ${actors.guardian.address}`)
-    expect(entryData('step.verified').checks).toMatchObject([{ description: 'vault.paused() is true', passed: true, actual: 'true' }])
+    expect(temp.data('step.sent').executor).toBe(`key guardian ${actors.guardian.address}`)
+    expect(temp.data('step.verified').checks).toMatchObject([{ description: 'vault.paused() is true', passed: true, actual: 'true' }])
   })
 
   it('refuses a plan whose postcondition fails on the fork, and sends nothing', async () => {
@@ -97,13 +75,13 @@ describe('runPlan', () => {
     onlyStep(plan).postconditions.push(pausedIs(drill.protocol.vault, false))
     const before = await blockNumber()
 
-    const run = runPlan(drill.chain, plan, { journal, accounts: [actors.guardian] })
+    const run = runPlan(drill.chain, plan, { journal: temp.journal, accounts: [actors.guardian] })
 
     await expect(run).rejects.toThrow(SimulationFailedError)
     await expect(run).rejects.toThrow('vault.paused() is false (expected false, got true)')
-    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
-    expect(entryData('plan.simulated').ok).toBe(false)
-    expect(entryData('plan.failed').stage).toBe('simulation')
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
+    expect(temp.data('plan.simulated').ok).toBe(false)
+    expect(temp.data('plan.failed').stage).toBe('simulation')
     expect(await vaultPaused()).toBe(false)
     expect(await blockNumber()).toBe(before)
   })
@@ -111,13 +89,13 @@ describe('runPlan', () => {
   it('refuses a step that reverts on the fork, naming the decoded custom error', async () => {
     const plan = pausePlan({ kind: 'impersonate', address: actors.attacker.address, label: 'attacker' })
 
-    const error = await runPlan(drill.chain, plan, { journal }).catch((caught: unknown) => caught)
+    const error = await runPlan(drill.chain, plan, { journal: temp.journal }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SimulationFailedError)
     const pauserRole = keccak256(toHex('PAUSER_ROLE'))
     expect((error as SimulationFailedError).shortMessage).toContain(`AccessControlUnauthorizedAccount(${actors.attacker.address}, ${pauserRole})`)
-    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
-    expect(entryData('plan.simulated').steps).toMatchObject([{ stepId: 'pause-vault', status: 'reverted' }])
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
+    expect(temp.data('plan.simulated').steps).toMatchObject([{ stepId: 'pause-vault', status: 'reverted' }])
     expect(await vaultPaused()).toBe(false)
   })
 })
@@ -128,21 +106,21 @@ describe('executeStep', () => {
     const step = onlyStep(plan)
     step.postconditions.push(pausedIs(drill.protocol.vault, false))
 
-    const error = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
+    const error = await executeStep(drill.chain, plan, step, { journal: temp.journal, accounts: [actors.guardian] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(PostconditionFailedError)
     expect((error as PostconditionFailedError).failed).toMatchObject([{ description: 'vault.paused() is false', expected: 'false', actual: 'true' }])
-    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.failed'])
-    expect(entryData('step.failed').stage).toBe('verification')
-    expect(journal.filter('step.done')).toHaveLength(0)
+    expect(temp.types()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.failed'])
+    expect(temp.data('step.failed').stage).toBe('verification')
+    expect(temp.journal.filter('step.done')).toHaveLength(0)
   })
 
   it('skips a step the journal already shows done, after the incident is reopened', async () => {
     const plan = pausePlan()
-    await executeStep(drill.chain, plan, onlyStep(plan), { journal, accounts: [actors.guardian] })
+    await executeStep(drill.chain, plan, onlyStep(plan), { journal: temp.journal, accounts: [actors.guardian] })
     const blockAfterFirstRun = await blockNumber()
 
-    const reopened = Journal.open(incidentDir)
+    const reopened = temp.reopen()
     const outcome = await executeStep(drill.chain, plan, onlyStep(plan), { journal: reopened, accounts: [actors.guardian] })
 
     expect(outcome).toEqual({ stepId: 'pause-vault', status: 'skipped', checks: [] })
@@ -156,16 +134,16 @@ describe('executeStep', () => {
     const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
     // The previous run sent the pause and died before it could journal the receipt.
     const sentHash: Hash = await drill.chain.wallet(actors.guardian).sendTransaction(step.actions[0]!.call)
-    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', calls: [step.actions[0]!.call] })
+    temp.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: sentHash, executor: 'key guardian', calls: [step.actions[0]!.call] })
 
-    const outcome = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] })
+    const outcome = await executeStep(drill.chain, plan, step, { journal: temp.journal, accounts: [actors.guardian] })
 
     expect(outcome.status).toBe('done')
     expect(outcome.txHash).toBe(sentHash)
     expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
     expect(await vaultPaused()).toBe(true)
-    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
-    expect(entryData('step.mined').txHash).toBe(sentHash)
+    expect(temp.types()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
+    expect(temp.data('step.mined').txHash).toBe(sentHash)
   })
 
   it('journals the signed transaction before broadcasting it; a run killed in between broadcasts that one, not a second', async () => {
@@ -174,20 +152,20 @@ describe('executeStep', () => {
     const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.guardian.address })
     // The previous run signed and journaled the pause, and died before any node saw it.
     let journaled: { hash: Hash; serialized: Hex } | undefined
-    const executor = await executorFor({ chain: drill.chain, plan, step, journal, accounts: [actors.guardian] })
+    const executor = await executorFor({ chain: drill.chain, plan, step, journal: temp.journal, accounts: [actors.guardian] })
     await executor.send((signed) => {
       journaled = signed
       throw new Error('killed before the broadcast')
     }).catch(() => undefined)
-    journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: journaled!.hash, serialized: journaled!.serialized })
+    temp.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: journaled!.hash, serialized: journaled!.serialized })
     expect(await vaultPaused()).toBe(false)
 
-    const outcome = await executeStep(drill.chain, plan, step, { journal, accounts: [actors.guardian] })
+    const outcome = await executeStep(drill.chain, plan, step, { journal: temp.journal, accounts: [actors.guardian] })
 
     expect(outcome.txHash).toBe(journaled!.hash)
     expect(await vaultPaused()).toBe(true)
     expect(await drill.chain.public.getTransactionCount({ address: actors.guardian.address })).toBe(nonceBefore + 1)
-    expect(journalTypes()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
+    expect(temp.types()).toEqual(['step.sent', 'step.mined', 'step.verified', 'step.done'])
   })
 })
 
@@ -197,19 +175,19 @@ describe('key executor', () => {
   it('names the environment variable to set when it holds no key, sends nothing, and journals the failed send', async () => {
     const plan = pausePlan(envAuthority)
 
-    const error = await withEnv(keyVariable, undefined, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv(keyVariable, undefined, () => executeStep(drill.chain, plan, onlyStep(plan), { journal: temp.journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain(keyVariable)
-    expect(journalTypes()).toEqual(['step.failed'])
-    expect(entryData('step.failed').stage).toBe('send')
+    expect(temp.types()).toEqual(['step.failed'])
+    expect(temp.data('step.failed').stage).toBe('send')
     expect(await vaultPaused()).toBe(false)
   })
 
   it('refuses the key of another account, naming both addresses', async () => {
     const plan = pausePlan(envAuthority)
 
-    const error = await withEnv(keyVariable, attackerKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv(keyVariable, attackerKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal: temp.journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityMissingError)
     expect((error as AuthorityMissingError).shortMessage).toContain(actors.attacker.address)
@@ -220,7 +198,7 @@ describe('key executor', () => {
   it('pauses as the guardian with the key read from the environment', async () => {
     const plan = pausePlan(envAuthority)
 
-    const outcome = await withEnv(keyVariable, guardianKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal }))
+    const outcome = await withEnv(keyVariable, guardianKey, () => executeStep(drill.chain, plan, onlyStep(plan), { journal: temp.journal }))
 
     expect(outcome.status).toBe('done')
     expect(await vaultPaused()).toBe(true)
@@ -229,10 +207,10 @@ describe('key executor', () => {
   })
 
   it('never writes a key read from the environment to the journal', async () => {
-    await withEnv(keyVariable, guardianKey, () => runPlan(drill.chain, pausePlan(envAuthority), { journal }))
+    await withEnv(keyVariable, guardianKey, () => runPlan(drill.chain, pausePlan(envAuthority), { journal: temp.journal }))
 
-    expect(journal.last()?.type).toBe('plan.done')
-    const journalText = readFileSync(journal.path, 'utf8').toLowerCase()
+    expect(temp.journal.last()?.type).toBe('plan.done')
+    const journalText = readFileSync(temp.journal.path, 'utf8').toLowerCase()
     expect(journalText).toContain(actors.guardian.address.toLowerCase())
     expect(journalText).not.toContain(guardianKey.toLowerCase())
     expect(journalText).not.toContain(guardianKey.slice(2).toLowerCase())
@@ -251,12 +229,12 @@ describe('impersonate executor', () => {
     } as never)
     await drill.chain.public.waitForTransactionReceipt({ hash: roleHash })
 
-    const outcome = await runPlan(drill.chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal })
+    const outcome = await runPlan(drill.chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal: temp.journal })
 
     expect(await vaultPaused()).toBe(true)
     const sent = await drill.chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })
     expect(sent.from.toLowerCase()).toBe(keylessPauser.toLowerCase())
-    expect(entryData('step.sent').executor).toBe(`impersonated pauser multisig ${keylessPauser}`)
+    expect(temp.data('step.sent').executor).toBe(`impersonated pauser multisig ${keylessPauser}`)
   })
 
   it('refuses to impersonate on a node that is not anvil', async () => {
@@ -266,7 +244,7 @@ describe('impersonate executor', () => {
       const authority: Authority = { kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }
 
       const plan = pausePlan(authority)
-      const error = await executorFor({ chain: remote, plan, step: onlyStep(plan), journal }).catch((caught: unknown) => caught)
+      const error = await executorFor({ chain: remote, plan, step: onlyStep(plan), journal: temp.journal }).catch((caught: unknown) => caught)
 
       expect(error).toBeInstanceOf(AuthorityMissingError)
       expect((error as AuthorityMissingError).shortMessage).toContain('is not a local chain or fork')

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Hash, bytesToHex, parseEther, parseGwei } from 'viem'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useDrillProtocol } from '../../../test/fixtures/localChain.js'
+import { useTempJournal } from '../../../test/fixtures/tempJournal.js'
 import { devAccount } from '../../chain/devAccounts.js'
 import { buildPausePlan } from '../../contain/buildPausePlan.js'
-import { Journal } from '../../journal/index.js'
 import { packageRoot } from '../../packageRoot.js'
 import { AuthorityMissingError } from '../errors.js'
-import { executeStep, prepareExecutors } from '../execute.js'
+import { executeStep, prepareExecutors, runPlan } from '../execute.js'
 import type { KeyAuthority, Plan, Step } from '../plan.js'
 import { executorFor } from './index.js'
 import { AuthorityUnfundedError, accountFor } from './key.js'
@@ -98,17 +97,7 @@ describe('key executor on a chain', () => {
     keystore: { path: keystorePath, passwordEnv: passwordVariable },
   }
 
-  let incidentDir: string
-  let journal: Journal
-
-  beforeEach(() => {
-    incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-key-'))
-    journal = Journal.open(incidentDir)
-  })
-
-  afterEach(() => {
-    rmSync(incidentDir, { recursive: true, force: true })
-  })
+  const temp = useTempJournal('firebreak-key-')
 
   function pausePlan(authority: KeyAuthority = keystoreAuthority): Plan {
     return buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority }] })
@@ -136,23 +125,15 @@ describe('key executor on a chain', () => {
     return drill.chain.public.getTransactionCount({ address: actors.guardian.address })
   }
 
-  function journalTypes(): string[] {
-    return journal.entries().map((entry) => entry.type)
-  }
-
   function sentHashes(): Hash[] {
-    return journal.filter('step.sent').map((entry) => (entry.data as { txHash: Hash }).txHash)
+    return temp.journal.filter('step.sent').map((entry) => (entry.data as { txHash: Hash }).txHash)
   }
 
-  /**
-   * Each step through executeStep, as runPlan does after the simulation. Not runPlan itself: its
-   * `plan.built` entry holds each step's authority, and the journal refuses the field name
-   * `keystore.passwordEnv` as a would-be secret (reported to the lead; see the engine proposal).
-   */
+  /** Each step through executeStep after prepareExecutors: runPlan without its fork simulation, which these tests are not about. */
   async function executeAll(plan: Plan) {
-    await prepareExecutors(drill.chain, plan, { journal })
+    await prepareExecutors(drill.chain, plan, { journal: temp.journal })
     const outcomes = []
-    for (const step of plan.steps) outcomes.push(await executeStep(drill.chain, plan, step, { journal }))
+    for (const step of plan.steps) outcomes.push(await executeStep(drill.chain, plan, step, { journal: temp.journal }))
     return outcomes
   }
 
@@ -161,30 +142,38 @@ describe('key executor on a chain', () => {
 
     expect(await vaultPaused()).toBe(true)
     expect(outcomes).toMatchObject([{ stepId: 'pause-vault', status: 'done' }])
-    expect(journal.last('step.sent')?.data).toMatchObject({ executor: `key guardian ${actors.guardian.address}` })
-    const journalText = readFileSync(journal.path, 'utf8').toLowerCase()
+    expect(temp.journal.last('step.sent')?.data).toMatchObject({ executor: `key guardian ${actors.guardian.address}` })
+    const journalText = readFileSync(temp.journal.path, 'utf8').toLowerCase()
     expect(journalText).toContain(actors.guardian.address.toLowerCase())
     expect(journalText).not.toContain(guardianKey.slice(2).toLowerCase())
     expect(journalText).not.toContain(keystorePassword)
   })
 
+  it('runs a whole plan signed from a keystore, journaling where the key is and not the password variable', async () => {
+    await withEnv({ [passwordVariable]: keystorePassword }, () => runPlan(drill.chain, pausePlan(), { journal: temp.journal }))
+
+    expect(await vaultPaused()).toBe(true)
+    const [built] = temp.journal.filter('plan.built')
+    expect((built?.data as { steps: { authority: object }[] }).steps[0]?.authority).toEqual({ kind: 'key', address: actors.guardian.address, label: 'guardian', keystoreFile: keystorePath })
+  })
+
   it('stops the plan at prepare, with nothing sent, when the password variable is not set', async () => {
     const nonceBefore = await guardianNonce()
 
-    const error = await withEnv({ [passwordVariable]: undefined }, () => prepareExecutors(drill.chain, pausePlan(), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv({ [passwordVariable]: undefined }, () => prepareExecutors(drill.chain, pausePlan(), { journal: temp.journal }).catch((caught: unknown) => caught))
 
     expect((error as AuthorityMissingError).shortMessage).toContain(`${passwordVariable} is not set`)
-    expect(journalTypes()).toEqual([])
+    expect(temp.types()).toEqual([])
     expect(await guardianNonce()).toBe(nonceBefore)
     expect(await vaultPaused()).toBe(false)
   })
 
   it('stops the plan at prepare on a wrong password, naming the keystore', async () => {
-    const error = await withEnv({ [passwordVariable]: 'guessed' }, () => prepareExecutors(drill.chain, pausePlan(), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv({ [passwordVariable]: 'guessed' }, () => prepareExecutors(drill.chain, pausePlan(), { journal: temp.journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(KeystoreError)
     expect((error as KeystoreError).shortMessage).toBe(`wrong password for keystore ${keystorePath} (MAC mismatch)`)
-    expect(journalTypes()).toEqual([])
+    expect(temp.types()).toEqual([])
     expect(await vaultPaused()).toBe(false)
   })
 
@@ -194,7 +183,7 @@ describe('key executor on a chain', () => {
     await drill.chain.test.setBalance({ address: actors.guardian.address, value: parseEther('0.0001') })
     const nonceBefore = await guardianNonce()
 
-    const error = await withEnv({ [passwordVariable]: keystorePassword }, () => prepareExecutors(drill.chain, pausePlan(), { journal }).catch((caught: unknown) => caught))
+    const error = await withEnv({ [passwordVariable]: keystorePassword }, () => prepareExecutors(drill.chain, pausePlan(), { journal: temp.journal }).catch((caught: unknown) => caught))
 
     expect(error).toBeInstanceOf(AuthorityUnfundedError)
     expect((error as AuthorityUnfundedError).shortMessage).toMatch(
@@ -220,10 +209,10 @@ describe('key executor on a chain', () => {
     await drill.chain.test.setAutomine(false)
     try {
       // The first run sent the pause, journaled it, and was killed before it was mined.
-      const firstRun = await withEnv({ [passwordVariable]: keystorePassword }, () => executorFor({ chain: drill.chain, plan, step: pause!, journal }))
+      const firstRun = await withEnv({ [passwordVariable]: keystorePassword }, () => executorFor({ chain: drill.chain, plan, step: pause!, journal: temp.journal }))
       await withEnv({ [passwordVariable]: keystorePassword }, () => firstRun.prepare())
       const pauseHash = await firstRun.send()
-      journal.append('step.sent', { planId: plan.id, stepId: pause!.id, txHash: pauseHash, executor: firstRun.describe, calls: [pause!.actions[0]!.call] })
+      temp.journal.append('step.sent', { planId: plan.id, stepId: pause!.id, txHash: pauseHash, executor: firstRun.describe, calls: [pause!.actions[0]!.call] })
 
       const resumed = withEnv({ [passwordVariable]: keystorePassword }, () => executeAll(plan))
       await mineWhile(resumed)

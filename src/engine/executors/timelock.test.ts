@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type Address, type Hex, keccak256, parseAbi, parseEther, toHex, zeroHash } from 'viem'
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { type GovernedTarget, TWO_DAYS, compileAuthorityFixtures, deployGovernedTarget } from '../../../test/fixtures/authorities.js'
 import { useLocalChain } from '../../../test/fixtures/localChain.js'
+import { useTempJournal } from '../../../test/fixtures/tempJournal.js'
 import { devAccount } from '../../chain/devAccounts.js'
 import { buildPausePlan } from '../../contain/buildPausePlan.js'
-import { Journal } from '../../journal/index.js'
 import type { Artifacts } from '../../solidity/artifacts.js'
 import { SimulationFailedError, StepWaitingError } from '../errors.js'
 import { runPlan } from '../execute.js'
@@ -30,23 +27,13 @@ const executorAccount = devAccount(13)
 const executor: Authority = { kind: 'key', address: executorAccount.address, label: 'executor' }
 const PROPOSER_ROLE = keccak256(toHex('PROPOSER_ROLE'))
 
-let incidentDir: string
-let journal: Journal
+const temp = useTempJournal('firebreak-timelock-')
 
 beforeAll(async () => {
   fixtures = await compileAuthorityFixtures()
   governed = await deployGovernedTarget(local.chain, fixtures)
   // anvil funds accounts 0–9 only.
   await local.chain.test.setBalance({ address: executorAccount.address, value: parseEther('10') })
-})
-
-beforeEach(() => {
-  incidentDir = mkdtempSync(join(tmpdir(), 'firebreak-timelock-'))
-  journal = Journal.open(incidentDir)
-})
-
-afterEach(() => {
-  rmSync(incidentDir, { recursive: true, force: true })
 })
 
 function target(): ContractRef {
@@ -77,16 +64,6 @@ function blockNumber(): Promise<bigint> {
   return local.chain.public.getBlockNumber({ cacheTime: 0 })
 }
 
-function journalTypes(): string[] {
-  return journal.entries().map((entry) => entry.type)
-}
-
-function entryData(type: string): Record<string, unknown> {
-  const entry = journal.last(type)
-  if (!entry) throw new Error(`no ${type} entry in the journal`)
-  return entry.data as Record<string, unknown>
-}
-
 async function scheduledEvents(operationId: Hex) {
   return local.chain.public.getContractEvents({
     address: governed.timelock,
@@ -102,32 +79,32 @@ describe('throughTimelock on a real TimelockController', () => {
     const plan = pauseThroughTimelock()
     const operationId = plan.steps[1]!.after!.operationId
 
-    const first = await runPlan(local.chain, plan, { journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
+    const first = await runPlan(local.chain, plan, { journal: temp.journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
 
     expect(first).toBeInstanceOf(StepWaitingError)
     // Both steps passed on the fork: its clock was moved past the delay before the execution.
-    expect(entryData('plan.simulated').steps).toMatchObject([
+    expect(temp.data('plan.simulated').steps).toMatchObject([
       { stepId: 'schedule-pause-target', status: 'passed' },
       { stepId: 'pause-target', status: 'passed' },
     ])
-    const scheduled = await local.chain.public.getBlock({ blockNumber: BigInt(entryData('step.done').blockNumber as string) })
+    const scheduled = await local.chain.public.getBlock({ blockNumber: BigInt(temp.data('step.done').blockNumber as string) })
     expect((first as StepWaitingError).readyAt).toBe(timelockReadyAt(scheduled.timestamp, TWO_DAYS))
     expect((first as StepWaitingError).readyAt).toBe(scheduled.timestamp + 172_800n)
-    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'step.waiting', 'plan.waiting'])
-    expect(entryData('step.done').stepId).toBe('schedule-pause-target')
-    expect(entryData('step.waiting')).toMatchObject({ stepId: 'pause-target', operationId, readyAt: String(scheduled.timestamp + TWO_DAYS) })
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'step.waiting', 'plan.waiting'])
+    expect(temp.data('step.done').stepId).toBe('schedule-pause-target')
+    expect(temp.data('step.waiting')).toMatchObject({ stepId: 'pause-target', operationId, readyAt: String(scheduled.timestamp + TWO_DAYS) })
     expect(await targetPaused()).toBe(false)
 
     // Too early: the same command stops again at the same time and sends nothing.
     const blockBeforeEarlyRun = await blockNumber()
-    const early = await runPlan(local.chain, plan, { journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
+    const early = await runPlan(local.chain, plan, { journal: temp.journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
     expect(early).toBeInstanceOf(StepWaitingError)
     expect((early as StepWaitingError).readyAt).toBe(scheduled.timestamp + TWO_DAYS)
     expect(await blockNumber()).toBe(blockBeforeEarlyRun)
 
     await local.chain.test.increaseTime({ seconds: Number(TWO_DAYS) })
     await local.chain.test.mine({ blocks: 1 })
-    const resumed = await runPlan(local.chain, pauseThroughTimelock(), { journal, accounts: [executorAccount] })
+    const resumed = await runPlan(local.chain, pauseThroughTimelock(), { journal: temp.journal, accounts: [executorAccount] })
 
     expect(await targetPaused()).toBe(true)
     expect(resumed.steps.map((step) => [step.stepId, step.status])).toEqual([
@@ -136,12 +113,12 @@ describe('throughTimelock on a real TimelockController', () => {
     ])
     expect(resumed.simulation.steps.map((step) => step.status)).toEqual(['already-done', 'passed'])
     expect(await scheduledEvents(operationId)).toHaveLength(1)
-    expect(journal.filter('step.sent').map((entry) => (entry.data as { stepId: string }).stepId)).toEqual(['schedule-pause-target', 'pause-target'])
-    expect(entryData('step.verified').checks).toMatchObject([
+    expect(temp.journal.filter('step.sent').map((entry) => (entry.data as { stepId: string }).stepId)).toEqual(['schedule-pause-target', 'pause-target'])
+    expect(temp.data('step.verified').checks).toMatchObject([
       { description: 'target.paused() is true', passed: true },
       { description: `governance timelock operation ${operationId.slice(0, 10)}… is executed`, passed: true },
     ])
-    expect(journal.last()?.type).toBe('plan.done')
+    expect(temp.journal.last()?.type).toBe('plan.done')
     const executed = await local.chain.public.getTransaction({ hash: resumed.steps[1]!.txHash! })
     expect(executed.from.toLowerCase()).toBe(executorAccount.address.toLowerCase())
   })
@@ -169,12 +146,12 @@ describe('throughTimelock on a real TimelockController', () => {
     const plan = pauseThroughTimelock({ kind: 'impersonate', address: outsider, label: 'outsider' })
     const before = await blockNumber()
 
-    const error = await runPlan(local.chain, plan, { journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
+    const error = await runPlan(local.chain, plan, { journal: temp.journal, accounts: [executorAccount] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SimulationFailedError)
     expect((error as SimulationFailedError).shortMessage).toContain(`AccessControlUnauthorizedAccount(${outsider}, ${PROPOSER_ROLE})`)
-    expect(journalTypes()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
-    expect(entryData('plan.simulated').steps).toMatchObject([
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
+    expect(temp.data('plan.simulated').steps).toMatchObject([
       { stepId: 'schedule-pause-target', status: 'reverted' },
       { stepId: 'pause-target', status: 'not-reached' },
     ])
