@@ -1,5 +1,6 @@
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { TimeoutError } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { connect } from '../../chain/clients.js'
 import { useLocalChain } from '../../../test/fixtures/localChain.js'
@@ -57,6 +58,7 @@ describe('readLogsAdaptive', () => {
     expect(isRangeTooLargeError(new Error('x', { cause: { code: -32602, message: 'range 1000000 exceeds limit of 10000' } }))).toBe(true)
     expect(isRangeTooLargeError({ message: 'Log response size exceeded. Please reduce query block range.' })).toBe(true)
     expect(isRangeTooLargeError({ code: -32000, message: 'block range is bigger than maxBlockRange' })).toBe(true)
+    expect(isRangeTooLargeError(new TimeoutError({ body: { method: 'eth_getLogs' }, url: 'http://node' }))).toBe(true)
     expect(isRangeTooLargeError({ code: -32000, message: 'execution reverted' })).toBe(false)
   })
 })

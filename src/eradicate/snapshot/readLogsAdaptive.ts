@@ -1,4 +1,4 @@
-import { type AbiEvent, type Address, type Log, parseAbiItem } from 'viem'
+import { type AbiEvent, type Address, BaseError, type Log, TimeoutError, parseAbiItem } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { errorMessage } from '../../errors.js'
 import { LogRangeError } from './errors.js'
@@ -46,6 +46,9 @@ const rangeTooLargePatterns = [
 
 /** Whether a node's error means "ask for fewer blocks" rather than "this request is wrong". */
 export function isRangeTooLargeError(error: unknown): boolean {
+  // A node that does not answer a wide range in time (public RPCs, or a million logs at once) is
+  // asking for fewer blocks as surely as one that says so.
+  if (error instanceof BaseError && error.walk((cause) => cause instanceof TimeoutError)) return true
   const texts: string[] = []
   let codes: number[] = []
   for (let current: unknown = error, depth = 0; current && depth < 8; depth++) {
