@@ -21,7 +21,7 @@ import { tryRead } from '../inspect/tryRead.js'
 import type { AuthorityPath, ContractInspection, Inspection, LeverAccess } from '../inspect/types.js'
 import { ManifestError } from '../manifest/ManifestError.js'
 import { didYouMean } from '../manifest/describeValue.js'
-import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
+import type { Manifest, ManifestPlaybook, PlaybookAction } from '../manifest/types.js'
 import type { ContainCall } from './buildContainPlan.js'
 import { ContainError } from './errors.js'
 
@@ -68,95 +68,131 @@ const probeAbi = parseAbi([
  * playbook step; a contract already in the wanted state is skipped, and said so.
  */
 export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set() }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
-  const settled = (address: Address, done: boolean) => done && !inFlight.has(address)
-  const calls: ContainCall[] = []
-  const skipped: ResolvePlaybookReturnType['skipped'] = []
+  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [] }
   const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
-
   for (const [index, action] of playbook.actions.entries()) {
-    const at = (...path: (string | number)[]) => ({ file: manifest.file, path: ['playbooks', playbook.name, 'steps', index, ...path] })
-    const fail = (path: (string | number)[], problem: string): never => {
-      throw new ManifestError({ ...at(...path), problem })
+    const context: ActionContext = {
+      chain,
+      manifest,
+      inspection,
+      labels,
+      settled: (address, done) => done && !inFlight.has(address),
+      fail: (path, problem) => {
+        throw new ManifestError({ file: manifest.file, path: ['playbooks', playbook.name, 'steps', index, ...path], problem })
+      },
     }
-    if (action.kind === 'pause') {
-      const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
-      // All at once: the reads of every contract share JSON-RPC batches, as in inspect.
-      const outcomes = await Promise.all(contracts.map((contract) => pauseCall(chain, manifest, contract, settled)))
-      for (const [position, outcome] of outcomes.entries()) {
-        const contract = contracts[position]!
-        if ('skip' in outcome) {
-          if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
-          skipped.push({ contract: contract.name, reason: outcome.skip })
-        } else calls.push(outcome)
-      }
-      continue
-    }
-
-    const contract = inspected(inspection, action.contract)
-    const ref = contractRef(manifest, contract)
-    if (action.kind === 'limit') {
-      const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
-      if (fn.inputs.length !== action.args.length) fail(['limit', 'args'], `expected ${fn.inputs.length} arguments for ${formatAbiItem(fn)}, got ${action.args.length}`)
-      const args = fn.inputs.map((input, position) => argumentFor(input.type, action.args[position]!, () => fail(['limit', 'args', position], `expected a ${input.type}, got ${JSON.stringify(action.args[position])}`)))
-      const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
-      calls.push({
-        contract: target,
-        functionName: fn.name,
-        args,
-        title: `${contract.name}.${fn.name}(${args.map(String).join(', ')})`,
-        paths: await pathsTo(chain, contract, fn, args, manifest, labels),
-        postconditions: setterChecks(target, fn, args),
-        isPause: false,
-      })
-      continue
-    }
-    if (action.kind === 'disable') {
-      const fn = findFunction(ref, contract, action.function) ?? fail(['disable', 'function'], unknownFunction(ref, contract, action.function))
-      const selector = toFunctionSelector(fn)
-      const switchLever = contract.levers.find((access) => ['disableFunction(bytes4)', 'setFunctionPaused(bytes4,bool)'].includes(access.lever.signature))
-      if (!switchLever) {
-        fail(['disable'], `expected ${contract.name} to have a per-function switch (disableFunction(bytes4) or setFunctionPaused(bytes4,bool)), found none: pause it instead, or adopt FunctionSwitches (contracts/contain) before the next incident`)
-      }
-      const lever = parseAbiItem(`function ${switchLever!.lever.signature}`) as AbiFunction
-      const args = lever.inputs.length === 1 ? [selector] : [selector, true]
-      const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
-      const enabled = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'isFunctionEnabled', args: [selector] })
-      if (settled(ref.address, enabled === false)) {
-        skipped.push({ contract: contract.name, reason: `${fn.name} is already disabled` })
-        continue
-      }
-      calls.push({
-        contract: target,
-        functionName: lever.name,
-        args,
-        title: `disable ${contract.name}.${formatAbiItem(fn).replace(/^function /, '')}`,
-        paths: switchLever!.paths,
-        postconditions: typeof enabled === 'boolean' ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
-        isPause: false,
-      })
-      continue
-    }
-    const role = await roleId(chain, ref.address, action.role)
-    const holds = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'hasRole', args: [role, action.account] })
-    if (settled(ref.address, holds === false)) {
-      skipped.push({ contract: contract.name, reason: `${action.account} does not hold ${action.role}` })
-      continue
-    }
-    const revoke = contract.levers.find((access) => access.lever.signature === 'revokeRole(bytes32,address)')
-    if (!revoke) fail(['revoke'], `expected ${contract.name} to have revokeRole(bytes32,address) (OpenZeppelin AccessControl), found none`)
-    const lever = parseAbiItem('function revokeRole(bytes32 role, address account)') as AbiFunction
-    const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
-    calls.push({
-      contract: target,
-      functionName: 'revokeRole',
-      args: [role, action.account],
-      title: `revoke ${action.role} from ${action.account} on ${contract.name}`,
-      paths: revoke!.paths,
-      postconditions: [readCheck(target, 'hasRole', [role, action.account], false, `${action.account} no longer holds ${action.role} on ${contract.name}`)],
-      isPause: false,
-    })
+    const { calls, skipped } = await resolveAction(action, context)
+    resolved.calls.push(...calls)
+    resolved.skipped.push(...skipped)
   }
-  return { calls, skipped }
+  return resolved
+}
+
+type ActionContext = {
+  chain: ChainClients
+  manifest: Manifest
+  inspection: Inspection
+  labels: Map<string, string>
+  /** Already in the wanted state, and not because of a transaction of this plan still in flight. */
+  settled: (address: Address, done: boolean) => boolean
+  /** A ManifestError naming the playbook step and the path inside it. */
+  fail: (path: (string | number)[], problem: string) => never
+}
+
+function resolveAction(action: PlaybookAction, context: ActionContext): Promise<ResolvePlaybookReturnType> {
+  switch (action.kind) {
+    case 'pause':
+      return pauseAction(action, context)
+    case 'limit':
+      return limitAction(action, context)
+    case 'disable':
+      return disableAction(action, context)
+    case 'revoke':
+      return revokeAction(action, context)
+  }
+}
+
+async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, context: ActionContext): Promise<ResolvePlaybookReturnType> {
+  const { chain, manifest, inspection, settled, fail } = context
+  const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
+  // All at once: the reads of every contract share JSON-RPC batches, as in inspect.
+  const outcomes = await Promise.all(contracts.map((contract) => pauseCall(chain, manifest, contract, settled)))
+  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [] }
+  for (const [position, outcome] of outcomes.entries()) {
+    if (!('skip' in outcome)) {
+      resolved.calls.push(outcome)
+      continue
+    }
+    if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
+    resolved.skipped.push({ contract: contracts[position]!.name, reason: outcome.skip })
+  }
+  return resolved
+}
+
+async function limitAction(action: Extract<PlaybookAction, { kind: 'limit' }>, { chain, manifest, inspection, labels, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
+  const contract = inspected(inspection, action.contract)
+  const ref = contractRef(manifest, contract)
+  const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
+  if (fn.inputs.length !== action.args.length) fail(['limit', 'args'], `expected ${fn.inputs.length} arguments for ${formatAbiItem(fn)}, got ${action.args.length}`)
+  const args = fn.inputs.map((input, position) => argumentFor(input.type, action.args[position]!, () => fail(['limit', 'args', position], `expected a ${input.type}, got ${JSON.stringify(action.args[position])}`)))
+  const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
+  const call: ContainCall = {
+    contract: target,
+    functionName: fn.name,
+    args,
+    title: `${contract.name}.${fn.name}(${args.map(String).join(', ')})`,
+    paths: await pathsTo(chain, contract, fn, args, manifest, labels),
+    postconditions: setterChecks(target, fn, args),
+    isPause: false,
+  }
+  return { calls: [call], skipped: [] }
+}
+
+async function disableAction(action: Extract<PlaybookAction, { kind: 'disable' }>, { chain, manifest, inspection, settled, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
+  const contract = inspected(inspection, action.contract)
+  const ref = contractRef(manifest, contract)
+  const fn = findFunction(ref, contract, action.function) ?? fail(['disable', 'function'], unknownFunction(ref, contract, action.function))
+  const selector = toFunctionSelector(fn)
+  const switchLever =
+    contract.levers.find((access) => ['disableFunction(bytes4)', 'setFunctionPaused(bytes4,bool)'].includes(access.lever.signature)) ??
+    fail(['disable'], `expected ${contract.name} to have a per-function switch (disableFunction(bytes4) or setFunctionPaused(bytes4,bool)), found none: pause it instead, or adopt FunctionSwitches (contracts/contain) before the next incident`)
+  const enabled = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'isFunctionEnabled', args: [selector] })
+  if (settled(ref.address, enabled === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${fn.name} is already disabled` }] }
+  const lever = parseAbiItem(`function ${switchLever.lever.signature}`) as AbiFunction
+  const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
+  const call: ContainCall = {
+    contract: target,
+    functionName: lever.name,
+    args: lever.inputs.length === 1 ? [selector] : [selector, true],
+    title: `disable ${contract.name}.${formatAbiItem(fn).replace(/^function /, '')}`,
+    paths: switchLever.paths,
+    postconditions: typeof enabled === 'boolean' ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
+    isPause: false,
+  }
+  return { calls: [call], skipped: [] }
+}
+
+async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>, { chain, manifest, inspection, settled, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
+  const contract = inspected(inspection, action.contract)
+  const ref = contractRef(manifest, contract)
+  const role = await roleId(chain, ref.address, action.role)
+  const holds = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'hasRole', args: [role, action.account] })
+  if (settled(ref.address, holds === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${action.account} does not hold ${action.role}` }] }
+  const revoke =
+    contract.levers.find((access) => access.lever.signature === 'revokeRole(bytes32,address)') ??
+    fail(['revoke'], `expected ${contract.name} to have revokeRole(bytes32,address) (OpenZeppelin AccessControl), found none`)
+  const lever = parseAbiItem('function revokeRole(bytes32 role, address account)') as AbiFunction
+  const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
+  const call: ContainCall = {
+    contract: target,
+    functionName: 'revokeRole',
+    args: [role, action.account],
+    title: `revoke ${action.role} from ${action.account} on ${contract.name}`,
+    paths: revoke.paths,
+    postconditions: [readCheck(target, 'hasRole', [role, action.account], false, `${action.account} no longer holds ${action.role} on ${contract.name}`)],
+    isPause: false,
+  }
+  return { calls: [call], skipped: [] }
 }
 
 type PauseOutcome = ContainCall | { skip: string; missing?: boolean }
