@@ -211,6 +211,24 @@ const playbook = strictMapping(
 
 const playbooks = z.record(nameOf('a playbook name'), playbook, { error: expected('a mapping of playbook names to { steps }') })
 
+const wei = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()], { error: expected('an amount of wei (digits)') })
+
+/**
+ * A call the protocol must keep serving once fixed (a deposit, a withdrawal): the replay gate sends
+ * each one, as `from`, on the patched fork, and refuses a fix that breaks any.
+ */
+const normalOperation = strictMapping(
+  {
+    description: z.string({ error: expected('a sentence saying what the call is') }).min(1, { error: expected('a sentence saying what the call is') }),
+    from: address,
+    contract: contractName,
+    function: functionName,
+    args: z.array(argument, { error: expected('a list of arguments') }).optional(),
+    value: wei.optional(),
+  },
+  'a mapping with description, from, contract, function and args',
+)
+
 export const manifestSchema = strictMapping(
   {
     chains,
@@ -219,8 +237,9 @@ export const manifestSchema = strictMapping(
       .min(1, { error: 'expected at least one contract, got an empty list' }),
     authorities: z.array(authority, { error: expected('a list of authorities') }).optional(),
     playbooks: playbooks.optional(),
+    normalOperations: z.array(normalOperation, { error: expected('a list of calls') }).optional(),
   },
-  'a mapping with chains, contracts and optionally authorities and playbooks',
+  'a mapping with chains, contracts and optionally authorities, playbooks and normalOperations',
 )
 
 /** firebreak.yaml as written, once its shape is valid: addresses checksummed, nothing resolved yet. */

@@ -4,7 +4,7 @@ import { describeValue, didYouMean } from './describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
 import { rpcUrlShapeProblem } from './rpcUrl.js'
-import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestPlaybook, PlaybookAction } from './types.js'
+import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestOperation, ManifestPlaybook, PlaybookAction } from './types.js'
 
 export type ResolveManifestOptions = {
   /** Where RPC URLs are read from; `process.env` unless a caller (a test, a war-room server) says otherwise. */
@@ -73,7 +73,15 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
     return { name, ...(playbook.description ? { description: playbook.description } : {}), actions }
   })
 
-  return { file: source.file, chains, contracts, authorities, playbooks }
+  const contractNames = contracts.map((contract) => contract.name)
+  const normalOperations = (parsed.normalOperations ?? []).map((operation, index): ManifestOperation => {
+    if (!contractNames.includes(operation.contract)) {
+      throw manifestErrorAt(source, ['normalOperations', index, 'contract'], `expected one of ${contractNames.join(', ')}, got ${describeValue(operation.contract)}${didYouMean(operation.contract, contractNames)}`)
+    }
+    return { ...operation, args: operation.args ?? [], value: BigInt(operation.value ?? 0) }
+  })
+
+  return { file: source.file, chains, contracts, authorities, playbooks, normalOperations }
 }
 
 /** `~/.foundry/keystores/guardian` is in the home folder, as Foundry writes it; other paths are relative to the manifest. */

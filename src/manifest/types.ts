@@ -58,6 +58,17 @@ export type ManifestPlaybook = {
   actions: PlaybookAction[]
 }
 
+/** A call the protocol must keep serving after a fix; `contract` is a name under `contracts`. */
+export type ManifestOperation = {
+  description: string
+  from: Address
+  contract: string
+  /** A name in the contract's ABI or a full signature, `withdraw(uint256,address,address)`. */
+  function: string
+  args: (string | number | boolean)[]
+  value: bigint
+}
+
 export type Manifest = {
   /** The manifest as the user named it, for error messages. */
   file: string
@@ -65,4 +76,5 @@ export type Manifest = {
   contracts: ManifestContract[]
   authorities: ManifestAuthority[]
   playbooks: ManifestPlaybook[]
+  normalOperations: ManifestOperation[]
 }
