@@ -11,6 +11,7 @@ import { registerJournal } from './commands/journal.js'
 import { registerReport } from './commands/report.js'
 import { registerSafe } from './commands/safe.js'
 import { registerSnapshot } from './commands/snapshot.js'
+import { registerUpgrade } from './commands/upgrade.js'
 import { EXIT, reportError } from './output.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerJournal(program)
   registerReport(program)
   registerSafe(program)
+  registerUpgrade(program)
   registerSnapshot(program)
   registerCompile(program)
   registerInit(program)

@@ -147,7 +147,8 @@ function noteOf({ route, calls }: Group): string {
   }
 }
 
-function describePaths(paths: readonly AuthorityPath[]): string {
+/** Why no route was usable, naming the paths inspect found. */
+export function describePaths(paths: readonly AuthorityPath[]): string {
   if (paths.length === 0) return 'inspect found no account that holds this lever'
   return `its holders are reached only through ${paths.map((path) => path.nodes.map((node) => `${node.kind} ${node.label ?? node.address}`).join(' → ')).join('; ')}`
 }

@@ -20,6 +20,7 @@ import { authorityPaths } from '../inspect/authorities/authorityPaths.js'
 import { tryRead } from '../inspect/tryRead.js'
 import type { AuthorityPath, ContractInspection, Inspection, LeverAccess } from '../inspect/types.js'
 import { ManifestError } from '../manifest/ManifestError.js'
+import { manifestArguments, manifestFunction } from '../manifest/manifestCall.js'
 import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook, PlaybookAction } from '../manifest/types.js'
 import type { ContainCall } from './buildContainPlan.js'
@@ -133,8 +134,7 @@ async function limitAction(action: Extract<PlaybookAction, { kind: 'limit' }>, {
   const contract = inspected(inspection, action.contract)
   const ref = contractRef(manifest, contract)
   const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
-  if (fn.inputs.length !== action.args.length) fail(['limit', 'args'], `expected ${fn.inputs.length} arguments for ${formatAbiItem(fn)}, got ${action.args.length}`)
-  const args = fn.inputs.map((input, position) => argumentFor(input.type, action.args[position]!, () => fail(['limit', 'args', position], `expected a ${input.type}, got ${JSON.stringify(action.args[position])}`)))
+  const args = manifestArguments(fn, action.args, (position, problem) => fail(['limit', 'args', ...(position === undefined ? [] : [position])], problem))
   const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
   const call: ContainCall = {
     contract: target,
@@ -231,17 +231,10 @@ function contractRef(manifest: Manifest, contract: ContractInspection): Contract
   return { name: contract.name, address: contract.address, abi }
 }
 
-/** By name in the manifest's ABI, by name among the levers inspect found, or by full signature. */
+/** By full signature or by name in the manifest's ABI, else by name among the levers inspect found. */
 function findFunction(ref: ContractRef, contract: ContractInspection, name: string): AbiFunction | undefined {
-  if (name.includes('(')) {
-    try {
-      return parseAbiItem(`function ${name}`) as AbiFunction
-    } catch {
-      return undefined
-    }
-  }
-  const fromAbi = getAbiItem({ abi: ref.abi, name }) as AbiFunction | undefined
-  if (fromAbi?.type === 'function') return fromAbi
+  const named = manifestFunction(ref.abi, name)
+  if (named || name.includes('(')) return named
   const lever = contract.levers.find((access) => access.lever.signature.startsWith(`${name}(`))
   return lever ? (parseAbiItem(`function ${lever.lever.signature}`) as AbiFunction) : undefined
 }
@@ -250,20 +243,6 @@ function unknownFunction(ref: ContractRef, contract: ContractInspection, name: s
   const known = [...new Set([...ref.abi.flatMap((item) => (item.type === 'function' ? [item.name] : [])), ...contract.levers.map((access) => access.lever.signature.split('(')[0]!)])]
   if (ref.abi.length === 0) return `expected a function of ${contract.name}, got ${JSON.stringify(name)}: without an ABI in the manifest, give its full signature, e.g. ${name}(uint256)`
   return `expected a function of ${contract.name}, got ${JSON.stringify(name)}${didYouMean(name, known)}`
-}
-
-function argumentFor(type: string, value: string | number | boolean, invalid: () => never): unknown {
-  if (/^u?int\d*$/.test(type)) {
-    if (typeof value === 'boolean') return invalid()
-    try {
-      return BigInt(value)
-    } catch {
-      return invalid()
-    }
-  }
-  if (type === 'bool') return typeof value === 'boolean' ? value : invalid()
-  if (type === 'address' || type.startsWith('bytes')) return typeof value === 'string' && isHex(value) ? value : invalid()
-  return typeof value === 'string' ? value : invalid()
 }
 
 /** `setDepositCap(0)` is checked by `depositCap() == 0`, when the contract has that getter. */

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs'
-import { type Address, type LocalAccount, getAddress, isAddressEqual } from 'viem'
+import { type Address, type LocalAccount, getAddress } from 'viem'
 import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
-import { StepWaitingError } from '../engine/errors.js'
 import { errorMessage } from '../errors.js'
-import { type StepOutcome, planStages } from '../engine/execute.js'
+import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
 import { containPlanId } from './buildContainPlan.js'
+import { keysAtHand } from './keysAtHand.js'
 import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
 
 export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incidentId'> & {
@@ -61,11 +60,7 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const { incident, dryRun = false, onProgress = () => {} } = parameters
   const { journal } = incident
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
-  const keyAtHand = (address: Address) =>
-    (parameters.accounts ?? []).some((account) => isAddressEqual(account.address, address)) ||
-    parameters.manifest.authorities.some(
-      (authority) => authority.type === 'eoa' && isAddressEqual(authority.address, address) && ((authority.keyEnv && process.env[authority.keyEnv]) || (authority.keystore && existsSync(authority.keystore.path))),
-    )
+  const keyAtHand = keysAtHand(parameters.manifest.authorities, parameters.accounts)
   const { plan, notes, skipped, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
   journal.append('contain.planned', { planId: plan.id, notes, skipped, targets })
   onProgress({ stage: 'planned', plan, notes, skipped })
@@ -79,18 +74,8 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
 
   await stages.prepare()
   onProgress({ stage: 'prepared' })
-  for (const { step, run } of stages.steps) {
-    try {
-      const result = await run()
-      outcome.steps.push(result)
-      onProgress({ stage: 'step', step, outcome: result })
-    } catch (error) {
-      if (!(error instanceof StepWaitingError)) throw error
-      return finish(incident, { ...outcome, status: 'waiting', waiting: { step: step.id, readyAt: error.readyAt } })
-    }
-  }
-  stages.finish()
-  return finish(incident, outcome)
+  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
+  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
 }
 
 function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {

@@ -285,6 +285,32 @@ export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOpti
   }
 }
 
+export type StepsOutcome = {
+  steps: StepOutcome[]
+  /** Set when a step waits for a timelock's delay: the plan is not done, and a later run resumes it there. */
+  waiting?: { step: string; readyAt: bigint }
+}
+
+/**
+ * Runs the prepared steps in order and journals the plan done when all are. A step waiting for a
+ * timelock ends the run without failing it: that is the plan's normal pace, not an error.
+ */
+export async function runSteps(stages: PlanStages, onStep: (step: Step, outcome: StepOutcome) => void = () => {}): Promise<StepsOutcome> {
+  const steps: StepOutcome[] = []
+  for (const { step, run } of stages.steps) {
+    try {
+      const outcome = await run()
+      steps.push(outcome)
+      onStep(step, outcome)
+    } catch (error) {
+      if (!(error instanceof StepWaitingError)) throw error
+      return { steps, waiting: { step: step.id, readyAt: error.readyAt } }
+    }
+  }
+  stages.finish()
+  return { steps }
+}
+
 export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }
 
 export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {

@@ -10,7 +10,7 @@ import type { ContractArtifact } from '../solidity/artifacts.js'
 export type AttackTransaction = { from: Address; to?: Address | undefined; data: Hex; value?: bigint }
 
 /** A call the protocol must still serve once fixed (a deposit, a withdrawal). */
-export type NormalOperation = { description: string; from: Address; to: Address; data: Hex }
+export type NormalOperation = { description: string; from: Address; to: Address; data: Hex; value?: bigint }
 
 export type ReplayAttackParameters = {
   /** The chain the attack happened on. */
@@ -27,12 +27,19 @@ export type ReplayAttackParameters = {
   initData: Hex
   /** Holds the upgrade right on the proxy (impersonated on the fork). */
   upgrader: Address
-  /** The asset whose flow to the attacker measures what an attack extracts. */
+  /** The asset whose flow measures what an attack extracts. */
   asset: Address
+  /** Whose holdings of `asset` the attack drains; the proxy when absent. */
+  victims?: Address[]
   normalOperations?: NormalOperation[]
 }
 
-export type AttackRun = { reverted: boolean; revert?: string; extracted: bigint }
+/**
+ * What one replay of the attack did. `extracted` is the larger of what the victims lost and what
+ * the attack's senders gained: an exploit that parks the loot in a fresh contract gains its sender
+ * nothing, yet the victims are as poor.
+ */
+export type AttackRun = { reverted: boolean; revert?: string; extracted: bigint; victimLoss: bigint; attackerGain: bigint }
 
 export type ReplayGateResult = {
   passed: boolean
@@ -77,15 +84,21 @@ export async function replayAttack(parameters: ReplayAttackParameters): Promise<
 }
 
 async function runAttack(chain: ChainClients, parameters: ReplayAttackParameters, attackers: Address[], abis: Abi[]): Promise<AttackRun> {
-  const before = await assetBalances(chain, parameters.asset, attackers)
+  const victims = parameters.victims ?? [parameters.proxy.address]
+  const before = { attackers: await assetBalances(chain, parameters.asset, attackers), victims: await assetBalances(chain, parameters.asset, victims) }
   let revert: string | undefined
   for (const transaction of parameters.attack) {
     const outcome = await sendImpersonated(chain, transaction, abis)
     if (!outcome.ok) revert ??= outcome.revert
   }
-  const after = await assetBalances(chain, parameters.asset, attackers)
-  const extracted = after - before
-  return { reverted: revert !== undefined, revert, extracted: extracted > 0n ? extracted : 0n }
+  const attackerGain = positive((await assetBalances(chain, parameters.asset, attackers)) - before.attackers)
+  const victimLoss = positive(before.victims - (await assetBalances(chain, parameters.asset, victims)))
+  const extracted = attackerGain > victimLoss ? attackerGain : victimLoss
+  return { reverted: revert !== undefined, revert, extracted, victimLoss, attackerGain }
+}
+
+function positive(value: bigint): bigint {
+  return value > 0n ? value : 0n
 }
 
 async function upgradeOnFork(chain: ChainClients, parameters: ReplayAttackParameters): Promise<void> {

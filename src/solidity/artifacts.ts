@@ -1,4 +1,5 @@
 import type { Abi, Hex } from 'viem'
+import { didYouMean } from '../manifest/describeValue.js'
 import { ArtifactNotFoundError } from './errors.js'
 
 /** solc's `storageLayout` output, the input of the upgrade storage gate. */
@@ -68,7 +69,7 @@ export function artifactsFrom(contracts: readonly ContractArtifact[]): Artifacts
         (contract) => contract.contractName === name || `${contract.sourceName}:${contract.contractName}` === name,
       )
       if (matches.length === 1 && matches[0]) return matches[0]
-      if (matches.length === 0) throw new ArtifactNotFoundError(`no compiled contract named ${name}`)
+      if (matches.length === 0) throw new ArtifactNotFoundError(`no compiled contract named ${name}${didYouMean(name, contracts.map((contract) => contract.contractName))}`)
       throw new ArtifactNotFoundError(`${name} is ambiguous: use one of ${matches.map((c) => `${c.sourceName}:${c.contractName}`).join(', ')}`)
     },
   }

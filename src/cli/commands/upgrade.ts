@@ -1,0 +1,100 @@
+import { type Command, Option } from 'commander'
+import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import { EXIT, toJson } from '../output.js'
+
+type UpgradeOptions = {
+  from: string
+  to: string
+  sources: string
+  cache: string
+  kind?: 'uups' | 'transparent' | 'beacon'
+  init?: string
+  initArg?: string[]
+  attack?: string[]
+  attackCall?: string[]
+  attackBlock?: string
+  asset: string
+  victim?: string[]
+  manifest: string
+  chain?: string
+  rpcUrl?: string
+  dryRun?: boolean
+  signature?: string[]
+  incident?: string
+  incidents: string
+  json?: boolean
+}
+
+export function registerUpgrade(program: Command) {
+  program
+    .command('upgrade')
+    .description('ship a fix: a proxy upgrade proposed only after the storage gate and the attack replay gate pass; simulated, verified, journaled')
+    .argument('<contract>', 'the proxy, by its name in the manifest')
+    .requiredOption('--from <contract>', 'the implementation the proxy runs now (a contract in --sources)')
+    .requiredOption('--to <contract>', 'the patched implementation (a contract in --sources)')
+    .option('--sources <dir>', "folder of the protocol's Solidity sources", 'contracts')
+    .option('--cache <dir>', 'artifact cache folder', '.firebreak/cache/solc')
+    .addOption(new Option('--kind <kind>', 'the kind of proxy expected; another kind is refused').choices(['uups', 'transparent', 'beacon']))
+    .option('--init <function>', 'a function of the patched contract run during the upgrade (e.g. initializeV2), or raw calldata')
+    .option('--init-arg <value...>', "the --init function's arguments")
+    .option('--attack <hash...>', 'the attack transaction hash(es)')
+    .option('--attack-call <from,to,data[,value]...>', 'the attack as calls, when no hash is at hand (with --attack-block)')
+    .option('--attack-block <number>', 'the block the attack calls were mined in')
+    .requiredOption('--asset <address|contract>', 'the asset the attack drained')
+    .option('--victim <address...>', "whose holdings the attack drained (default: the proxy's own)")
+    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .option('--dry-run', 'run both gates and simulate the upgrade on a fork; send nothing')
+    .option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
+    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (contract: string, options: UpgradeOptions) => {
+      const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
+        import('../../manifest/index.js'),
+        import('../../eradicate/runUpgrade.js'),
+        import('../../eradicate/loadImplementations.js'),
+        import('../../eradicate/upgradeInputs.js'),
+        import('../../eradicate/formatUpgrade.js'),
+        import('../../engine/formatPlan.js'),
+        import('../../journal/index.js'),
+      ])
+      const attack = inputs.attackInput(options)
+      const manifest = loadManifest(options.manifest)
+      const asset = inputs.addressOrContract(manifest, '--asset', options.asset)
+      const victims = options.victim?.map((victim) => inputs.addressOrContract(manifest, '--victim', victim))
+      const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
+      const { current, patched } = await loadImplementations({ sourcesDir: options.sources, current: options.from, patched: options.to, cacheDir: options.cache })
+      const initData = inputs.initCalldata(patched, options.init, options.initArg)
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` })
+      print(`incident ${incident.id} (${incident.dir})\n`)
+      const outcome = await runUpgrade({
+        manifest,
+        contract,
+        current,
+        patched,
+        kind: options.kind,
+        initData,
+        attack,
+        asset,
+        victims,
+        chain: options.chain,
+        rpcUrl: options.rpcUrl || undefined,
+        incident,
+        dryRun: options.dryRun,
+        signatureFiles: options.signature,
+        onProgress: (event) => {
+          if (event.stage === 'storage-gate') print(format.formatStorageGate(event.result))
+          if (event.stage === 'replay-gate') print(format.formatReplayGate(event.result))
+          if (event.stage === 'planned') print(formatPlan(event.plan, [`the upgrade is held by ${event.holder.holder}: ${event.holder.route.time.description}`]))
+          if (event.stage === 'simulated') print(formatSimulation(event.simulation))
+          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.stage === 'step') print(formatStepOutcome(event.step, event.outcome))
+        },
+      })
+      if (options.json) process.stdout.write(`${toJson({ ...outcome, plan: { id: outcome.plan.id, title: outcome.plan.title } })}\n`)
+      else print(format.formatUpgradeOutcome(outcome))
+      process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
+    })
+}

@@ -1,0 +1,176 @@
+import type { Address, Hash, Hex, LocalAccount } from 'viem'
+import { keysAtHand } from '../contain/keysAtHand.js'
+import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
+import type { Plan, Step } from '../engine/plan.js'
+import type { SimulationResult } from '../engine/simulate.js'
+import { FirebreakError, errorMessage } from '../errors.js'
+import { connectAndInspect } from '../inspect/inspectManifest.js'
+import type { ProxyKind } from '../inspect/types.js'
+import type { Incident } from '../journal/incident.js'
+import { ManifestError } from '../manifest/ManifestError.js'
+import { didYouMean } from '../manifest/describeValue.js'
+import type { Manifest } from '../manifest/types.js'
+import type { ContractArtifact } from '../solidity/artifacts.js'
+import { buildUpgradePlan } from './buildUpgradePlan.js'
+import { type StorageGateResult, StorageLayoutConflictError, checkStorageLayout } from './checkStorageLayout.js'
+import { normalOperationsOf } from './normalOperations.js'
+import { readAttackTransactions } from './readAttackTransactions.js'
+import { type AttackTransaction, type ReplayGateResult, replayAttack } from './replayAttack.js'
+import { type UpgradeHolder, routeUpgrade } from './routeUpgrade.js'
+import { readUpgradeRoute } from './upgradeRoute.js'
+
+/** The attack as a war room has it: transaction hashes, or the calls themselves and their block. */
+export type AttackInput = { hashes: Hash[] } | { block: bigint; transactions: AttackTransaction[] }
+
+export type RunUpgradeParameters = {
+  manifest: Manifest
+  /** The proxy, by its name in the manifest. */
+  contract: string
+  /** The implementation the proxy runs now and the patched one, both compiled (loadImplementations). */
+  current: ContractArtifact
+  patched: ContractArtifact
+  /** The kind of proxy the team expects; another kind is refused. */
+  kind?: ProxyKind
+  /** Run by the new implementation during the upgrade (`initializeV2()`); `0x` when absent. */
+  initData?: Hex
+  attack: AttackInput
+  /** The asset the attack drained. */
+  asset: Address
+  /** Whose holdings of `asset` the attack drained; the proxy when absent. */
+  victims?: Address[]
+  chain?: string
+  rpcUrl?: string
+  incident: Incident
+  /** Run both gates and simulate the upgrade; send nothing. */
+  dryRun?: boolean
+  signatureFiles?: readonly string[]
+  accounts?: readonly LocalAccount[]
+  onProgress?: (event: UpgradeProgress) => void
+}
+
+export type UpgradeProgress =
+  | { stage: 'storage-gate'; result: StorageGateResult }
+  | { stage: 'replay-gate'; result: ReplayGateResult }
+  | { stage: 'planned'; plan: Plan; holder: UpgradeHolder }
+  | { stage: 'simulated'; simulation: SimulationResult }
+  | { stage: 'prepared' }
+  | { stage: 'step'; step: Step; outcome: StepOutcome }
+
+export type UpgradeOutcome = {
+  /** `waiting`: the upgrade is scheduled on a timelock; run the same command again once its delay has passed. */
+  status: 'upgraded' | 'dry-run' | 'waiting'
+  incident: string
+  storage: StorageGateResult
+  replay: ReplayGateResult
+  plan: Plan
+  implementation: Address
+  simulation?: SimulationResult
+  steps: StepOutcome[]
+  waiting?: { step: string; readyAt: bigint }
+}
+
+/** A gate refused the fix: the journal holds the gate's full result, the error its verdict. */
+export class UpgradeRefusedError extends FirebreakError {
+  override name = 'UpgradeRefusedError'
+}
+
+/**
+ * `firebreak upgrade`: the fix is proposed only after both gates pass. The storage gate compares
+ * the layouts (ERC-7201 namespaces included); the replay gate replays the real attack on a fork of
+ * the block before it, against the code as it was and then the patched code, and sends the
+ * protocol's normal operations. Then the upgrade goes through whoever holds it (a key, a Safe, a
+ * timelock), simulated, verified and journaled like every plan. Run again, it resumes.
+ */
+export async function runUpgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
+  const { journal } = parameters.incident
+  journal.append('upgrade.started', { contract: parameters.contract, from: parameters.current.contractName, to: parameters.patched.contractName, dryRun: parameters.dryRun ?? false })
+  try {
+    return await upgrade(parameters)
+  } catch (error) {
+    journal.append(error instanceof UpgradeRefusedError || error instanceof StorageLayoutConflictError ? 'upgrade.refused' : 'upgrade.failed', {
+      contract: parameters.contract,
+      reason: errorMessage(error).split('\n')[0],
+    })
+    throw error
+  }
+}
+
+async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
+  const { manifest, incident, current, patched, initData = '0x', dryRun = false, onProgress = () => {} } = parameters
+  const { journal } = incident
+  const target = findContract(manifest, parameters.contract)
+  // Before anything is read from the chain: a manifest call that cannot be encoded is the team's to fix.
+  const normalOperations = normalOperationsOf(manifest)
+
+  const storage = checkStorageLayout(current, patched)
+  journal.append('gate.storage', storage)
+  onProgress({ stage: 'storage-gate', result: storage })
+  if (!storage.compatible) throw new StorageLayoutConflictError(`upgrade from ${storage.from} to ${storage.to} refused by the storage gate: ${storage.conflicts[0]?.message}`, { metaMessages: storage.conflicts.map((conflict) => conflict.message) })
+
+  const { chain, inspection } = await connectAndInspect({ manifest, chain: parameters.chain ?? target.chain, rpcUrl: parameters.rpcUrl, kinds: ['upgrade'] })
+  const upgradeRoute = await readUpgradeRoute(chain, target, parameters.kind)
+  const holder = routeUpgrade(inspection, target.name, upgradeRoute, manifest.authorities, keysAtHand(manifest.authorities, parameters.accounts))
+  const attack = 'hashes' in parameters.attack ? await readAttackTransactions(chain, parameters.attack.hashes) : { attackBlock: parameters.attack.block, attack: parameters.attack.transactions, preceding: [] }
+
+  const replay = await replayAttack({
+    forkUrl: parameters.rpcUrl ?? manifest.chains.find((candidate) => candidate.name === target.chain)!.rpcUrl,
+    attackBlock: attack.attackBlock,
+    attack: attack.attack,
+    preceding: attack.preceding,
+    proxy: { address: target.address, abi: current.abi },
+    route: upgradeRoute,
+    implementation: patched,
+    initData,
+    upgrader: holder.holder,
+    asset: parameters.asset,
+    victims: parameters.victims,
+    normalOperations,
+  })
+  journal.append('gate.replay', { ...replay, attackBlock: attack.attackBlock, attack: 'hashes' in parameters.attack ? parameters.attack.hashes : attack.attack })
+  onProgress({ stage: 'replay-gate', result: replay })
+  if (!replay.passed) throw new UpgradeRefusedError(`upgrade to ${patched.contractName} refused by the replay gate: ${replay.verdict}`)
+
+  const route = holder.route
+  const plan = buildUpgradePlan({
+    id: `eradicate-upgrade-${target.name}`,
+    proxy: { name: target.name, address: target.address, abi: current.abi },
+    route: upgradeRoute,
+    implementation: patched,
+    initData,
+    authority: route.kind === 'timelock' ? route.proposer : route.authority,
+    ...(route.kind === 'timelock'
+      ? { timelock: { address: route.timelock.address, label: route.timelock.label ?? route.timelock.address, minDelay: route.timelock.minDelay, executor: route.executor, incidentId: incident.id } }
+      : {}),
+  })
+  journal.append('upgrade.planned', { planId: plan.id, implementation: plan.implementationAddress, proxyKind: upgradeRoute.kind, holder: holder.holder, route: route.time.description })
+  onProgress({ stage: 'planned', plan, holder })
+  const outcome: UpgradeOutcome = { status: 'upgraded', incident: incident.id, storage, replay, plan, implementation: plan.implementationAddress, steps: [] }
+
+  const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir })
+  outcome.simulation = await stages.simulate()
+  onProgress({ stage: 'simulated', simulation: outcome.simulation })
+  if (dryRun) return finish(incident, { ...outcome, status: 'dry-run' })
+
+  await stages.prepare()
+  onProgress({ stage: 'prepared' })
+  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
+  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
+}
+
+function finish(incident: Incident, outcome: UpgradeOutcome): UpgradeOutcome {
+  incident.journal.append('upgrade.finished', {
+    planId: outcome.plan.id,
+    status: outcome.status,
+    implementation: outcome.implementation,
+    ...(outcome.steps.length > 0 ? { blockNumber: outcome.steps.at(-1)!.blockNumber } : {}),
+    ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
+  })
+  return outcome
+}
+
+function findContract(manifest: Manifest, name: string) {
+  const found = manifest.contracts.find((contract) => contract.name === name)
+  if (found) return found
+  const names = manifest.contracts.map((contract) => contract.name)
+  throw new ManifestError({ file: manifest.file, path: ['contracts'], problem: `expected a contract named ${name}, found ${names.join(', ')}${didYouMean(name, names)}` })
+}
