@@ -74,7 +74,7 @@ describe('replayAttack', () => {
     const result = await replayAttack(replayOf())
 
     expect(result.forkBlock).toBe(attack.blockNumber - 1n)
-    expect(result.unpatched).toEqual({ reverted: false, revert: undefined, extracted: attack.stolen })
+    expect(result.unpatched).toEqual({ reverted: false, revert: undefined, extracted: attack.stolen, victimLoss: attack.stolen, attackerGain: attack.stolen })
     expect(result.patched.reverted).toBe(true)
     expect(result.patched.extracted).toBe(0n)
     expect(result.patched.revert).toContain('ERC20InsufficientAllowance')
@@ -87,7 +87,7 @@ describe('replayAttack', () => {
     const result = await replayAttack(replayOf({ implementation: drill.artifacts.get('DrillVaultV1'), initData: '0x' }))
 
     expect(result.passed).toBe(false)
-    expect(result.patched).toEqual({ reverted: false, revert: undefined, extracted: 95_000n * unit })
+    expect(result.patched).toEqual({ reverted: false, revert: undefined, extracted: 95_000n * unit, victimLoss: 95_000n * unit, attackerGain: 95_000n * unit })
     expect(result.verdict).toBe(`the attack still extracts ${95_000n * unit} against the new implementation`)
   })
 
