@@ -1,16 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Address, getAddress, parseAbi } from 'viem'
+import { type Address, getAddress, parseAbi, zeroAddress } from 'viem'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
-import { runPlan } from '../src/engine/execute.js'
+import { planStages, runPlan, runSteps } from '../src/engine/execute.js'
+import { routeUpgrade } from '../src/eradicate/routeUpgrade.js'
+import { inspectProtocol } from '../src/inspect/inspectProtocol.js'
 import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
 import { IMPLEMENTATION_SLOT } from '../src/eradicate/proxySlots.js'
 import { WrongProxyKindError, readUpgradeRoute } from '../src/eradicate/upgradeRoute.js'
 import { Journal } from '../src/journal/index.js'
 import type { Artifacts } from '../src/solidity/artifacts.js'
-import { compileAuthorityFixtures, deployBeaconTarget, deployTransparentTarget } from './fixtures/authorities.js'
+import { TWO_DAYS, compileAuthorityFixtures, deployBeaconTarget, deployChecksummed, deployTransparentTarget } from './fixtures/authorities.js'
 import { useLocalChain } from './fixtures/localChain.js'
 
 /**
@@ -71,6 +73,44 @@ describe('upgrading each kind of proxy', () => {
     expect(beaconImplementation).toBe(plan.implementationAddress)
     const withInit = () => buildUpgradePlan({ proxy: { name: 'lending', address: target.proxy, abi: [] }, route, implementation: fixtures.get('PausableTargetUpgradeable'), authority, initData: '0x1234' })
     expect(withInit).toThrow(/beacon, whose upgradeTo cannot run initialisation calldata/)
+  })
+
+  it('schedules the upgrade on the timelock that owns the ProxyAdmin and executes it once the delay has passed', async () => {
+    const timelock = await deployChecksummed(local.chain, governance, fixtures.get('TimelockController'), [TWO_DAYS, [governance.address], [zeroAddress], zeroAddress])
+    const target = await deployTransparentTarget(local.chain, fixtures, { owner: governance.address, proxyAdminOwner: timelock })
+    const route = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy })
+    const team = [{ name: 'governance', type: 'eoa' as const, address: governance.address }]
+    const inspection = await inspectProtocol(local.chain, { targets: [{ name: 'lending', address: target.proxy }], authorities: team, kinds: ['upgrade'] })
+
+    const holder = routeUpgrade(inspection, 'lending', route, team, () => true)
+    if (holder.route.kind !== 'timelock') throw new Error(`expected the timelock route, got ${holder.route.kind}`)
+    expect(holder.holder).toBe(timelock)
+    const implementation = fixtures.get('PausableTargetUpgradeable')
+    const plan = buildUpgradePlan({
+      proxy: { name: 'lending', address: target.proxy, abi: implementation.abi },
+      route,
+      implementation,
+      initData: '0x',
+      authority: holder.route.proposer,
+      timelock: { address: timelock, label: 'timelock', minDelay: holder.route.timelock.minDelay, executor: holder.route.executor, incidentId: 'upgrade-test' },
+      id: 'upgrade-through-timelock',
+    })
+    const options = { journal: Journal.open(journalDir), accounts: [governance] }
+
+    const stages = planStages(local.chain, plan, options)
+    await stages.simulate()
+    await stages.prepare()
+    const first = await runSteps(stages)
+    expect(first.waiting?.step).toBe('upgrade-lending')
+    expect(await implementationSlot(target.proxy)).toBe(target.implementation)
+
+    await local.chain.test.increaseTime({ seconds: Number(TWO_DAYS) })
+    await local.chain.test.mine({ blocks: 1 })
+    const resumed = planStages(local.chain, plan, options)
+    await resumed.prepare()
+    const second = await runSteps(resumed)
+    expect(second.waiting).toBeUndefined()
+    expect(await implementationSlot(target.proxy)).toBe(plan.implementationAddress)
   })
 
   it('refuses to treat a transparent proxy as UUPS, naming the kind it is', async () => {
