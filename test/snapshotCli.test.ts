@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifySnapshot } from '../src/eradicate/snapshot/index.js'
 import { packageRoot } from '../src/packageRoot.js'
+import { startCappedNode } from './fixtures/cappedNode.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 
@@ -48,5 +49,24 @@ describe('firebreak snapshot', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^firebreak: block 99999999 is in the future: the chain is at block \d+\n/)
     expect(readFileSync(join(dir, 'incidents', 'snap', 'journal.jsonl'), 'utf8')).toContain('"type":"snapshot.failed"')
+  })
+
+  it('adapts to a node that caps eth_getLogs at 2 blocks: the same snapshot, read in small ranges', async () => {
+    const direct = snapshot('dUSD', '--json', '--block', '5')
+    expect(direct.code, direct.stderr).toBe(0)
+    expect(JSON.parse(direct.stdout).footer.accounts).toBeGreaterThan(0)
+    const node = await startCappedNode(drill.anvil.rpcUrl, 2n)
+    try {
+      // Asynchronous: the capping node answers from this process, which spawnSync would block.
+      const child = spawn(process.execPath, [cli, 'snapshot', 'dUSD', '--json', '--block', '5', '--rpc-url', node.rpcUrl, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'snap-capped'])
+      let stdout = ''
+      child.stdout.on('data', (chunk) => (stdout += chunk))
+      const code = await new Promise((resolve) => child.on('exit', resolve))
+      expect(code).toBe(0)
+      expect(node.refused()).toBeGreaterThan(0)
+      expect(JSON.parse(stdout).footer).toEqual(JSON.parse(direct.stdout).footer)
+    } finally {
+      await node.stop()
+    }
   })
 })

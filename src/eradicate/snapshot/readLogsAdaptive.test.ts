@@ -1,11 +1,10 @@
-import { type Server, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { TimeoutError } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { connect } from '../../chain/clients.js'
 import { useLocalChain } from '../../../test/fixtures/localChain.js'
 import { isRangeTooLargeError, readLogsAdaptive } from './readLogsAdaptive.js'
 import { deploySeedToken, seedHolders } from '../../../test/fixtures/seedHolders.js'
+import { startCappedNode } from '../../../test/fixtures/cappedNode.js'
 import { takeSnapshot } from './takeSnapshot.js'
 import { verifySnapshot } from './snapshotFile.js'
 import { mkdtemp } from 'node:fs/promises'
@@ -62,41 +61,3 @@ describe('readLogsAdaptive', () => {
     expect(isRangeTooLargeError({ code: -32000, message: 'execution reverted' })).toBe(false)
   })
 })
-
-/**
- * A proxy in front of anvil that refuses `eth_getLogs` spanning more than `maxBlocks` blocks with
- * Infura's live error (-32602 "range N exceeds limit of M") and forwards everything else.
- */
-async function startCappedNode(upstream: string, maxBlocks: bigint): Promise<{ rpcUrl: string; refused(): number; stop(): Promise<void> }> {
-  let refused = 0
-  type Request = { id: unknown; method: string; params?: { fromBlock?: string; toBlock?: string }[] }
-  const answer = async (request: Request) => {
-    if (request.method === 'eth_getLogs') {
-      const filter = request.params?.[0] ?? {}
-      const span = BigInt(filter.toBlock ?? '0x0') - BigInt(filter.fromBlock ?? '0x0') + 1n
-      if (span > maxBlocks) {
-        refused++
-        return { jsonrpc: '2.0', id: request.id, error: { code: -32602, message: `range ${span} exceeds limit of ${maxBlocks}` } }
-      }
-    }
-    const response = await fetch(upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
-    return response.json()
-  }
-  const server: Server = createServer((request, response) => {
-    let body = ''
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
-    request.on('end', async () => {
-      const parsed = JSON.parse(body) as Request | Request[]
-      const result = Array.isArray(parsed) ? await Promise.all(parsed.map(answer)) : await answer(parsed)
-      response.setHeader('content-type', 'application/json')
-      response.end(JSON.stringify(result))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    rpcUrl: `http://127.0.0.1:${port}`,
-    refused: () => refused,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
