@@ -63,6 +63,7 @@ describe('the storage gate agrees with @openzeppelin/upgrades-core', () => {
     ['NamespacedVaultV1', 'NamespacedVaultAppended', true],
     ['NamespacedVaultV1', 'NamespacedVaultSwapped', false],
     ['NamespacedVaultV1', 'NamespacedVaultWidened', false],
+    ['NamespacedVaultV1', 'NamespacedVaultDropped', false],
     ['PlainVaultV1', 'PlainVaultV2', true],
     ['PlainVaultV1', 'PlainVaultSwapped', false],
   ] as const)('%s → %s: compatible is %s for both', (previous, next, compatible) => {
