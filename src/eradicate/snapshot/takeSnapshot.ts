@@ -3,13 +3,14 @@ import { type WriteStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { once } from 'node:events'
-import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature, zeroAddress } from 'viem'
+import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { AccountSpool } from './accountSpool.js'
 import { resolveMulticall3 } from './resolveMulticall3.js'
 import { SnapshotBlockInFutureError } from './errors.js'
 import { type BalanceReader, readBalances } from './readBalances.js'
-import { readLogsAdaptive, transferEvent } from './readLogsAdaptive.js'
+import { logAccounts } from './logAccounts.js'
+import { readRawLogsAdaptive, transferEvent } from './readLogsAdaptive.js'
 import { type SnapshotFooter, type SnapshotHeader, formatLine, snapshotFormat } from './snapshotFile.js'
 
 export type TakeSnapshotParameters = {
@@ -70,7 +71,8 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
   let output: WriteStream | undefined
   try {
     let logs = 0
-    for await (const chunk of readLogsAdaptive(chain, {
+    const accountsOf = logAccounts(event, accountFields)
+    for await (const chunk of readRawLogsAdaptive(chain, {
       address: parameters.contract,
       event,
       fromBlock,
@@ -78,13 +80,7 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
       initialRange: parameters.logRange,
       onRangeShrunk: parameters.onRangeShrunk,
     })) {
-      for (const log of chunk.logs) {
-        const args = (log as { args?: Record<string, unknown> }).args ?? {}
-        for (const field of accountFields) {
-          const account = args[field]
-          if (typeof account === 'string' && account !== zeroAddress) await spool.add(account)
-        }
-      }
+      for (const log of chunk.logs) for (const account of accountsOf(log)) await spool.add(account)
       logs += chunk.logs.length
       parameters.onProgress?.({ phase: 'logs', done: logs, block: chunk.toBlock })
     }
