@@ -1,15 +1,20 @@
 import { type Address, decodeFunctionResult, encodeFunctionData, erc20Abi, hexToBigInt, multicall3Abi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { FirebreakError } from '../../errors.js'
+import { readThroughBalanceReader } from './balanceReader.js'
 import { type Multicall3Access, multicall3Address } from './resolveMulticall3.js'
 
-export type BalanceReader = 'multicall3' | 'rpc-batch'
+export type BalanceReader = 'balance-reader' | 'multicall3' | 'rpc-batch'
 
 export type ReadBalancesParameters = {
   token: Address
   accounts: readonly Address[]
   blockNumber: bigint
-  /** `multicall3`: one `aggregate3` per `batchSize` accounts; `rpc-batch`: one `eth_call` per account, sent in JSON-RPC batches. */
+  /**
+   * `balance-reader`: firebreak's BalanceReader through a state override, one `eth_call` per
+   * `batchSize` accounts; `multicall3`: one `aggregate3` per batch; `rpc-batch`: one `eth_call` per
+   * account, sent in JSON-RPC batches.
+   */
   via: BalanceReader
   /** With `multicall3`: how to reach it at the block (see resolveMulticall3). Default: deployed. */
   multicall3?: Multicall3Access
@@ -30,11 +35,17 @@ export async function readBalances(chain: ChainClients, parameters: ReadBalances
     while (next < batches.length) {
       const index = next++
       const batch = batches[index] as readonly Address[]
-      results[index] = parameters.via === 'multicall3' ? await viaMulticall3(chain, parameters, batch) : await viaRpcBatch(chain, parameters, batch)
+      results[index] = await readers[parameters.via](chain, parameters, batch)
     }
   }
   await Promise.all(Array.from({ length: Math.min(parameters.concurrency ?? 4, batches.length) }, worker))
   return results.flat()
+}
+
+const readers: Record<BalanceReader, (chain: ChainClients, parameters: ReadBalancesParameters, accounts: readonly Address[]) => Promise<bigint[]>> = {
+  'balance-reader': (chain, parameters, accounts) => readThroughBalanceReader(chain, parameters.token, accounts, parameters.blockNumber),
+  multicall3: viaMulticall3,
+  'rpc-batch': viaRpcBatch,
 }
 
 async function viaMulticall3(chain: ChainClients, parameters: ReadBalancesParameters, accounts: readonly Address[]): Promise<bigint[]> {

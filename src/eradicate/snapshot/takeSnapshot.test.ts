@@ -45,7 +45,7 @@ describe('takeSnapshot', () => {
     const result = await takeSnapshot(local.chain, { contract: token.address, blockNumber: snapshotBlock, outFile, batchSize: 250 })
 
     const totalSupply = await local.chain.public.readContract({ address: token.address, abi: erc20Abi, functionName: 'totalSupply', blockNumber: snapshotBlock })
-    expect(result.balanceReader).toBe('multicall3')
+    expect(result.balanceReader).toBe('balance-reader')
     expect(BigInt(result.footer.total)).toBe(totalSupply)
     expect(totalSupply).toBe(BigInt(holders + 5) * 10n ** 18n)
     expect(result.footer.accounts).toBe(holders + 2)
@@ -69,8 +69,11 @@ describe('takeSnapshot', () => {
     expect((await verifySnapshot(outFile)).sha256).toBe(result.footer.sha256)
   }, 60_000) // anvil answers each historical eth_call of the check in ~13 ms: 1000 of them
 
-  it('writes the same file through JSON-RPC batches of eth_call as through Multicall3, even when dedup spills to disk', async () => {
-    const multicall = await takeSnapshot(local.chain, { contract: token.address, blockNumber: snapshotBlock, outFile: join(directory, 'a.ndjson') })
+  it('writes the same file through the balance reader, Multicall3 and JSON-RPC batches of eth_call, even when dedup spills to disk', async () => {
+    const reader = await takeSnapshot(local.chain, { contract: token.address, blockNumber: snapshotBlock, outFile: join(directory, 'r.ndjson') })
+    const multicall = await takeSnapshot(local.chain, { contract: token.address, blockNumber: snapshotBlock, outFile: join(directory, 'a.ndjson'), balanceReader: 'multicall3' })
+    expect(multicall.balanceReader).toBe('multicall3')
+    expect(multicall.footer.sha256).toBe(reader.footer.sha256)
     const batched = await takeSnapshot(local.chain, {
       contract: token.address,
       blockNumber: snapshotBlock,

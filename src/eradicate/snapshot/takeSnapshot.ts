@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { AccountSpool } from './accountSpool.js'
+import { canUseBalanceReader } from './balanceReader.js'
 import { resolveMulticall3 } from './resolveMulticall3.js'
 import { SnapshotBlockInFutureError } from './errors.js'
 import { type BalanceReader, readBalances } from './readBalances.js'
@@ -25,7 +26,7 @@ export type TakeSnapshotParameters = {
   event?: string | AbiEvent
   /** The event's address fields that name holders. Default: every address field of the event. */
   accountFields?: string[]
-  /** `multicall3` (default; put in place on local chains) or `rpc-batch` (JSON-RPC batches of eth_call). */
+  /** `balance-reader` where the node takes state overrides (default), else `multicall3`, else `rpc-batch`. */
   balanceReader?: BalanceReader
   /** Accounts per balance batch. Default 1000. */
   batchSize?: number
@@ -85,8 +86,8 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
       parameters.onProgress?.({ phase: 'logs', done: logs, block: chunk.toBlock })
     }
 
-    const multicall3 = parameters.balanceReader === 'rpc-batch' ? undefined : await resolveMulticall3(chain, parameters.blockNumber)
-    const via: BalanceReader = parameters.balanceReader ?? (multicall3 ? 'multicall3' : 'rpc-batch')
+    const via = parameters.balanceReader ?? (await fastestBalanceReader(chain, parameters.contract, parameters.blockNumber))
+    const multicall3 = via === 'multicall3' ? await resolveMulticall3(chain, parameters.blockNumber) : undefined
     const batchSize = parameters.batchSize ?? 1000
     const header: SnapshotHeader = {
       format: snapshotFormat,
@@ -155,3 +156,8 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
   }
 }
 
+/** The packed reader where the node takes state overrides, else Multicall3 where it is deployed, else plain batches. */
+async function fastestBalanceReader(chain: ChainClients, token: Address, blockNumber: bigint): Promise<BalanceReader> {
+  if (await canUseBalanceReader(chain, token, blockNumber)) return 'balance-reader'
+  return (await resolveMulticall3(chain, blockNumber)) ? 'multicall3' : 'rpc-batch'
+}
