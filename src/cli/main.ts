@@ -12,6 +12,10 @@ import { registerReport } from './commands/report.js'
 import { registerSafe } from './commands/safe.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerUpgrade } from './commands/upgrade.js'
+import { registerClaims } from './commands/claims.js'
+import { registerLosses } from './commands/losses.js'
+import { registerReimburse } from './commands/reimburse.js'
+import { registerRestore } from './commands/restore.js'
 import { EXIT, reportError } from './output.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
@@ -36,6 +40,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSafe(program)
   registerUpgrade(program)
   registerSnapshot(program)
+  registerLosses(program)
+  registerReimburse(program)
+  registerClaims(program)
+  registerRestore(program)
   registerCompile(program)
   registerInit(program)
   for (const command of program.commands) command.exitOverride()

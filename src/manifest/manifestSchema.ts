@@ -229,6 +229,102 @@ const normalOperation = strictMapping(
   'a mapping with description, from, contract, function and args',
 )
 
+const RESTORE_CALL = 'a mapping with contract, function and args'
+
+/** A call a restore stage makes to turn a feature back on: `setFunctionPaused(bytes4,bool)`, `setDepositCap(uint256)`. */
+const restoreCall = strictMapping(
+  { contract: contractName, function: functionName, args: z.array(argument, { error: expected('a list of arguments') }).optional() },
+  RESTORE_CALL,
+)
+
+const INVARIANT_OUTCOMES = ['expect', 'equals', 'atLeast', 'atMost'] as const
+const EXPECTATIONS = ['success', 'revert'] as const
+
+/**
+ * What must hold once a stage's contracts run again, checked on a fork before anything is sent
+ * and on chain after: a call from an account that must succeed (a withdrawal) or revert (the
+ * exploit), or a view that must return a value.
+ */
+const invariant = strictMapping(
+  {
+    description: z.string({ error: expected('a sentence saying what must hold') }).min(1, { error: expected('a sentence saying what must hold') }),
+    from: address.optional(),
+    contract: contractName.optional(),
+    /** A contract outside the manifest (the attacker's exploit), called by full signature or raw calldata. */
+    to: address.optional(),
+    function: functionName.optional(),
+    args: z.array(argument, { error: expected('a list of arguments') }).optional(),
+    /** Raw calldata, e.g. the attack transaction's input replayed against the reopened contract. */
+    data: z.string({ error: expected('hex calldata, e.g. 0xabcdef01…') }).regex(/^0x([0-9a-fA-F]{2}){4,}$/, { error: expected('hex calldata, e.g. 0xabcdef01…') }).optional(),
+    value: wei.optional(),
+    expect: z.enum(EXPECTATIONS, { error: expected(`one of ${EXPECTATIONS.join(', ')}`) }).optional(),
+    /** The custom error the call must revert with, e.g. ERC20InsufficientAllowance. */
+    error: z.string({ error: expected('the name of a custom error, e.g. EnforcedPause') }).regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, { error: expected('the name of a custom error, e.g. EnforcedPause') }).optional(),
+    equals: argument.optional(),
+    atLeast: wei.optional(),
+    atMost: wei.optional(),
+  },
+  'a mapping with description, contract (or to), function (or data) and one of expect, equals, atLeast, atMost',
+).superRefine((value, context) => {
+  if ((value.contract === undefined) === (value.to === undefined)) {
+    context.addIssue({ code: 'custom', message: `expected contract (a name under contracts) or to (an address), got ${value.contract === undefined ? 'neither' : 'both'}` })
+  }
+  if ((value.function === undefined) === (value.data === undefined)) {
+    context.addIssue({ code: 'custom', message: `expected function (with args) or data (raw calldata), got ${value.function === undefined ? 'neither' : 'both'}` })
+  }
+  if (value.data !== undefined && value.expect === undefined) context.addIssue({ code: 'custom', path: ['data'], message: "expected data only on a call with expect: a view's value is read through its function" })
+  if (value.data !== undefined && value.args !== undefined) context.addIssue({ code: 'custom', path: ['args'], message: 'expected args or data, not both: data already holds the arguments' })
+  const given = INVARIANT_OUTCOMES.filter((key) => value[key] !== undefined)
+  if (given.length !== 1) {
+    context.addIssue({ code: 'custom', message: `expected exactly one of expect (a call that must succeed or revert), equals, atLeast, atMost (a view's value), got ${given.length === 0 ? 'none' : given.join(' and ')}` })
+  }
+  if (value.expect !== undefined && value.from === undefined) {
+    context.addIssue({ code: 'custom', path: ['from'], message: 'expected the account the call is made from, got nothing: a withdrawal or an exploit only means something from a given account' })
+  }
+  if (value.from !== undefined && value.expect === undefined) context.addIssue({ code: 'custom', path: ['from'], message: "expected from only on a call with expect: a view's value is read without an account" })
+  if (value.error !== undefined && value.expect !== 'revert') context.addIssue({ code: 'custom', path: ['error'], message: 'expected error only with expect: revert' })
+  if (value.value !== undefined && value.expect === undefined) context.addIssue({ code: 'custom', path: ['value'], message: 'expected value (wei sent) only on a call with expect' })
+})
+
+const approvals = strictMapping(
+  {
+    required: z.number({ error: expected('a positive whole number of approvals') }).int({ error: expected('a positive whole number of approvals') }).positive({ error: expected('a positive whole number of approvals') }).optional(),
+    from: z.array(nameOf('the name of an eoa authority'), { error: expected('a list of authority names') }).min(1, { error: 'expected at least one authority, got an empty list' }).optional(),
+  },
+  'a mapping with required and/or from',
+).superRefine((value, context) => {
+  if (value.required === undefined && value.from === undefined) context.addIssue({ code: 'custom', message: 'expected required (how many approvals) or from (whose approvals), got neither' })
+})
+
+const FIX = ['required', 'not-needed'] as const
+
+/**
+ * One stage of the restore: what it turns back on, and the gates it must pass first. Stages run
+ * in the order written: withdrawals before deposits, so users can leave before new money comes in.
+ */
+const restoreStage = strictMapping(
+  {
+    name: nameOf('a stage name'),
+    description: z.string({ error: expected('a sentence saying what the stage reopens') }).optional(),
+    unpause: z.array(contractName, { error: expected('a list of contract names') }).optional(),
+    calls: z.array(restoreCall, { error: expected('a list of calls') }).optional(),
+    /** `not-needed`: nothing was broken in the code (a key was compromised, an oracle misbehaved). */
+    fix: z.enum(FIX, { error: expected(`one of ${FIX.join(', ')}`) }).optional(),
+    invariants: z.array(invariant, { error: expected('a list of invariants') }).optional(),
+    approvals: approvals.optional(),
+  },
+  'a mapping with name, unpause or calls, and optionally invariants, approvals, fix',
+).superRefine((value, context) => {
+  if ((value.unpause?.length ?? 0) + (value.calls?.length ?? 0) === 0) {
+    context.addIssue({ code: 'custom', message: 'expected unpause or calls (what the stage turns back on), got neither' })
+  }
+})
+
+const restore = strictMapping(
+  { stages: z.array(restoreStage, { error: expected('a list of stages') }).min(1, { error: 'expected at least one stage, got an empty list' }) },
+  'a mapping with stages',
+)
+
 export const manifestSchema = strictMapping(
   {
     chains,
@@ -238,8 +334,9 @@ export const manifestSchema = strictMapping(
     authorities: z.array(authority, { error: expected('a list of authorities') }).optional(),
     playbooks: playbooks.optional(),
     normalOperations: z.array(normalOperation, { error: expected('a list of calls') }).optional(),
+    restore: restore.optional(),
   },
-  'a mapping with chains, contracts and optionally authorities, playbooks and normalOperations',
+  'a mapping with chains, contracts and optionally authorities, playbooks, normalOperations and restore',
 )
 
 /** firebreak.yaml as written, once its shape is valid: addresses checksummed, nothing resolved yet. */

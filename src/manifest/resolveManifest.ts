@@ -1,10 +1,11 @@
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import type { Hex } from 'viem'
 import { describeValue, didYouMean } from './describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
 import { rpcUrlShapeProblem } from './rpcUrl.js'
-import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestOperation, ManifestPlaybook, PlaybookAction } from './types.js'
+import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestInvariant, ManifestOperation, ManifestPlaybook, ManifestRestoreStage, PlaybookAction } from './types.js'
 
 export type ResolveManifestOptions = {
   /** Where RPC URLs are read from; `process.env` unless a caller (a test, a war-room server) says otherwise. */
@@ -81,7 +82,67 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
     return { ...operation, args: operation.args ?? [], value: BigInt(operation.value ?? 0) }
   })
 
-  return { file: source.file, chains, contracts, authorities, playbooks, normalOperations }
+  const restore = resolveRestore(source, parsed.restore, contractNames, authorities)
+
+  return { file: source.file, chains, contracts, authorities, playbooks, normalOperations, restore }
+}
+
+/** Stage names are unique; every contract and approver a stage names is in the manifest; approvers sign, so they are eoas. */
+function resolveRestore(source: ManifestLocator, parsed: ManifestFile['restore'], contractNames: readonly string[], authorities: readonly ManifestAuthority[]): ManifestRestoreStage[] {
+  const stages = parsed?.stages ?? []
+  const firstIndex = new Map<string, number>()
+  return stages.map((stage, index): ManifestRestoreStage => {
+    const path = ['restore', 'stages', index]
+    const earlier = firstIndex.get(stage.name)
+    if (earlier !== undefined) throw manifestErrorAt(source, [...path, 'name'], `expected a unique stage name, got ${describeValue(stage.name)} again (also restore.stages[${earlier}].name)`)
+    firstIndex.set(stage.name, index)
+    const known = (contract: string, at: (string | number)[]) => {
+      if (contractNames.includes(contract)) return contract
+      throw manifestErrorAt(source, [...path, ...at], `expected one of ${contractNames.join(', ')}, got ${describeValue(contract)}${didYouMean(contract, contractNames)}`)
+    }
+    const unpause = (stage.unpause ?? []).map((contract, position) => known(contract, ['unpause', position]))
+    const calls = (stage.calls ?? []).map((call, position) => ({ contract: known(call.contract, ['calls', position, 'contract']), function: call.function, args: call.args ?? [] }))
+    const invariants = (stage.invariants ?? []).map((invariant, position): ManifestInvariant => {
+      const target = invariant.contract !== undefined ? { contract: known(invariant.contract, ['invariants', position, 'contract']) } : { address: invariant.to! }
+      const common = { description: invariant.description, target, args: invariant.args ?? [] }
+      if (invariant.expect !== undefined) {
+        return {
+          kind: 'call',
+          ...common,
+          ...(invariant.function === undefined ? { data: invariant.data as Hex } : { function: invariant.function }),
+          from: invariant.from!,
+          value: BigInt(invariant.value ?? 0),
+          expect: invariant.expect,
+          ...(invariant.error ? { error: invariant.error } : {}),
+        }
+      }
+      const [op, expect] = invariant.atLeast !== undefined ? (['gte', invariant.atLeast] as const) : invariant.atMost !== undefined ? (['lte', invariant.atMost] as const) : (['eq', invariant.equals!] as const)
+      return { kind: 'read', ...common, function: invariant.function!, op, expect }
+    })
+    const signers = authorities.filter((authority) => authority.type === 'eoa').map((authority) => authority.name)
+    const from = (stage.approvals?.from ?? []).map((name, position) => {
+      if (signers.includes(name)) return name
+      const other = authorities.find((authority) => authority.name === name)
+      const problem = other
+        ? `expected an eoa authority (an approval is signed with a key), got ${describeValue(name)}, a ${other.type}: list the ${other.type === 'safe' ? 'owners' : 'proposers'} who approve instead`
+        : `expected one of the eoa authorities (${signers.join(', ') || 'none listed'}), got ${describeValue(name)}${didYouMean(name, signers)}`
+      throw manifestErrorAt(source, [...path, 'approvals', 'from', position], problem)
+    })
+    const required = stage.approvals === undefined ? 0 : (stage.approvals.required ?? from.length)
+    const eligible = from.length > 0 ? new Set(from).size : signers.length
+    if (required > eligible) {
+      throw manifestErrorAt(source, [...path, 'approvals', 'required'], `expected at most ${eligible} (the ${from.length > 0 ? 'authorities listed in from' : 'eoa authorities of the manifest'}), got ${required}`)
+    }
+    return {
+      name: stage.name,
+      ...(stage.description ? { description: stage.description } : {}),
+      unpause,
+      calls,
+      fix: stage.fix ?? 'required',
+      invariants,
+      approvals: { required, from: [...new Set(from)] },
+    }
+  })
 }
 
 /** `~/.foundry/keystores/guardian` is in the home folder, as Foundry writes it; other paths are relative to the manifest. */

@@ -1,4 +1,4 @@
-import type { Abi, Address } from 'viem'
+import type { Abi, Address, Hex } from 'viem'
 
 /** A chain the protocol runs on, with its RPC URL resolved from the environment. */
 export type ManifestChain = {
@@ -69,6 +69,53 @@ export type ManifestOperation = {
   value: bigint
 }
 
+/** A call a restore stage makes to turn a feature back on; `contract` is a name under `contracts`. */
+export type ManifestRestoreCall = { contract: string; function: string; args: (string | number | boolean)[] }
+
+export type InvariantTarget = { contract: string } | { address: Address }
+
+/** What must hold once a stage's contracts run again: checked on a fork before sending, on chain after. */
+export type ManifestInvariant =
+  | {
+      kind: 'call'
+      description: string
+      from: Address
+      /** What is called: a contract under `contracts`, or an address outside them (an exploit contract). */
+      target: InvariantTarget
+      /** A function and its arguments, or the raw calldata (`data`). */
+      function?: string
+      args: (string | number | boolean)[]
+      data?: Hex
+      value: bigint
+      expect: 'success' | 'revert'
+      /** The custom error the call must revert with; any revert passes when absent. */
+      error?: string
+    }
+  | {
+      kind: 'read'
+      description: string
+      target: InvariantTarget
+      function: string
+      args: (string | number | boolean)[]
+      /** `eq` for `equals`, `gte` for `atLeast`, `lte` for `atMost`. */
+      op: 'eq' | 'gte' | 'lte'
+      expect: string | number | boolean
+    }
+
+/** One stage of `restore:`, in the order the manifest lists them. */
+export type ManifestRestoreStage = {
+  name: string
+  description?: string
+  /** Contracts whose `unpause()` (or equivalent lever) this stage calls. */
+  unpause: string[]
+  calls: ManifestRestoreCall[]
+  /** `required`: the journal must show the fix gates passed (gate.storage and gate.replay). */
+  fix: 'required' | 'not-needed'
+  invariants: ManifestInvariant[]
+  /** Signed approvals the journal must hold; `from` empty means any of the manifest's eoa authorities. */
+  approvals: { required: number; from: string[] }
+}
+
 export type Manifest = {
   /** The manifest as the user named it, for error messages. */
   file: string
@@ -77,4 +124,6 @@ export type Manifest = {
   authorities: ManifestAuthority[]
   playbooks: ManifestPlaybook[]
   normalOperations: ManifestOperation[]
+  /** Restore stages, in order; empty when the manifest has no `restore:` section. */
+  restore: ManifestRestoreStage[]
 }

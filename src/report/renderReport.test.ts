@@ -115,14 +115,14 @@ describe('renderReport', () => {
     const rows = timeline.split('\n').filter((line) => line.startsWith('| 2025'))
 
     expect(rows).toEqual([
-      '| 2025-03-14T09:00:00.000Z |  | incident opened: vault drain |',
+      '| 2025-03-14T09:00:00.000Z | | incident opened: vault drain |',
       '| 2025-03-14T09:00:01.000Z | 12 | attack detected: tx `0xabababab…abab` by 0x90F79bf6…b906 |',
-      '| 2025-03-14T09:00:02.000Z |  | plan built: pause vault (1 step) |',
-      '| 2025-03-14T09:00:03.000Z |  | plan contain-pause simulated on a fork at block 13: passed |',
+      '| 2025-03-14T09:00:02.000Z | | plan built: pause vault (1 step) |',
+      '| 2025-03-14T09:00:03.000Z | | plan contain-pause simulated on a fork at block 13: passed |',
       '| 2025-03-14T09:00:05.000Z | 14 | step pause-vault done, tx `0xcdcdcdcd…cdcd` |',
-      '| 2025-03-14T09:00:06.000Z |  | losses computed for 3 accounts |',
-      '| 2025-03-14T09:00:07.000Z |  | storage gate passed: DrillVaultV1 → DrillVaultV2 |',
-      `| 2025-03-14T09:00:08.000Z |  | replay gate passed: the attack took ${95_000n * unit} before the fix and now reverts with ERC20InsufficientAllowance(…) |`,
+      '| 2025-03-14T09:00:06.000Z | | losses computed for 3 accounts |',
+      '| 2025-03-14T09:00:07.000Z | | storage gate passed: DrillVaultV1 → DrillVaultV2 |',
+      `| 2025-03-14T09:00:08.000Z | | replay gate passed: the attack took ${95_000n * unit} before the fix and now reverts with ERC20InsufficientAllowance(…) |`,
     ])
   })
 
@@ -159,6 +159,25 @@ describe('renderReport', () => {
 
   it('leaves out the reimbursement section when the journal records no distribution', () => {
     expect(renderReport(journal.entries())).not.toContain('## Reimbursement')
+  })
+
+  it('keeps a timeline row whole when a journal string holds a table pipe', () => {
+    const dir = join(scratch, 'pipes')
+    const written = Journal.open(dir)
+    written.append('incident.opened', { id: 'x', title: 'vault | drain' })
+
+    expect(section(renderReport(written.entries()), 'Timeline')).toMatch(/^\| \S+ \| \| incident opened: vault \\\| drain \|$/m)
+  })
+
+  it('says which section it could not render from a malformed entry, and renders the rest', () => {
+    const written = Journal.open(join(scratch, 'malformed'))
+    written.append('incident.opened', { id: 'x', title: 'vault drain' })
+    written.append('gate.replay', { passed: true, verdict: 'written by hand' })
+
+    const markdown = renderReport(written.entries())
+
+    expect(markdown).toContain("**The gates section could not be rendered from the journal:** Cannot read properties of undefined (reading 'extracted').")
+    expect(markdown).toContain('## Timeline')
   })
 
   it('renders the same text every time, also from the journal read back from disk', () => {

@@ -1,0 +1,111 @@
+import { type Command, InvalidArgumentError, Option } from 'commander'
+import { type Address, isAddress } from 'viem'
+import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import { toJson } from '../output.js'
+
+type MigrateOptions = {
+  snapshot?: string
+  authority: string
+  assetAuthority?: string
+  asset?: Address[]
+  assetTo?: Address
+  rescue?: string
+  upgradeTo?: Address
+  batchSize: number
+  mode: 'mint' | 'claim'
+  name?: string
+  symbol?: string
+  claimDays?: number
+  manifest: string
+  chain?: string
+  rpcUrl?: string
+  dryRun?: boolean
+  json?: boolean
+  incident?: string
+  incidents: string
+}
+
+export function registerMigrate(program: Command) {
+  program
+    .command('migrate')
+    .description("carry a contract that cannot be fixed over to a new one: snapshot, deploy, mint in resumable batches, move its assets out, prove nothing was created or lost")
+    .argument('<contract>', 'the old contract, by its name in the manifest')
+    .requiredOption('--authority <name>', "the manifest's eoa authority that deploys the new contract and mints (its key from the environment or its keystore)")
+    .option('--snapshot <file>', 'a snapshot of the old contract (firebreak snapshot); default: the one this incident is migrating already, or one taken now')
+    .option('--asset <address...>', 'an ERC-20 the old contract holds: all of it moves out (repeat for several)', collectAddress('--asset'))
+    .option('--asset-to <address>', 'where the assets go: the new vault, a treasury Safe', parseAddress('--asset-to'))
+    .option('--rescue <signature>', 'the old contract\'s lever that lets assets out, e.g. "rescue(address token, address to, uint256 amount)"')
+    .option('--upgrade-to <address>', 'upgrade the old contract (a proxy) to this deployed migration implementation first; --rescue names its lever', parseAddress('--upgrade-to'))
+    .option('--asset-authority <name>', "the manifest's eoa authority holding the lever or upgrade right (default: --authority)")
+    .option('--batch-size <accounts>', 'accounts per mint transaction', parseCount('--batch-size'), 200)
+    .addOption(new Option('--mode <mode>', 'mint every balance, or mint the total to a Merkle claim contract (for very large state)').choices(['mint', 'claim']).default('mint'))
+    .option('--name <name>', "the new token's name (default: the old one's)")
+    .option('--symbol <symbol>', "the new token's symbol (default: the old one's)")
+    .option('--claim-days <days>', 'claim mode: days from the snapshot block during which holders can claim', parseCount('--claim-days'))
+    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .option('--dry-run', 'build, show and simulate the migration on a fork; send nothing')
+    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (contract: string, options: MigrateOptions) => {
+      const [{ loadManifest }, migrate, { openCurrentIncident }] = await Promise.all([
+        import('../../manifest/index.js'),
+        import('../../eradicate/migrate/index.js'),
+        import('../../journal/index.js'),
+      ])
+      const manifest = loadManifest(options.manifest)
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `migrate ${contract}` })
+      const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
+      print(`incident ${incident.id} (${incident.dir})\n`)
+      const outcome = await migrate.migrateContract({
+        manifest,
+        contract,
+        incident,
+        authority: options.authority,
+        assetAuthority: options.assetAuthority,
+        snapshotFile: options.snapshot,
+        assets: options.asset,
+        assetTo: options.assetTo,
+        rescue: options.rescue,
+        upgradeTo: options.upgradeTo,
+        batchSize: options.batchSize,
+        mode: options.mode,
+        token: { name: options.name, symbol: options.symbol },
+        ...(options.claimDays === undefined ? {} : { claimWindowSeconds: BigInt(options.claimDays) * 86_400n }),
+        chain: options.chain,
+        rpcUrl: options.rpcUrl || undefined,
+        dryRun: options.dryRun,
+        onProgress: (event) => {
+          if (event.stage === 'planned') print(migrate.formatMigrationPlan(event))
+          if (event.stage === 'simulated') print(migrate.formatMigrationSimulation(event.simulation))
+          if (event.stage === 'prepared') print('every key is ready; sending\n')
+          if (event.stage === 'step') print(migrate.formatMigrationStep(event.step, event.outcome))
+          if (event.stage === 'verified') print(migrate.formatConservation(event.proof))
+        },
+      })
+      if (options.json) process.stdout.write(`${toJson(migrate.migrationSummary(outcome))}\n`)
+      else print(migrate.formatMigrationOutcome(outcome))
+    })
+}
+
+function parseAddress(flag: string) {
+  return (value: string): Address => {
+    if (!isAddress(value, { strict: false })) throw new InvalidArgumentError(`${flag} expects an address (0x and 40 hex digits), got "${value}".`)
+    return value as Address
+  }
+}
+
+function collectAddress(flag: string) {
+  const parse = parseAddress(flag)
+  return (value: string, previous: Address[] | undefined): Address[] => [...(previous ?? []), parse(value)]
+}
+
+function parseCount(flag: string) {
+  return (value: string): number => {
+    const count = Number(value)
+    if (!/^\d+$/.test(value) || count < 1) throw new InvalidArgumentError(`${flag} expects a whole number of at least 1, got "${value}".`)
+    return count
+  }
+}

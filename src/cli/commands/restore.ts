@@ -1,0 +1,80 @@
+import { type Command, Option } from 'commander'
+import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import { EXIT, toJson } from '../output.js'
+
+type CommonOptions = { manifest: string; chain?: string; incident?: string; incidents: string; json?: boolean }
+type RunOptions = CommonOptions & { rpcUrl?: string; dryRun?: boolean; signature?: string[] }
+
+export function registerRestore(program: Command) {
+  const restore = program
+    .command('restore')
+    .description("reopen the protocol in the manifest's restore stages, each gated: earlier stages restored, fix verified, approvals signed, invariants holding on a fork")
+  restore
+    .command('run')
+    .description('check every gate of a stage, then unpause it through whoever holds the lever: simulated first, verified after, journaled')
+    .argument('<stage>', 'the name of a stage under restore.stages in the manifest')
+    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .option('--dry-run', 'check the gates and simulate on a fork; send nothing')
+    .option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
+    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .option('--json', 'print the outcome as one JSON object')
+    .action(async (stage: string, options: RunOptions) => {
+      const [{ loadManifest }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident }] = await Promise.all([
+        import('../../manifest/index.js'),
+        import('../../recover/restore/runRestore.js'),
+        import('../../recover/restore/formatRestore.js'),
+        import('../../contain/formatContainment.js'),
+        import('../../journal/index.js'),
+      ])
+      const manifest = loadManifest(options.manifest)
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` })
+      const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
+      print(`incident ${incident.id} (${incident.dir})\n`)
+      const outcome = await runRestore({
+        manifest,
+        incident,
+        stage,
+        chain: options.chain,
+        rpcUrl: options.rpcUrl || undefined,
+        dryRun: options.dryRun,
+        signatureFiles: options.signature,
+        onProgress: (event) => {
+          if (event.event === 'planned') print(format.formatPlan({ stage: 'planned', plan: event.plan, notes: event.notes, skipped: [] }))
+          if (event.event === 'gates') print(formatGates(stage, event.gates))
+          if (event.event === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.event === 'step') print(format.formatStepOutcome(event.step, event.outcome))
+        },
+      })
+      if (options.json) process.stdout.write(`${toJson(outcome)}\n`)
+      else print(formatRestoreOutcome(outcome))
+      process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
+    })
+  restore
+    .command('approve')
+    .description("sign a stage's approval with an authority's key (EIP-191) and record it in the incident journal")
+    .argument('<stage>', 'the name of a stage under restore.stages in the manifest')
+    .requiredOption('--as <authority>', 'the eoa authority approving (its key comes from its keyEnv or keystore in the manifest)')
+    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
+    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
+    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .option('--json', 'print the approval as JSON')
+    .action(async (stage: string, options: CommonOptions & { as: string }) => {
+      const [{ loadManifest }, { approveRestore }, { openCurrentIncident }] = await Promise.all([
+        import('../../manifest/index.js'),
+        import('../../recover/restore/approveRestore.js'),
+        import('../../journal/index.js'),
+      ])
+      const manifest = loadManifest(options.manifest)
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` })
+      const approval = await approveRestore({ manifest, incident, stage, as: options.as, chain: options.chain })
+      if (options.json) {
+        process.stdout.write(`${toJson({ incident: incident.id, ...approval })}\n`)
+        return
+      }
+      process.stdout.write(`${approval.message}\n\nsigned by ${approval.authority} ${approval.address} (EIP-191)\nrecorded in incident ${incident.id} as restore.approved\n`)
+    })
+}

@@ -1,0 +1,42 @@
+import { type Address, getAddress, isAddress } from 'viem'
+import { type ChainClients, connect } from '../chain/clients.js'
+import { UsageError } from '../errors.js'
+import { assertChainId } from '../manifest/assertChainId.js'
+import { didYouMean } from '../manifest/describeValue.js'
+import { ManifestError } from '../manifest/ManifestError.js'
+import { manifestTargets } from '../manifest/manifestTargets.js'
+import type { Manifest } from '../manifest/types.js'
+
+export type ManifestChainConnection = {
+  chain: ChainClients
+  /** The manifest's contracts on that chain. */
+  contracts: { name: string; address: Address }[]
+}
+
+/**
+ * Connects to the manifest's chain (the one named, or its only one), after checking the node is
+ * that chain: reimbursing on the wrong network would pay strangers who share an address.
+ */
+export async function connectManifestChain({ manifest, chain: chainName, rpcUrl }: { manifest: Manifest; chain?: string; rpcUrl?: string }): Promise<ManifestChainConnection> {
+  const contracts = manifestTargets(manifest, chainName).map(({ name, address }) => ({ name, address: getAddress(address) }))
+  const config = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
+  if (!config) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
+  const chain = await connect(rpcUrl ?? config.rpcUrl)
+  assertChainId(manifest, config, chain.chain.id)
+  return { chain, contracts }
+}
+
+/** A contract given by its manifest name or by address. */
+export function resolveContract(contracts: readonly { name: string; address: Address }[], nameOrAddress: string, flag: string): { name?: string; address: Address } {
+  if (isAddress(nameOrAddress, { strict: false })) {
+    const address = getAddress(nameOrAddress)
+    const named = contracts.find((contract) => contract.address === address)
+    return named ?? { address }
+  }
+  const named = contracts.find((contract) => contract.name === nameOrAddress)
+  if (!named) {
+    const names = contracts.map((contract) => contract.name)
+    throw new UsageError(`${flag} ${nameOrAddress} is neither an address nor a contract of the manifest (${names.join(', ')})${didYouMean(nameOrAddress, names)}`)
+  }
+  return named
+}

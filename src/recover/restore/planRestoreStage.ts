@@ -1,0 +1,101 @@
+import { type Abi, type AbiFunction, type Address, parseAbi, parseAbiItem } from 'viem'
+import type { ChainClients } from '../../chain/clients.js'
+import { type ContainCall, buildContainPlan } from '../../contain/buildContainPlan.js'
+import { resolvePlaybook } from '../../contain/resolvePlaybook.js'
+import type { Check, Plan } from '../../engine/plan.js'
+import { connectAndInspect } from '../../inspect/inspectManifest.js'
+import { tryRead } from '../../inspect/tryRead.js'
+import type { ContractInspection, Inspection, LeverKind } from '../../inspect/types.js'
+import { ManifestError } from '../../manifest/ManifestError.js'
+import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
+import { invariantChecks } from './invariantChecks.js'
+
+export type PlanRestoreStageParameters = {
+  manifest: Manifest
+  stage: ManifestRestoreStage
+  chain?: string
+  rpcUrl?: string
+  /** Goes into a timelock operation's salt, as in containment. */
+  incidentId?: string
+  /** Whether this machine holds an account's key now: of two equal routes, the one it can sign. */
+  keyAtHand?: (address: Address) => boolean
+}
+
+export type PlanRestoreStageReturnType = {
+  plan: Plan
+  /** Each lever's route (a timelock's delay, a Safe's threshold), for the war room before signing. */
+  notes: string[]
+  /** The contracts each step acts on. */
+  targets: Record<string, Address[]>
+  chain: ChainClients
+  inspection: Inspection
+}
+
+/** Stable across runs, so that a re-run of the stage resumes its plan from the journal. */
+export const restorePlanId = (stage: string) => `restore-${stage}`
+
+/** Nullary unpause levers, the common spelling first. */
+const UNPAUSE_SIGNATURES = ['unpause()', 'unpauseAll()', 'resume()'] as const
+const pausedAbi = parseAbi(['function paused() view returns (bool)'])
+
+/**
+ * inspect → calls → plan, as containment does it: who holds each unpause lever right now decides
+ * how it is pulled (a key, a Safe, a timelock's schedule and execute), through the same route
+ * choice and plan builder. The stage's invariants become the postconditions of its last step, so
+ * the engine checks them on a fork after every unpause and before anything is sent, and again on
+ * chain after. Reads the chain; sends nothing.
+ */
+export async function planRestoreStage({ manifest, stage, chain: chainName, rpcUrl, incidentId, keyAtHand }: PlanRestoreStageParameters): Promise<PlanRestoreStageReturnType> {
+  const stageIndex = manifest.restore.indexOf(stage)
+  const fail = (path: (string | number)[], problem: string): never => {
+    throw new ManifestError({ file: manifest.file, path: ['restore', 'stages', stageIndex, ...path], problem })
+  }
+  const invariants = invariantChecks(manifest, stage)
+  const kinds: LeverKind[] = stage.calls.length > 0 ? ['unpause', 'limit', 'switch'] : ['unpause']
+  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds })
+  const inspected = (name: string, path: (string | number)[]) =>
+    inspection.contracts.find((contract) => contract.name === name) ?? fail(path, `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${name}, which is on another: run it with --chain naming ${name}'s chain`)
+
+  const unpauses = await Promise.all(stage.unpause.map((name, position) => unpauseCall(chain, manifest, inspected(name, ['unpause', position]), (problem) => fail(['unpause', position], problem))))
+  const calls: ContainCall[] = [...unpauses]
+  for (const [position, call] of stage.calls.entries()) calls.push(...(await featureCalls(chain, manifest, inspection, stage, position, call)))
+
+  // The containment builder names its plan `contain-<playbook>`; the routes, grouping and timelock
+  // salts it derives from that name stay stable across runs, and the plan is renamed for the journal.
+  const built = buildContainPlan({ playbook: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand })
+  const steps = built.plan.steps.map((step, index, all) => (index === all.length - 1 ? { ...step, postconditions: [...step.postconditions, ...invariants] } : step))
+  const abis = [...built.plan.abis, ...manifest.contracts.flatMap((contract) => (contract.abi ? [contract.abi] : []))]
+  const plan: Plan = { id: restorePlanId(stage.name), phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
+  return { plan, notes: built.notes, targets: built.targets, chain, inspection }
+}
+
+/** The contract's unpause lever with the paths inspect found to it, verified by `paused() == false` where the contract answers. */
+async function unpauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection, fail: (problem: string) => never): Promise<ContainCall> {
+  if (contract.error) fail(`expected a contract firebreak can inspect, but ${contract.name} could not be: ${contract.error}`)
+  const access = UNPAUSE_SIGNATURES.map((signature) => contract.levers.find((candidate) => candidate.lever.signature === signature)).find(Boolean)
+  if (!access) fail(`expected ${contract.name} to have an unpause lever firebreak can pull (${UNPAUSE_SIGNATURES.join(', ')}), found none: reopen it with calls instead`)
+  const fn = parseAbiItem(`function ${access!.lever.signature}`) as AbiFunction
+  const ref = { name: contract.name, address: contract.address, abi: [fn, ...pausedAbi, ...((manifest.contracts.find((candidate) => candidate.name === contract.name)?.abi ?? []) as Abi)] }
+  const paused = await tryRead(chain, { address: contract.address, abi: pausedAbi, functionName: 'paused' })
+  const postconditions: Check[] = typeof paused === 'boolean' ? [{ kind: 'read', description: `${contract.name}.paused() is false`, address: contract.address, abi: pausedAbi[0], args: [], expect: false }] : []
+  return { contract: ref, functionName: fn.name, args: [], title: `unpause ${contract.name}`, paths: access!.paths, postconditions, isPause: false }
+}
+
+/**
+ * A stage's call (re-enable a function, raise a cap back) resolved as containment resolves a
+ * playbook's `limit`: the function found in the ABI or by signature, its arguments typed, the
+ * paths to whoever can make the call, and a getter check for a setter. Its errors name the
+ * restore stage's call, not the playbook it borrows the resolution from.
+ */
+async function featureCalls(chain: ChainClients, manifest: Manifest, inspection: Inspection, stage: ManifestRestoreStage, position: number, call: ManifestRestoreStage['calls'][number]): Promise<ContainCall[]> {
+  const name = `${restorePlanId(stage.name)}-call-${position}`
+  try {
+    return (await resolvePlaybook(chain, { manifest, inspection, playbook: { name, actions: [{ kind: 'limit', ...call }] } })).calls
+  } catch (error) {
+    if (!(error instanceof ManifestError) || !error.path?.startsWith(`playbooks.${name}.steps[0]`)) throw error
+    const inner = error.path.slice(`playbooks.${name}.steps[0].limit`.length)
+    const problem = error.shortMessage.slice(`${error.file}: ${error.path}: `.length)
+    const path = [...inner.matchAll(/\.([A-Za-z_][\w-]*)|\[(\d+)\]/g)].map((match) => (match[2] === undefined ? match[1]! : Number(match[2])))
+    throw new ManifestError({ file: manifest.file, path: ['restore', 'stages', manifest.restore.indexOf(stage), 'calls', position, ...path], problem })
+  }
+}
