@@ -2,8 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { type Address, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { StepWaitingError } from '../engine/errors.js'
-import { type StepOutcome, planStages } from '../engine/execute.js'
+import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
 import type { Authority, Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import { UsageError, errorMessage } from '../errors.js'
@@ -170,18 +169,8 @@ async function reimburse(parameters: RunReimbursementParameters): Promise<Reimbu
 
   await stages.prepare()
   onProgress({ stage: 'prepared' })
-  for (const { step, run } of stages.steps) {
-    try {
-      const result = await run()
-      outcome.steps.push(result)
-      onProgress({ stage: 'step', step, outcome: result })
-    } catch (error) {
-      if (!(error instanceof StepWaitingError)) throw error
-      return finish(incident, { ...outcome, status: 'waiting', waiting: { step: step.id, readyAt: error.readyAt } })
-    }
-  }
-  stages.finish()
-  return finish(incident, outcome)
+  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
+  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
 }
 
 /** What a resumed run must build its plan with again, journaled the first time. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { type Address, type LocalAccount, isAddressEqual } from 'viem'
-import { PostconditionFailedError, SimulationFailedError, StepWaitingError } from '../../engine/errors.js'
-import { type StepOutcome, planStages } from '../../engine/execute.js'
+import { PostconditionFailedError, SimulationFailedError } from '../../engine/errors.js'
+import { type StepOutcome, planStages, runSteps } from '../../engine/execute.js'
 import type { Plan, Step } from '../../engine/plan.js'
 import type { SimulationResult } from '../../engine/simulate.js'
 import { errorMessage } from '../../errors.js'
@@ -96,25 +96,17 @@ async function restore(parameters: RunRestoreParameters): Promise<RestoreOutcome
 
   await stages.prepare()
   await onProgress({ event: 'prepared' })
-  for (const { step, run } of stages.steps) {
-    try {
-      const result = await run()
-      outcome.steps.push(result)
-      await onProgress({ event: 'step', step, outcome: result })
-    } catch (error) {
-      if (error instanceof PostconditionFailedError) {
-        // The chain moved between the fork and the block: the stage is open and something it promised does not hold.
-        throw new RestoreError(`restore stage "${stage.name}" was sent but does not hold on chain: ${error.shortMessage}; pause it again (firebreak contain) and find out what changed`, {
-          metaMessages: error.metaMessages,
-          cause: error,
-        })
-      }
-      if (!(error instanceof StepWaitingError)) throw error
-      return finish(incident, { ...outcome, status: 'waiting', waiting: { step: step.id, readyAt: error.readyAt } })
-    }
+  try {
+    const { steps, waiting } = await runSteps(stages, (step, result) => void onProgress({ event: 'step', step, outcome: result }))
+    return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
+  } catch (error) {
+    if (!(error instanceof PostconditionFailedError)) throw error
+    // The chain moved between the fork and the block: the stage is open and something it promised does not hold.
+    throw new RestoreError(`restore stage "${stage.name}" was sent but does not hold on chain: ${error.shortMessage}; pause it again (firebreak contain) and find out what changed`, {
+      metaMessages: error.metaMessages,
+      cause: error,
+    })
   }
-  stages.finish()
-  return finish(incident, outcome)
 }
 
 /**
