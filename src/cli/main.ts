@@ -14,6 +14,7 @@ import { registerSnapshot } from './commands/snapshot.js'
 import { registerUpgrade } from './commands/upgrade.js'
 import { registerClaims } from './commands/claims.js'
 import { registerLosses } from './commands/losses.js'
+import { registerMigrate } from './commands/migrate.js'
 import { registerReimburse } from './commands/reimburse.js'
 import { registerRestore } from './commands/restore.js'
 import { EXIT, reportError } from './output.js'
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSafe(program)
   registerUpgrade(program)
   registerSnapshot(program)
+  registerMigrate(program)
   registerLosses(program)
   registerReimburse(program)
   registerClaims(program)

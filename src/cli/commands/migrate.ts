@@ -32,7 +32,7 @@ export function registerMigrate(program: Command) {
     .argument('<contract>', 'the old contract, by its name in the manifest')
     .requiredOption('--authority <name>', "the manifest's eoa authority that deploys the new contract and mints (its key from the environment or its keystore)")
     .option('--snapshot <file>', 'a snapshot of the old contract (firebreak snapshot); default: the one this incident is migrating already, or one taken now')
-    .option('--asset <address...>', 'an ERC-20 the old contract holds: all of it moves out (repeat for several)', collectAddress('--asset'))
+    .option('--asset <address>', 'an ERC-20 the old contract holds: all of it moves out (repeat the flag for several)', collectAddress('--asset'))
     .option('--asset-to <address>', 'where the assets go: the new vault, a treasury Safe', parseAddress('--asset-to'))
     .option('--rescue <signature>', 'the old contract\'s lever that lets assets out, e.g. "rescue(address token, address to, uint256 amount)"')
     .option('--upgrade-to <address>', 'upgrade the old contract (a proxy) to this deployed migration implementation first; --rescue names its lever', parseAddress('--upgrade-to'))

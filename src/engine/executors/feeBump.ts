@@ -159,6 +159,18 @@ export type ConfirmWithReplacementsParameters = {
  * lacks a transaction that could land on chain; a version the node then refuses is simply
  * never mined.
  */
+/** How long a spent nonce's receipt may lag behind the nonce count before the transaction is taken for someone else's. */
+const nonceSpentGraceMs = 5_000
+
+async function receiptWithin(client: Parameters<typeof receiptOf>[0], hashes: readonly Hash[], ms: number): Promise<TransactionReceipt | undefined> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const receipt = (await Promise.all(hashes.map((hash) => receiptOf(client, hash)))).find((found) => found !== undefined)
+    if (receipt || Date.now() >= deadline) return receipt
+    await sleep(100)
+  }
+}
+
 export async function confirmWithReplacements(parameters: ConfirmWithReplacementsParameters): Promise<TransactionReceipt> {
   const { client, account, sent, onReplaced, label = 'key' } = parameters
   const policy = { ...defaultFeeBumpPolicy, ...parameters.policy }
@@ -181,8 +193,9 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
     const receipt = receipts.find((found) => found !== undefined)
     if (receipt) return receipt
     if (minedNonces > transaction.nonce) {
-      // The nonce is spent. Ours may have landed between the reads above: look once more before concluding.
-      const late = (await Promise.all(hashes.map((hash) => receiptOf(client, hash)))).find((found) => found !== undefined)
+      // The nonce is spent. A node under load counts a mined nonce before it serves the receipt
+      // (anvil does, often): give ours a grace period before calling it someone else's.
+      const late = await receiptWithin(client, hashes, nonceSpentGraceMs)
       if (late) return late
       throw new NonceTakenError(label, account.address, transaction.nonce, hashes)
     }
