@@ -70,7 +70,8 @@ export async function measureLosses(chain: ChainClients, parameters: MeasureLoss
   const afterRate = parameters.afterRate ?? 'pre-attack'
   const afterRateBlock = afterRate === 'pre-attack' ? before.blockNumber : after.blockNumber
 
-  const protocolAddresses = protocol.filter((entry) => !isAddressEqual(entry.address, assetAddress))
+  // A vault's holdings of its asset are its depositors' positions, already in the users' table: counted again as the protocol's, the loss would double.
+  const protocolAddresses = protocol.filter((entry) => !isAddressEqual(entry.address, assetAddress) && !(asVault && isAddressEqual(entry.address, contract)))
   const isProtocol = (account: Address) => protocolAddresses.some((entry) => isAddressEqual(entry.address, account))
   const held = (snapshot: SnapshotPositions) => snapshot.positions.filter((position) => !isProtocol(position.account))
 
