@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -49,6 +49,25 @@ describe('firebreak drill, end to end on the embedded chain', () => {
     }
   })
 
+  it('computes losses as firebreak losses does: from two vault snapshots, the attacker and its exploit left out', () => {
+    const written = JSON.parse(readFileSync(join(summary.incident.dir, 'losses-vault.json'), 'utf8'))
+    expect(written.total).toBe((95_000n * unit).toString())
+    expect(written.snapshots.before.file).toBe(join(summary.incident.dir, `snapshot-vault-${summary.attack.blockNumber - 1n}.ndjson`))
+    expect(written.excluded.map((attacker: { kind: string }) => attacker.kind)).toEqual(['sender', 'deployed-by-sender'])
+    const computed = Journal.open(summary.incident.dir).entries().filter((entry) => entry.type === 'losses.computed')
+    expect(computed.map((entry) => (entry.data as { files: { json: string } }).files.json)).toEqual(['losses-vault.json'])
+  })
+
+  it('reopens the vault through the gated restore stage, approved by governance\'s signature', () => {
+    const entries = Journal.open(summary.incident.dir).entries()
+    const approved = entries.find((entry) => entry.type === 'restore.approved')?.data as { stage: string; authority: string }
+    expect(approved).toMatchObject({ stage: 'withdrawals', authority: 'governance' })
+    const gates = entries.find((entry) => entry.type === 'restore.gates')?.data as { passed: boolean; gates: { gate: string; passed: boolean }[] }
+    expect(gates.gates.map((gate) => `${gate.gate} ${gate.passed}`)).toEqual(['order true', 'fix true', 'approvals true', 'invariants true'])
+    const finished = entries.find((entry) => entry.type === 'restore.finished')?.data as { status: string; blockNumber: string }
+    expect(finished).toMatchObject({ status: 'restored', blockNumber: summary.recovery.restoreBlock.toString() })
+  })
+
   it('journals every transition in an intact hash chain, ending with the restore', () => {
     const result = verifyJournal(summary.incident.dir)
     expect(result.problems).toEqual([])
@@ -65,12 +84,15 @@ describe('firebreak drill, end to end on the embedded chain', () => {
     expect(published.total).toBe((95_000n * unit).toString())
   })
 
-  it('writes a post-mortem from the journal with the losses and both gates', () => {
+  it('writes a post-mortem from the journal with the losses, both gates, the restore stage and the assets chart', () => {
     const report = readFileSync(summary.incident.report, 'utf8')
+    expect(existsSync(join(summary.incident.dir, 'report.html'))).toBe(true)
     expect(report).toContain('95,000 dUSD taken from 3 accounts')
     expect(report).toContain('| **total** | | | **95,000 dUSD** |')
     expect(report).toContain('**Storage layout** DrillVaultV1 → DrillVaultV2: compatible.')
     expect(report).toMatch(/\*\*Attack replay\*\* on a fork at block \d+: passed/)
+    expect(report).toContain('### stage withdrawals')
+    expect(report).toContain(`| ${summary.attack.blockNumber - 1n} | before the attack | 100,000 dUSD | 0 dUSD |`)
   })
 
   it('stops the embedded chain when it is done', () => {

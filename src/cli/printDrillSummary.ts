@@ -13,7 +13,7 @@ export function formatDrillSummary(summary: DrillSummary): string {
     ['reimbursed', `${formatAmount(recovery.reimbursed)} of ${formatAmount(recovery.totalLoss)} lost, through claim ${recovery.claimContract}; ${whole}/${recovery.users.length} users whole`],
     ['restored', `unpaused in block ${recovery.restoreBlock}`],
     ['phases', summary.phases.map((phase) => `${phase.name} ${formatSeconds(phase.milliseconds)}`).join(' · ')],
-    ['report', relative(process.cwd(), summary.incident.report) || summary.incident.report],
+    ['report', `${relative(process.cwd(), summary.incident.report) || summary.incident.report} (report.html beside it)`],
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   return [

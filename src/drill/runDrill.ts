@@ -1,12 +1,12 @@
 import { Listr, type ListrTask, PRESET_TIMER } from 'listr2'
 import { errorMessage } from '../errors.js'
-import { writeReport } from '../report/writeReport.js'
 import { attackTasks } from './phases/attack.js'
 import { containTasks } from './phases/contain.js'
 import { eradicateTasks } from './phases/eradicate.js'
 import { recoverTasks } from './phases/recover.js'
+import { reportTasks } from './phases/report.js'
 import { setupTasks } from './phases/setup.js'
-import { type DrillState, type PartialDrillState, need } from './state.js'
+import type { DrillState, PartialDrillState } from './state.js'
 import { type DrillSummary, summarize } from './summary.js'
 
 export type RunDrillOptions = {
@@ -52,15 +52,7 @@ export async function runDrill(options: RunDrillOptions = {}): Promise<DrillSumm
       phase('contain', 'Contain', () => containTasks(state)),
       phase('eradicate', 'Eradicate', () => eradicateTasks(state)),
       phase('recover', 'Recover', () => recoverTasks(state)),
-      phase('report', 'Report', () => [
-        {
-          title: 'write the post-mortem from the journal',
-          task: (_, task) => {
-            state.reportFile = writeReport(need(state, 'incident'))
-            task.title = `post-mortem written to ${state.reportFile}`
-          },
-        },
-      ]),
+      phase('report', 'Report', () => reportTasks(state)),
     ],
     {
       renderer,

@@ -6,8 +6,8 @@ import type { ReplayGateResult } from '../eradicate/replayAttack.js'
 import type { StorageGateResult } from '../eradicate/checkStorageLayout.js'
 import type { Incident } from '../journal/incident.js'
 import type { Distribution } from '../recover/buildDistribution.js'
-import type { ClaimsStatus } from '../recover/trackClaims.js'
-import type { LossTable } from '../recover/computeLosses.js'
+import type { ClaimsOutcome } from '../recover/runClaimsTracking.js'
+import type { LossesOutcome } from '../recover/runLosses.js'
 import type { Artifacts } from '../solidity/artifacts.js'
 import type { DrillActors } from './actors.js'
 import type { DrillProtocol } from './deployProtocol.js'
@@ -28,11 +28,15 @@ export type DrillState = {
   containment: { pauseBlock: bigint; secondAttempt: { txHash: Hash; reverted: boolean; reason: string } }
   eradication: { storage: StorageGateResult; replay: ReplayGateResult; implementation: Address; upgradeBlock: bigint }
   recovery: {
-    losses: LossTable
+    /** The vault's share snapshots, before the attack and after containment, in the incident folder. */
+    snapshots: { before: string; after: string }
+    /** The users' dUSD losses as `firebreak losses` computes them, with the CSV and JSON it wrote. */
+    losses: LossesOutcome['assets'][number]
     distribution: Distribution
+    /** The published distribution (`distribution-<root>.json`) in the incident folder. */
     distributionFile: string
     claimAddress: Address
-    claims: ClaimsStatus
+    claims: ClaimsOutcome
     madeWhole: { name: string; account: Address; deposit: bigint; holdings: bigint; whole: boolean }[]
     restoreBlock: bigint
   }

@@ -1,4 +1,4 @@
-import type { Address, Hash } from 'viem'
+import { type Address, type Hash, isAddressEqual } from 'viem'
 import type { DrillState } from './state.js'
 
 export type DrillSummary = {
@@ -23,8 +23,8 @@ export type DrillSummary = {
 
 export function summarize(state: DrillState, phases: DrillSummary['phases'], wallMilliseconds: number): DrillSummary {
   const { attack, containment, eradication, recovery, incident } = state
-  const lossOf = (account: Address) => recovery.losses.losses.find((entry) => entry.account === account)?.loss ?? 0n
-  const paidTo = (account: Address) => recovery.claims.claimed.find((entry) => entry.account === account)?.amount ?? 0n
+  const lossOf = (account: Address) => recovery.losses.losses.find((entry) => isAddressEqual(entry.account, account))?.loss ?? 0n
+  const paidTo = (account: Address) => recovery.claims.claimed.find((entry) => isAddressEqual(entry.account, account))?.amount ?? 0n
   return {
     ok: true,
     incident: { id: incident.id, dir: incident.dir, report: state.reportFile, distribution: recovery.distributionFile },

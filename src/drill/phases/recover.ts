@@ -1,74 +1,87 @@
-import { writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { ListrTask } from 'listr2'
-import { type Address, encodeFunctionData, erc20Abi, isAddressEqual } from 'viem'
+import { type Address, erc20Abi, isAddressEqual } from 'viem'
 import type { StepOutcome } from '../../engine/execute.js'
-import type { Check } from '../../engine/plan.js'
-import { toJsonValue } from '../../journal/hashChain.js'
-import { planTasks } from '../../progress/planTasks.js'
-import { buildClaimPlan } from '../../recover/buildClaimPlan.js'
-import { buildDistribution } from '../../recover/buildDistribution.js'
-import { buildRestorePlan } from '../../recover/buildRestorePlan.js'
-import { computeLosses } from '../../recover/computeLosses.js'
-import { findDepositors, readVaultPositions } from '../../recover/readVaultPositions.js'
-import { trackClaims } from '../../recover/trackClaims.js'
-import { governanceAuthority } from './eradicate.js'
+import { type Step, describeActions } from '../../engine/plan.js'
+import type { Manifest } from '../../manifest/types.js'
+import { reimbursementPolicy } from '../../recover/policy.js'
+import { readVaultPositions } from '../../recover/readVaultPositions.js'
+import { approveRestore } from '../../recover/restore/approveRestore.js'
+import { type RestoreProgress, runRestore } from '../../recover/restore/runRestore.js'
+import { runClaimsTracking } from '../../recover/runClaimsTracking.js'
+import { runLosses } from '../../recover/runLosses.js'
+import { type ReimbursementProgress, runReimbursement } from '../../recover/runReimbursement.js'
+import { takeLossSnapshots } from '../../recover/takeLossSnapshots.js'
+import { GOVERNANCE, WITHDRAWALS_STAGE, drillManifest } from '../drillManifest.js'
 import { formatAmount } from '../format.js'
-import { drainCalldata } from '../scenario.js'
 import { type DrillState, type PartialDrillState, need } from '../state.js'
 
-const CLAIM_WINDOW_SECONDS = 30n * 24n * 60n * 60n
+type Recovery = Partial<DrillState['recovery']>
 
-/** Losses from positions before and after, a Merkle distribution, a funded claim, claims, restore. */
+/**
+ * Recovery through the library a real incident uses: snapshots and `runLosses` for the loss
+ * table, `runReimbursement` for the distribution and the funded claim, `runClaimsTracking` once
+ * users have claimed, and a gated restore stage (`approveRestore`, `runRestore`) to reopen the vault.
+ */
 export function recoverTasks(state: PartialDrillState): ListrTask[] {
-  const recovery: Partial<DrillState['recovery']> = {}
+  const recovery: Recovery = {}
+  let built: Manifest | undefined
+  // Built once the attack is known (its exploit is one of the stage's invariants), then shared.
+  const manifest = () => (built ??= drillManifest(state))
   return [
     {
-      title: 'compute each depositor\'s loss (vault positions before the attack vs now)',
+      title: "snapshot the vault's shares before the attack and now",
       task: async (_, task) => {
-        recovery.losses = await measureLosses(state)
-        task.title = `${recovery.losses.losses.length} accounts lost ${formatAmount(recovery.losses.total)} in all`
+        const attack = need(state, 'attack')
+        recovery.snapshots = await takeLossSnapshots({ manifest: manifest(), contract: need(state, 'protocol').vault.name, beforeBlock: attack.blockNumber - 1n, incident: need(state, 'incident') })
+        task.title = `vault shares snapshotted before the attack and now: ${basename(recovery.snapshots.before)}, ${basename(recovery.snapshots.after)}`
       },
     },
     {
-      title: 'build the Merkle distribution (full reimbursement)',
-      task: (_, task) => {
-        const incident = need(state, 'incident')
-        const distribution = buildDistribution(required(recovery.losses).losses)
-        const file = incident.path('distribution.json')
-        writeFileSync(file, `${JSON.stringify(toJsonValue({ root: distribution.root, total: distribution.total, entries: distribution.entries, tree: distribution.dump }), null, 2)}\n`)
-        incident.journal.append('distribution.built', { policy: 'full', root: distribution.root, total: distribution.total, accounts: distribution.entries.length, file: 'distribution.json' })
-        Object.assign(recovery, { distribution, distributionFile: file })
-        task.title = `distribution root ${distribution.root.slice(0, 18)}… for ${distribution.entries.length} accounts, published in distribution.json`
+      title: "compute each depositor's loss from the two snapshots",
+      task: async (_, task) => {
+        recovery.losses = await lossesFromSnapshots(state, required(recovery.snapshots))
+        const { losses, total, attackers, files } = recovery.losses
+        task.title = `${plural(losses.length, 'account')} lost ${formatAmount(total)} in all (${attackers.length} attacker ${attackers.length === 1 ? 'address' : 'addresses'} left out), written to ${basename(files.json)}`
       },
     },
     {
-      title: 'deploy and fund the claim contract',
-      task: (_, task) => {
-        const plan = claimPlan(state, recovery)
-        recovery.claimAddress = plan.claimAddress
-        return task.newListr(planTasks(need(state, 'chain'), plan, need(state, 'execution')))
+      title: 'reimburse every loss in full through a Merkle claim',
+      task: async (_, task) => {
+        await reimburse(state, recovery, (title) => (task.title = title))
+        const distribution = required(recovery.distribution)
+        task.title = `claim ${recovery.claimAddress} funded with ${formatAmount(distribution.total)} for ${distribution.entries.length} accounts (root ${short(distribution.root)}, ${basename(required(recovery.distributionFile))})`
       },
     },
     {
       title: 'affected users claim',
       task: async (_, task) => {
         await claimAll(state, recovery)
-        recovery.claims = await trackClaims(need(state, 'chain'), required(recovery.claimAddress), required(recovery.distribution))
-        need(state, 'incident').journal.append('claims.tracked', { claimAddress: recovery.claimAddress, ...recovery.claims })
+        recovery.claims = await runClaimsTracking({ chain: need(state, 'chain'), incident: need(state, 'incident') })
         task.title = `${recovery.claims.claimed.length} of ${required(recovery.distribution).entries.length} claimed, ${formatAmount(recovery.claims.claimedAmount)} paid`
       },
     },
     {
-      title: 'restore: unpause the vault',
-      task: (_, task) => {
-        const plan = restorePlan(state)
-        const outcomes: StepOutcome[] = []
-        return task.newListr([
-          ...planTasks(need(state, 'chain'), plan, need(state, 'execution'), outcomes),
+      title: `restore stage ${WITHDRAWALS_STAGE}: unpause the vault`,
+      task: (_, task) =>
+        task.newListr([
+          {
+            title: `${GOVERNANCE} signs its approval of the stage`,
+            task: async (_, inner) => {
+              const approval = await approveRestore({ manifest: manifest(), incident: need(state, 'incident'), stage: WITHDRAWALS_STAGE, as: GOVERNANCE, accounts: [need(state, 'actors').admin] })
+              inner.title = `approved by ${approval.authority} ${approval.address} (EIP-191 signature ${short(approval.signature)})`
+            },
+          },
+          {
+            title: 'check the gates (order, fix, approvals, invariants on a fork), then unpause',
+            task: async (_, inner) => {
+              recovery.restoreBlock = await restore(state, manifest(), (title) => (inner.title = title))
+              inner.title = `gates passed (order, fix, approvals, invariants on a fork); vault reopened in block ${recovery.restoreBlock}`
+            },
+          },
           {
             title: 'check every user is whole',
             task: async (_, inner) => {
-              recovery.restoreBlock = outcomes.at(-1)?.blockNumber ?? 0n
               recovery.madeWhole = await checkMadeWhole(state)
               need(state, 'incident').journal.append('recovery.verified', { users: recovery.madeWhole })
               const whole = recovery.madeWhole.filter((user) => user.whole).length
@@ -77,8 +90,7 @@ export function recoverTasks(state: PartialDrillState): ListrTask[] {
               inner.title = `all ${whole} users whole again`
             },
           },
-        ])
-      },
+        ]),
     },
   ]
 }
@@ -88,39 +100,105 @@ function required<T>(value: T | undefined): T {
   return value
 }
 
-async function measureLosses(state: PartialDrillState) {
-  const chain = need(state, 'chain')
+/** `firebreak losses` on the two snapshots: the attacker's addresses found from the attack, the vault itself kept out of users' losses. */
+async function lossesFromSnapshots(state: PartialDrillState, snapshots: { before: string; after: string }) {
   const vault = need(state, 'protocol').vault
-  const attack = need(state, 'attack')
-  const preAttackBlock = attack.blockNumber - 1n
-  const now = await chain.public.getBlockNumber()
-  const depositors = await findDepositors(chain, vault.address, now)
-  const before = await readVaultPositions(chain, vault, depositors, preAttackBlock)
-  const after = await readVaultPositions(chain, vault, depositors, now)
-  const losses = computeLosses({ before, after, exclude: [attack.from, attack.exploit] })
-  need(state, 'incident').journal.append('losses.computed', {
-    method: `vault shares valued with the vault's own convertToAssets at block ${preAttackBlock} (before the attack) and block ${now} (after containment); depositors found from Deposit events`,
-    asset: need(state, 'protocol').token.address,
-    beforeBlock: preAttackBlock,
-    afterBlock: now,
-    ...losses,
+  const contracts = [{ name: vault.name, address: vault.address }]
+  const outcome = await runLosses({
+    chain: need(state, 'chain'),
+    incident: need(state, 'incident'),
+    before: [snapshots.before],
+    after: [snapshots.after],
+    names: contracts,
+    attackTransactions: [need(state, 'attack').txHash],
+    protocol: contracts,
   })
+  const [losses, ...others] = outcome.assets
+  if (!losses || others.length > 0) throw new Error(`one pair of vault snapshots gave ${outcome.assets.length} loss tables: expected one, of dUSD`)
   return losses
 }
 
-function claimPlan(state: PartialDrillState, recovery: Partial<DrillState['recovery']>) {
-  const actors = need(state, 'actors')
-  return buildClaimPlan({
-    claimArtifact: need(state, 'artifacts').get('ReimbursementClaim'),
-    token: need(state, 'protocol').token.address,
-    distribution: required(recovery.distribution),
-    claimDeadline: BigInt(Math.floor(Date.now() / 1000)) + CLAIM_WINDOW_SECONDS,
-    treasury: { kind: 'key', address: actors.treasury.address, label: 'treasury' },
+/** `firebreak reimburse --mode merkle` from the losses file: the treasury deploys and funds the claim contract. */
+async function reimburse(state: PartialDrillState, recovery: Recovery, show: (title: string) => void): Promise<void> {
+  const outcome = await runReimbursement({
+    chain: need(state, 'chain'),
+    incident: need(state, 'incident'),
+    lossesFile: required(recovery.losses).files.json,
+    policy: reimbursementPolicy(),
+    mode: 'merkle',
+    funder: { kind: 'key', address: need(state, 'actors').treasury.address, label: 'treasury' },
+    artifacts: need(state, 'artifacts'),
+    accounts: need(state, 'execution').accounts,
+    onProgress: (event) => show(reimbursementTitle(event)),
   })
+  if (outcome.status !== 'reimbursed' || !outcome.claimAddress) throw new Error(`reimbursement ended ${outcome.status} without a funded claim contract: the drill's treasury key should pay at once`)
+  Object.assign(recovery, { distribution: outcome.distribution, distributionFile: outcome.file, claimAddress: outcome.claimAddress })
+}
+
+/** `firebreak restore run withdrawals`: every gate checked, the unpause simulated on a fork, then sent by governance. Returns its block. */
+async function restore(state: PartialDrillState, manifest: Manifest, show: (title: string) => void): Promise<bigint> {
+  const outcome = await runRestore({
+    manifest,
+    incident: need(state, 'incident'),
+    stage: WITHDRAWALS_STAGE,
+    accounts: [need(state, 'actors').admin],
+    onProgress: (event) => show(restoreTitle(event)),
+  })
+  const restoreBlock = outcome.steps.at(-1)?.blockNumber
+  if (outcome.status !== 'restored' || restoreBlock === undefined) throw new Error(`restore stage ${WITHDRAWALS_STAGE} ended ${outcome.status} without sending its unpause: the drill's fresh incident should reopen it at once`)
+  return restoreBlock
+}
+
+/** The reimbursement's latest stage, in the live list while it runs. */
+function reimbursementTitle(event: ReimbursementProgress): string {
+  switch (event.stage) {
+    case 'distributed':
+      return `policy ${event.policy.description}: root ${short(event.distribution.root)} for ${event.distribution.entries.length} accounts, published in ${basename(event.file)}`
+    case 'planned':
+      return `${event.plan.title}: simulating ${plural(event.plan.steps.length, 'step')} on a fork`
+    case 'simulated':
+      return `simulated on a fork at block ${event.simulation.forkBlock}: ${plural(checkCount(event.simulation.steps), 'check')} pass`
+    case 'prepared':
+      return 'the treasury key is ready: sending'
+    case 'step':
+      return stepTitle(event.step, event.outcome)
+  }
+}
+
+/** The restore's latest stage, in the live list while it runs. */
+function restoreTitle(event: RestoreProgress): string {
+  switch (event.event) {
+    case 'planned':
+      return `${event.plan.title}: checking the gates and simulating on a fork`
+    case 'gates':
+      return `gates: ${event.gates.map((gate) => `${gate.passed ? '✔' : '✘'} ${gate.gate}`).join(', ')}`
+    case 'prepared':
+      return `the ${GOVERNANCE} key is ready: sending`
+    case 'step':
+      return stepTitle(event.step, event.outcome)
+  }
+}
+
+/** The decoded call stays on screen once done: it is what was signed. */
+function stepTitle(step: Step, outcome: StepOutcome): string {
+  const call = `${describeActions(step)} by ${step.authority.label}`
+  return outcome.status === 'skipped' ? `${call}: already done (journal)` : `${call}: block ${outcome.blockNumber}, ${plural(outcome.checks.length, 'check')} verified`
+}
+
+function checkCount(steps: readonly { checks: readonly unknown[] }[]): number {
+  return steps.reduce((count, step) => count + step.checks.length, 0)
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function short(hex: string): string {
+  return `${hex.slice(0, 10)}…${hex.slice(-4)}`
 }
 
 /** Each affected user submits their own claim with the proof from the published distribution. */
-async function claimAll(state: PartialDrillState, recovery: Partial<DrillState['recovery']>) {
+async function claimAll(state: PartialDrillState, recovery: Recovery) {
   const chain = need(state, 'chain')
   const claimAbi = need(state, 'artifacts').get('ReimbursementClaim').abi
   const users = need(state, 'actors').users
@@ -137,39 +215,6 @@ async function claimAll(state: PartialDrillState, recovery: Partial<DrillState['
       await chain.public.waitForTransactionReceipt({ hash })
     }),
   )
-}
-
-/**
- * Unpause, gated on a fork by what must hold once users are back: the smallest depositor can
- * withdraw, and the exploit still fails against the fixed vault.
- */
-function restorePlan(state: PartialDrillState) {
-  const vault = need(state, 'protocol').vault
-  const attack = need(state, 'attack')
-  const dave = need(state, 'actors').users.at(-1)
-  if (!dave) throw new Error('the drill has no users')
-  const checks: Check[] = [
-    {
-      kind: 'call',
-      description: `${dave.name} can withdraw 1 dUSD from the reopened vault`,
-      from: dave.account.address,
-      to: vault.address,
-      data: encodeFunctionData({ abi: vault.abi, functionName: 'withdraw', args: [10n ** 18n, dave.account.address, dave.account.address] }),
-      expect: 'success',
-      abi: vault.abi,
-    },
-    {
-      kind: 'call',
-      description: `the exploit aimed at ${dave.name} fails on the reopened vault (allowance now checked)`,
-      from: attack.from,
-      to: attack.exploit,
-      data: drainCalldata(need(state, 'artifacts'), need(state, 'protocol'), [dave.account.address]),
-      expect: 'revert',
-      error: 'ERC20InsufficientAllowance',
-      abi: vault.abi,
-    },
-  ]
-  return buildRestorePlan({ stages: [{ contract: vault, authority: governanceAuthority(need(state, 'actors')), checks }] })
 }
 
 /** A user is whole when their tokens plus their vault position are worth at least what they deposited. */
