@@ -1,9 +1,10 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
 import type { Address, Hex } from 'viem'
 import type { AccountLoss } from './computeLosses.js'
+import { buildDistributionTree } from './merkle/distributionTree.js'
+import { LEAF_ENCODING, type LeafValue } from './merkle/leafHashes.js'
 
-/** The leaf encoding ReimbursementClaim verifies: (index, account, amount). */
-export const LEAF_ENCODING = ['uint256', 'address', 'uint256'] as const
+export { LEAF_ENCODING }
 
 export type DistributionEntry = { index: number; account: Address; amount: bigint; proof: Hex[] }
 
@@ -16,22 +17,23 @@ export type Distribution = {
 }
 
 /**
- * A full-reimbursement Merkle distribution of the losses, built with OpenZeppelin's
- * StandardMerkleTree so that the published file is the library's own format.
+ * A full-reimbursement Merkle distribution of the losses, node for node the tree OpenZeppelin's
+ * StandardMerkleTree builds from (index, account, amount) values, so the published file is the
+ * library's own format. It is built by ./merkle rather than by the library because the library
+ * takes minutes at a million accounts (bench/merkle.ts); merkle/*.test.ts hold the two to the
+ * same root, proofs and dump.
  */
 export function buildDistribution(losses: readonly AccountLoss[]): Distribution {
-  const values = losses.map((entry, index) => [BigInt(index), entry.account, entry.loss])
-  const tree = StandardMerkleTree.of(values, [...LEAF_ENCODING])
-  const entries = losses.map((entry, index) => ({
-    index,
-    account: entry.account,
-    amount: entry.loss,
-    proof: tree.getProof(index) as Hex[],
-  }))
-  return { root: tree.root as Hex, total: losses.reduce((sum, entry) => sum + entry.loss, 0n), entries, dump: tree.dump() }
+  const values = losses.map((entry, index): LeafValue => [BigInt(index), entry.account, entry.loss])
+  const tree = buildDistributionTree(values)
+  const entries = losses.map((entry, index) => ({ index, account: entry.account, amount: entry.loss, proof: tree.proof(index) }))
+  return { root: tree.root, total: losses.reduce((sum, entry) => sum + entry.loss, 0n), entries, dump: tree.dump() }
 }
 
-/** Rebuilds the tree from a published dump and returns its root: what a sceptical user runs. */
+/**
+ * Rebuilds the tree from a published dump and returns its root: what a sceptical user runs. It
+ * uses the library itself, not ./merkle, so that the check does not share code with the builder.
+ */
 export function rootOfDump(dump: Distribution['dump']): Hex {
   const tree = StandardMerkleTree.load(dump)
   tree.validate()
