@@ -5,7 +5,8 @@ import { packageRoot } from '../src/packageRoot.js'
 
 /**
  * The Solidity contracts' own tests (test/forge: fuzz and invariant tests of the guardian, the
- * outflow limiter and the function switches) run by forge, once, while this file is collected.
+ * outflow limiter, the function switches, the reimbursement claim and the migration token) run by
+ * forge, once, while this file is collected.
  * Each forge test becomes a vitest test, so that the suite has one count and one closing line.
  */
 type ForgeTest = { status: string; reason: string | null; counterexample: unknown }
