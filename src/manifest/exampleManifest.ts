@@ -70,4 +70,30 @@ playbooks:
       - disable: { contract: vault, function: redeem }
       # - pause: vault                     # or: pause: all
       # - revoke: { contract: vault, role: PAUSER_ROLE, account: "0x6666666666666666666666666666666666666666" }
+
+# Optional: calls the protocol must keep serving once fixed. \`firebreak upgrade\` sends each one on a
+# fork with the patched implementation, and refuses a fix that breaks any.
+normalOperations:
+  - description: a depositor withdraws 1 token from their own position
+    from: "0x7777777777777777777777777777777777777777"
+    contract: vault
+    function: withdraw(uint256,address,address)
+    args: ["1000000000000000000", "0x7777777777777777777777777777777777777777", "0x7777777777777777777777777777777777777777"]
+
+# Optional: the stages \`firebreak restore run <stage>\` reopens, in order. Each is gated: the fix
+# passed both eradication gates (unless fix: not-needed), the approvals are signed
+# (\`firebreak restore approve <stage> --as <authority>\`), and the invariants hold on a fork.
+restore:
+  stages:
+    - name: withdrawals
+      unpause: [vault]
+      invariants:
+        - description: a depositor can withdraw
+          from: "0x7777777777777777777777777777777777777777"
+          contract: vault
+          function: withdraw(uint256,address,address)
+          args: ["1000000000000000000", "0x7777777777777777777777777777777777777777", "0x7777777777777777777777777777777777777777"]
+          expect: success
+      approvals:
+        from: [guardian]
 `
