@@ -1,9 +1,9 @@
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { formatTokenAmount } from '../../format.js'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import type { ClaimsOutcome } from '../../recover/runClaimsTracking.js'
 import { toJson } from '../output.js'
 import { addressOption } from './losses.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type ClaimsOptions = { claim?: string; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; json?: boolean }
 
@@ -13,11 +13,11 @@ export function registerClaims(program: Command) {
     .description("who has claimed their reimbursement and who has not, from the claim contract's events against the published distribution; journaled")
     .option('--claim <address>', "the claim contract (default: the incident's latest Merkle reimbursement)")
     .option('--distribution <file>', 'the published distribution (default: the one journaled with that claim contract)')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the claims as one JSON object')
     .action(async (options: ClaimsOptions) => {
       const claimAddress = options.claim === undefined ? undefined : addressOption('--claim', options.claim)

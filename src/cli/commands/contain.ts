@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ContainOptions = {
   manifest: string
@@ -18,13 +18,13 @@ export function registerContain(program: Command) {
     .command('contain')
     .description('pull the emergency levers of a playbook (pause-all, or one from the manifest) through whoever holds them: simulated first, verified after, journaled')
     .argument('<playbook>', 'pause-all, or the name of a playbook in the manifest')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--dry-run', 'build, show and simulate the plan on a fork; send nothing')
-    .option('--signature <file...>', 'a Safe owner\'s signature file (firebreak safe sign); one per signer')
+    .addOption(signatureOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (playbook: string, options: ContainOptions) => {
       const [{ loadManifest }, { runContainment }, format, { openCurrentIncident }] = await Promise.all([

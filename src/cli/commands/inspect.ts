@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
+import { chainOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type InspectOptions = { manifest: string; chain?: string; rpcUrl?: string; drill?: boolean; json?: boolean }
 
@@ -8,9 +8,9 @@ export function registerInspect(program: Command) {
   program
     .command('inspect')
     .description('list every emergency lever of the protocol, who can pull it, and how fast it can be contained')
-    .option('--manifest <file>', 'the protocol\'s manifest', DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', 'which of the manifest\'s chains (needed when it names several)')
-    .addOption(new Option('--rpc-url <url>', 'use this node instead of the chain\'s RPC URL').env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--drill', 'inspect the drill\'s protocol on the embedded chain instead of a manifest')
     .option('--json', 'print the inspection as one JSON object')
     .action(async (options: InspectOptions) => {

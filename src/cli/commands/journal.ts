@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
+import { incidentsOption } from '../sharedOptions.js'
 
 export function registerJournal(program: Command) {
   const journal = program.command('journal').description('inspect an incident journal')
@@ -7,7 +8,7 @@ export function registerJournal(program: Command) {
     .command('verify')
     .description('check that no journal entry was edited, removed or reordered')
     .argument('<incident>', 'incident folder, or incident id under --incidents')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the result as JSON')
     .action(async (incident: string, options: { incidents: string; json?: boolean }) => {
       const { resolveIncidentDir, verifyJournal } = await import('../../journal/index.js')

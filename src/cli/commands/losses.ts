@@ -3,9 +3,9 @@ import { type Command, Option } from 'commander'
 import { type Address, type Hash, getAddress, isAddress, isHash } from 'viem'
 import { UsageError } from '../../errors.js'
 import { formatTokenAmount } from '../../format.js'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import type { LossesOutcome } from '../../recover/runLosses.js'
 import { toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type LossesOptions = {
   before?: string[]
@@ -43,11 +43,11 @@ export function registerLosses(program: Command) {
     .option('--attack-tx <hashes...>', "the attack's transactions: their senders and the contracts they created are excluded")
     .option('--protocol <names...>', "the protocol's own contracts, reported apart from users (default: every contract in the manifest)")
     .option('--no-protocol', 'report no protocol contracts apart')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the loss tables as one JSON object')
     .action(async (options: LossesOptions) => {
       const attackers = (options.attacker ?? []).map((value) => addressOption('--attacker', value))

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { type Address, isAddress } from 'viem'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import { toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type MigrateOptions = {
   snapshot?: string
@@ -42,12 +42,12 @@ export function registerMigrate(program: Command) {
     .option('--name <name>', "the new token's name (default: the old one's)")
     .option('--symbol <symbol>', "the new token's symbol (default: the old one's)")
     .option('--claim-days <days>', 'claim mode: days from the snapshot block during which holders can claim', parseCount('--claim-days'))
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--dry-run', 'build, show and simulate the migration on a fork; send nothing')
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (contract: string, options: MigrateOptions) => {
       const [{ loadManifest }, migrate, { openCurrentIncident }] = await Promise.all([

@@ -2,10 +2,10 @@ import { basename, join } from 'node:path'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../../errors.js'
 import { formatTokenAmount } from '../../format.js'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import { packageRoot } from '../../packageRoot.js'
 import type { ReimbursementOutcome, ReimbursementProgress } from '../../recover/runReimbursement.js'
 import { EXIT, toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ReimburseOptions = {
   mode: 'merkle' | 'transfers' | 'tokens'
@@ -48,12 +48,12 @@ export function registerReimburse(program: Command) {
     .option('--token-symbol <symbol>', 'tokens: its symbol (default: r + the asset\'s symbol)')
     .option('--transferable', 'tokens: holders may transfer the recovery token (default: not transferable)')
     .option('--dry-run', 'publish the distribution and simulate the plan on a fork; send nothing')
-    .option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(signatureOption())
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (lossesFile: string, options: ReimburseOptions) => {
       const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { resolveFunder }, { reimbursementPolicy }, { runReimbursement }, { compileContracts }, format] = await Promise.all([

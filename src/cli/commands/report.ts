@@ -1,13 +1,14 @@
 import { type Command, Option } from 'commander'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { incidentsOption } from '../sharedOptions.js'
 
 export function registerReport(program: Command) {
   program
     .command('report')
     .description('write the post-mortem of an incident from its journal alone: report.md and report.html (self-contained, with charts)')
     .argument('<incident>', 'incident folder, or incident id under --incidents')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--stdout', 'print the report instead of writing the files')
     .addOption(new Option('--format <format>', 'with --stdout: which of the two to print').choices(['md', 'html']).default('md'))
     .action(async (incident: string, options: { incidents: string; stdout?: boolean; format: 'md' | 'html' }) => {

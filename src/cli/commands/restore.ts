@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
+import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type CommonOptions = { manifest: string; chain?: string; incident?: string; incidents: string; json?: boolean }
 type RunOptions = CommonOptions & { rpcUrl?: string; dryRun?: boolean; signature?: string[] }
@@ -13,13 +13,13 @@ export function registerRestore(program: Command) {
     .command('run')
     .description('check every gate of a stage, then unpause it through whoever holds the lever: simulated first, verified after, journaled')
     .argument('<stage>', 'the name of a stage under restore.stages in the manifest')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--dry-run', 'check the gates and simulate on a fork; send nothing')
-    .option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
+    .addOption(signatureOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (stage: string, options: RunOptions) => {
       const [{ loadManifest }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident }] = await Promise.all([
@@ -57,10 +57,10 @@ export function registerRestore(program: Command) {
     .description("sign a stage's approval with an authority's key (EIP-191) and record it in the incident journal")
     .argument('<stage>', 'the name of a stage under restore.stages in the manifest')
     .requiredOption('--as <authority>', 'the eoa authority approving (its key comes from its keyEnv or keystore in the manifest)')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
+    .addOption(manifestOption())
+    .addOption(chainOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the approval as JSON')
     .action(async (stage: string, options: CommonOptions & { as: string }) => {
       const [{ loadManifest }, { approveRestore }, { openCurrentIncident }] = await Promise.all([

@@ -1,7 +1,7 @@
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { UsageError } from '../../errors.js'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import { toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type SnapshotOptions = { manifest: string; chain?: string; rpcUrl?: string; block?: string; fromBlock?: string; event?: string; incident?: string; incidents: string; json?: boolean }
 
@@ -13,11 +13,11 @@ export function registerSnapshot(program: Command) {
     .option('--block <number>', 'the block to snapshot at (default: the latest)')
     .option('--from-block <number>', "where the contract's history starts (its deployment block; default 0)")
     .option('--event <signature>', 'the event whose address fields name holders (default: ERC-20 Transfer), e.g. "event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares)"')
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the result as one JSON object')
     .action(async (contract: string, options: SnapshotOptions) => {
       const [{ loadManifest }, { snapshotContract }, { openCurrentIncident }] = await Promise.all([

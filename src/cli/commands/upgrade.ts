@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander'
-import { DEFAULT_MANIFEST_FILE } from '../../manifest/defaults.js'
 import { EXIT, toJson } from '../output.js'
+import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type UpgradeOptions = {
   from: string
@@ -42,13 +42,13 @@ export function registerUpgrade(program: Command) {
     .option('--attack-block <number>', 'the block the attack calls were mined in')
     .requiredOption('--asset <address|contract>', 'the asset the attack drained')
     .option('--victim <address...>', "whose holdings the attack drained (default: the proxy's own)")
-    .option('--manifest <file>', "the protocol's manifest", DEFAULT_MANIFEST_FILE)
-    .option('--chain <name>', "which of the manifest's chains (needed when it names several)")
-    .addOption(new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL'))
+    .addOption(manifestOption())
+    .addOption(chainOption())
+    .addOption(rpcUrlOption())
     .option('--dry-run', 'run both gates and simulate the upgrade on a fork; send nothing')
-    .option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
+    .addOption(signatureOption())
     .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
-    .option('--incidents <dir>', 'folder that holds incident folders', '.firebreak/incidents')
+    .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (contract: string, options: UpgradeOptions) => {
       const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
