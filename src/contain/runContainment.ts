@@ -1,7 +1,7 @@
 import { type Address, type LocalAccount, getAddress } from 'viem'
 import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
 import { errorMessage } from '../errors.js'
-import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
+import { type StepOutcome, executePlan } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
@@ -67,15 +67,9 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, steps: [] }
   if (plan.steps.length === 0) return finish(incident, { ...outcome, status: 'nothing-to-do' })
 
-  const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir })
-  outcome.simulation = await stages.simulate()
-  onProgress({ stage: 'simulated', simulation: outcome.simulation })
-  if (dryRun) return finish(incident, { ...outcome, status: 'dry-run' })
-
-  await stages.prepare()
-  onProgress({ stage: 'prepared' })
-  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
-  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
+  const run = await executePlan(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
+  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'contained'
+  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
 }
 
 function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {

@@ -311,6 +311,32 @@ export async function runSteps(stages: PlanStages, onStep: (step: Step, outcome:
   return { steps }
 }
 
+/** What the engine tells a phase runner as it goes: the war room sees each stage as it happens. */
+export type PlanProgress = { stage: 'simulated'; simulation: SimulationResult } | { stage: 'prepared' } | { stage: 'step'; step: Step; outcome: StepOutcome }
+
+export type ExecutePlanOptions = ExecuteOptions & {
+  /** Simulate only: nothing is prepared or sent. */
+  dryRun?: boolean
+  onProgress?: (event: PlanProgress) => void
+}
+
+export type ExecutePlanReturnType = StepsOutcome & { simulation: SimulationResult; dryRun: boolean }
+
+/**
+ * What every phase runner does once its plan is built: simulate it on a fork (journaled), stop
+ * there on a dry run, else prepare every executor and run the steps.
+ */
+export async function executePlan(chain: ChainClients, plan: Plan, { dryRun = false, onProgress = () => {}, ...options }: ExecutePlanOptions): Promise<ExecutePlanReturnType> {
+  const stages = planStages(chain, plan, options)
+  const simulation = await stages.simulate()
+  onProgress({ stage: 'simulated', simulation })
+  if (dryRun) return { simulation, steps: [], dryRun }
+  await stages.prepare()
+  onProgress({ stage: 'prepared' })
+  const { steps, waiting } = await runSteps(stages, (step, outcome) => onProgress({ stage: 'step', step, outcome }))
+  return { simulation, steps, ...(waiting ? { waiting } : {}), dryRun }
+}
+
 export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }
 
 export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {

@@ -1,6 +1,6 @@
 import type { Address, Hash, Hex, LocalAccount } from 'viem'
 import { keysAtHand } from '../contain/keysAtHand.js'
-import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
+import { type StepOutcome, executePlan } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import { FirebreakError, errorMessage } from '../errors.js'
@@ -146,15 +146,9 @@ async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome
   onProgress({ stage: 'planned', plan, holder })
   const outcome: UpgradeOutcome = { status: 'upgraded', incident: incident.id, storage, replay, plan, implementation: plan.implementationAddress, steps: [] }
 
-  const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir })
-  outcome.simulation = await stages.simulate()
-  onProgress({ stage: 'simulated', simulation: outcome.simulation })
-  if (dryRun) return finish(incident, { ...outcome, status: 'dry-run' })
-
-  await stages.prepare()
-  onProgress({ stage: 'prepared' })
-  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
-  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
+  const run = await executePlan(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
+  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'upgraded'
+  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
 }
 
 function finish(incident: Incident, outcome: UpgradeOutcome): UpgradeOutcome {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { type Address, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { type StepOutcome, planStages, runSteps } from '../engine/execute.js'
+import { type StepOutcome, executePlan } from '../engine/execute.js'
 import type { Authority, Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import { UsageError, errorMessage } from '../errors.js'
@@ -162,15 +162,9 @@ async function reimburse(parameters: RunReimbursementParameters): Promise<Reimbu
     ...(planned.recoveryToken ? { recoveryToken: planned.recoveryToken } : {}),
     steps: [],
   }
-  const stages = planStages(chain, plan, { journal: incident.journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir })
-  outcome.simulation = await stages.simulate()
-  onProgress({ stage: 'simulated', simulation: outcome.simulation })
-  if (dryRun) return finish(incident, { ...outcome, status: 'dry-run' })
-
-  await stages.prepare()
-  onProgress({ stage: 'prepared' })
-  const { steps, waiting } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
-  return finish(incident, { ...outcome, steps, ...(waiting ? { status: 'waiting', waiting } : {}) })
+  const run = await executePlan(chain, plan, { journal: incident.journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
+  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'reimbursed'
+  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
 }
 
 /** What a resumed run must build its plan with again, journaled the first time. */
