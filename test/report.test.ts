@@ -19,7 +19,7 @@ import { runRestore } from '../src/recover/restore/runRestore.js'
 import { recordAssetSeries } from '../src/report/recordAssetSeries.js'
 import { writeReportFiles } from '../src/report/writeReport.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
-import { closeDeposits, recordFixGates, withdrawalsStage, writeRestoreManifest } from './restore.fixture.js'
+import { closeDeposits, recordFixGates, withdrawalsStage, writeRestoreManifest } from './fixtures/restore.js'
 
 /** Debian's package; the report must be checked in a real browser, so its absence fails the test. */
 const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? '/usr/bin/chromium'

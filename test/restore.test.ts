@@ -10,7 +10,7 @@ import { approveRestore } from '../src/recover/restore/approveRestore.js'
 import { RestoreError, RestoreRefusedError } from '../src/recover/restore/errors.js'
 import { runRestore } from '../src/recover/restore/runRestore.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
-import { attackAndPause, closeDeposits, deployFix, depositsStage, recordFixGates, withdrawalsStage, writeRestoreManifest } from './restore.fixture.js'
+import { attackAndPause, closeDeposits, deployFix, depositsStage, recordFixGates, withdrawalsStage, writeRestoreManifest } from './fixtures/restore.js'
 
 const drill = useDrillProtocol()
 const { actors } = drill

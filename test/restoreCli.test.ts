@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANVIL_MNEMONIC } from '../src/chain/index.js'
 import { packageRoot } from '../src/packageRoot.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
-import { attackAndPause, closeDeposits, withdrawalsStage, writeRestoreManifest } from './restore.fixture.js'
+import { attackAndPause, closeDeposits, withdrawalsStage, writeRestoreManifest } from './fixtures/restore.js'
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const cli = join(packageRoot, 'bin', 'firebreak.js')
