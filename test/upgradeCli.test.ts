@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Address, bytesToHex, getAddress } from 'viem'
@@ -93,6 +93,26 @@ describe('firebreak upgrade', () => {
     const replay = journal().filter((entry) => entry.type === 'gate.replay').at(-1)
     expect(replay?.data.passed).toBe(false)
     expect(replay?.data.attack).toEqual([attack.txHash])
+  })
+
+  it('takes both implementations as artifact files (Foundry layout, with storageLayout), warning that namespaces go uncompared', async () => {
+    const foundryArtifact = (name: string, withLayout = true) => {
+      const artifact = drill.artifacts.get(name)
+      const file = join(dir, `${name}${withLayout ? '' : '.nolayout'}.json`)
+      const { storage, types } = artifact.storageLayout
+      writeFileSync(file, JSON.stringify({ abi: artifact.abi, bytecode: { object: artifact.bytecode }, deployedBytecode: { object: artifact.deployedBytecode }, ...(withLayout ? { storageLayout: { storage, types } } : {}) }))
+      return file
+    }
+    const before = await implementation()
+    const dry = await upgrade('--from', foundryArtifact('DrillVaultV1'), '--to', foundryArtifact('DrillVaultV2'), '--init', 'initializeV2', '--attack', attack.txHash, '--dry-run')
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stderr).toMatch(/^warning: .*ERC-7201 namespaced storage is not compared/)
+    expect(dry.stdout).toContain('replay gate passed')
+    expect(await implementation()).toBe(before)
+
+    const missing = await upgrade('--from', foundryArtifact('DrillVaultV1'), '--to', foundryArtifact('DrillVaultV2', false), '--attack', attack.txHash)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^firebreak: .*DrillVaultV2\.nolayout\.json has no storageLayout: build with Foundry's extra_output/)
   })
 
   it('passes the real fix through both gates; a dry run sends nothing, the run upgrades through the governance key', async () => {
