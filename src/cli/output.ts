@@ -1,3 +1,4 @@
+import { BaseError, HttpRequestError, TimeoutError, WebSocketRequestError } from 'viem'
 import { FirebreakError } from '../errors.js'
 
 /** Exit codes scripts can rely on. */
@@ -26,9 +27,19 @@ export function reportError(error: unknown, verbose: boolean): number {
     else if (error.metaMessages.length > 0) process.stderr.write('  (run with --verbose for details)\n')
     return EXIT.failed
   }
+  if (nodeDidNotAnswer(error)) {
+    // viem's short message never carries the URL, which may hold an API key.
+    process.stderr.write(`firebreak: the node did not answer (${error.shortMessage}): check the RPC URL and the node, then run the same command again; the journal resumes where it stopped\n`)
+    return EXIT.failed
+  }
   const message = error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error)
   process.stderr.write(`firebreak: unexpected error: ${message.split('\n')[0]}\n`)
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
   else process.stderr.write('  (this is a bug in firebreak; run with --verbose for the stack trace)\n')
   return EXIT.internal
+}
+
+/** A node that was unreachable or too slow mid-run: the war room's problem to fix, not a bug in firebreak. */
+function nodeDidNotAnswer(error: unknown): error is BaseError {
+  return error instanceof BaseError && Boolean(error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError || cause instanceof WebSocketRequestError))
 }
