@@ -7,8 +7,7 @@ import { FirebreakError, errorMessage } from '../errors.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { ProxyKind } from '../inspect/types.js'
 import type { Incident } from '../journal/incident.js'
-import { ManifestError } from '../manifest/ManifestError.js'
-import { didYouMean } from '../manifest/describeValue.js'
+import { manifestContract } from '../manifest/manifestChain.js'
 import type { Manifest } from '../manifest/types.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
@@ -98,7 +97,7 @@ export async function runUpgrade(parameters: RunUpgradeParameters): Promise<Upgr
 async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
   const { manifest, incident, current, patched, initData = '0x', dryRun = false, onProgress = () => {} } = parameters
   const { journal } = incident
-  const target = findContract(manifest, parameters.contract)
+  const target = manifestContract(manifest, parameters.contract)
   // Before anything is read from the chain: a manifest call that cannot be encoded is the team's to fix.
   const normalOperations = normalOperationsOf(manifest)
 
@@ -160,11 +159,4 @@ function finish(incident: Incident, outcome: UpgradeOutcome): UpgradeOutcome {
     ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
   })
   return outcome
-}
-
-function findContract(manifest: Manifest, name: string) {
-  const found = manifest.contracts.find((contract) => contract.name === name)
-  if (found) return found
-  const names = manifest.contracts.map((contract) => contract.name)
-  throw new ManifestError({ file: manifest.file, path: ['contracts'], problem: `expected a contract named ${name}, found ${names.join(', ')}${didYouMean(name, names)}` })
 }

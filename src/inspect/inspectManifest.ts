@@ -1,6 +1,6 @@
-import { type ChainClients, connect } from '../chain/clients.js'
-import { type Manifest, assertChainId, manifestTargets } from '../manifest/index.js'
-import { ManifestError } from '../manifest/index.js'
+import type { ChainClients } from '../chain/clients.js'
+import { type Manifest, manifestTargets } from '../manifest/index.js'
+import { connectToManifestChain } from '../manifest/manifestChain.js'
 import { inspectProtocol } from './inspectProtocol.js'
 import type { Inspection, LeverKind } from './types.js'
 
@@ -22,10 +22,7 @@ export async function inspectManifest(parameters: InspectManifestParameters): Pr
 /** The inspection and the connection it was made on, for commands that act on what they found. */
 export async function connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds }: InspectManifestParameters): Promise<{ chain: ChainClients; inspection: Inspection }> {
   const targets = manifestTargets(manifest, chainName)
-  const chainConfig = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
-  if (!chainConfig) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
-  const chain = await connect(rpcUrl ?? chainConfig.rpcUrl)
-  assertChainId(manifest, chainConfig, chain.chain.id)
+  const { chain } = await connectToManifestChain(manifest, { chain: chainName, rpcUrl })
   const inspection = await inspectProtocol(chain, {
     targets,
     authorities: manifest.authorities.map((authority) => ({ name: authority.name, address: authority.address })),

@@ -1,9 +1,8 @@
 import { type Address, getAddress, isAddress } from 'viem'
-import { type ChainClients, connect } from '../chain/clients.js'
+import type { ChainClients } from '../chain/clients.js'
 import { UsageError } from '../errors.js'
-import { assertChainId } from '../manifest/assertChainId.js'
 import { didYouMean } from '../manifest/describeValue.js'
-import { ManifestError } from '../manifest/ManifestError.js'
+import { connectToManifestChain } from '../manifest/manifestChain.js'
 import { manifestTargets } from '../manifest/manifestTargets.js'
 import type { Manifest } from '../manifest/types.js'
 
@@ -19,10 +18,7 @@ export type ManifestChainConnection = {
  */
 export async function connectManifestChain({ manifest, chain: chainName, rpcUrl }: { manifest: Manifest; chain?: string; rpcUrl?: string }): Promise<ManifestChainConnection> {
   const contracts = manifestTargets(manifest, chainName).map(({ name, address }) => ({ name, address: getAddress(address) }))
-  const config = manifest.chains.find((candidate) => candidate.name === (chainName ?? manifest.chains[0]?.name))
-  if (!config) throw new ManifestError({ file: manifest.file, path: ['chains'], problem: `expected a chain named ${chainName}` })
-  const chain = await connect(rpcUrl ?? config.rpcUrl)
-  assertChainId(manifest, config, chain.chain.id)
+  const { chain } = await connectToManifestChain(manifest, { chain: chainName, rpcUrl })
   return { chain, contracts }
 }
 

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path'
-import { type ChainClients, connect } from '../../chain/clients.js'
 import { keyAuthority } from '../../contain/authorityFor.js'
 import type { KeyAuthority } from '../../engine/plan.js'
 import { UsageError, errorMessage } from '../../errors.js'
 import type { Incident } from '../../journal/incident.js'
-import { assertChainId } from '../../manifest/assertChainId.js'
 import { didYouMean } from '../../manifest/describeValue.js'
-import type { Manifest, ManifestContract } from '../../manifest/types.js'
+import { connectToManifestChain, manifestContract } from '../../manifest/manifestChain.js'
+import type { Manifest } from '../../manifest/types.js'
 import { snapshotContract } from '../snapshot/snapshotContract.js'
 import { MigrationInputError } from './errors.js'
 import { type MigrationOutcome, type RunMigrationParameters, runMigration } from './runMigration.js'
@@ -35,8 +34,8 @@ export async function migrateContract(parameters: MigrateContractParameters): Pr
   const { manifest, incident } = parameters
   let resolved: Pick<RunMigrationParameters, 'chain' | 'oldContract' | 'authority' | 'assetAuthority' | 'snapshotFile'>
   try {
-    const target = findContract(manifest, parameters.contract)
-    const chain = await connectTo(manifest, target, parameters.rpcUrl)
+    const target = manifestContract(manifest, parameters.contract)
+    const { chain } = await connectToManifestChain(manifest, { chain: target.chain, rpcUrl: parameters.rpcUrl })
     const authority = eoaAuthority(manifest, parameters.authority, '--authority')
     const assetAuthority = parameters.assetAuthority ? eoaAuthority(manifest, parameters.assetAuthority, '--asset-authority') : undefined
     const snapshotFile = parameters.snapshotFile
@@ -59,20 +58,6 @@ export async function migrateContract(parameters: MigrateContractParameters): Pr
 function snapshotOfLastMigration(incident: Incident, contract: string): string | undefined {
   const planned = incident.journal.entries().findLast((entry) => entry.type === 'migrate.planned' && (entry.data as { contract?: unknown }).contract === contract)
   return (planned?.data as { snapshot?: { file?: string } } | undefined)?.snapshot?.file
-}
-
-function findContract(manifest: Manifest, name: string): ManifestContract {
-  const found = manifest.contracts.find((contract) => contract.name === name)
-  if (found) return found
-  const names = manifest.contracts.map((contract) => contract.name)
-  throw new UsageError(`no contract "${name}" in ${manifest.file}: expected one of ${names.join(', ')}${didYouMean(name, names)}`)
-}
-
-async function connectTo(manifest: Manifest, target: ManifestContract, rpcUrl: string | undefined): Promise<ChainClients> {
-  const chainConfig = manifest.chains.find((chain) => chain.name === target.chain)!
-  const chain = await connect(rpcUrl ?? chainConfig.rpcUrl)
-  assertChainId(manifest, chainConfig, chain.chain.id)
-  return chain
 }
 
 /** Migration sends dozens of transactions: one key signs them; a Safe would need a signing round per batch. */

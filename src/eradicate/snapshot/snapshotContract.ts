@@ -1,10 +1,7 @@
 import type { Incident } from '../../journal/incident.js'
-import { ManifestError } from '../../manifest/ManifestError.js'
-import { didYouMean } from '../../manifest/describeValue.js'
+import { connectToManifestChain, manifestContract } from '../../manifest/manifestChain.js'
 import type { Manifest } from '../../manifest/types.js'
-import { connect } from '../../chain/clients.js'
 import { errorMessage } from '../../errors.js'
-import { assertChainId } from '../../manifest/assertChainId.js'
 import { type TakeSnapshotReturnType, takeSnapshot } from './takeSnapshot.js'
 
 export type SnapshotContractParameters = {
@@ -27,14 +24,8 @@ export type SnapshotContractParameters = {
  */
 export async function snapshotContract(parameters: SnapshotContractParameters): Promise<TakeSnapshotReturnType> {
   const { manifest, incident } = parameters
-  const target = manifest.contracts.find((contract) => contract.name === parameters.contract)
-  if (!target) {
-    const names = manifest.contracts.map((contract) => contract.name)
-    throw new ManifestError({ file: manifest.file, path: ['contracts'], problem: `expected a contract named ${parameters.contract}, found ${names.join(', ')}${didYouMean(parameters.contract, names)}` })
-  }
-  const chainConfig = manifest.chains.find((chain) => chain.name === target.chain)!
-  const chain = await connect(parameters.rpcUrl ?? chainConfig.rpcUrl)
-  assertChainId(manifest, chainConfig, chain.chain.id)
+  const target = manifestContract(manifest, parameters.contract)
+  const { chain } = await connectToManifestChain(manifest, { chain: target.chain, rpcUrl: parameters.rpcUrl })
   const blockNumber = parameters.blockNumber ?? (await chain.public.getBlockNumber({ cacheTime: 0 }))
   incident.journal.append('snapshot.started', { contract: target.name, address: target.address, blockNumber, event: parameters.event ?? 'Transfer' })
   try {

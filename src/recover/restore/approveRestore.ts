@@ -6,7 +6,8 @@ import type { Incident } from '../../journal/incident.js'
 import { didYouMean } from '../../manifest/describeValue.js'
 import type { Manifest } from '../../manifest/types.js'
 import { restoreApprovalMessage } from './approvalMessage.js'
-import { findRestoreStage, restoreChain } from './findRestoreStage.js'
+import { manifestChain } from '../../manifest/manifestChain.js'
+import { findRestoreStage } from './findRestoreStage.js'
 
 export type ApproveRestoreParameters = {
   manifest: Manifest
@@ -36,7 +37,7 @@ export async function approveRestore({ manifest, incident, stage: stageName, as,
   if (!authority || !eligible.includes(as)) {
     throw new UsageError(`${as} cannot approve restore stage "${stage.name}": expected one of ${eligible.join(', ')}${didYouMean(as, eligible)}`)
   }
-  const message = restoreApprovalMessage({ manifest, stage, incidentId: incident.id, chainId: restoreChain(manifest, chain).chainId })
+  const message = restoreApprovalMessage({ manifest, stage, incidentId: incident.id, chainId: manifestChain(manifest, chain).chainId })
   const account = await accountFor(keyAuthority(authority.address, manifest.authorities), { accounts })
   const signature = await account.signMessage({ message })
   const approval = { stage: stage.name, authority: authority.name, address: authority.address, message, signature }

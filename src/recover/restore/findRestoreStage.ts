@@ -1,7 +1,6 @@
 import { UsageError } from '../../errors.js'
 import { didYouMean } from '../../manifest/describeValue.js'
-import { manifestTargets } from '../../manifest/manifestTargets.js'
-import type { Manifest, ManifestChain, ManifestRestoreStage } from '../../manifest/types.js'
+import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
 
 /** The stage named on the command line; a name the manifest does not list says which it does. */
 export function findRestoreStage(manifest: Manifest, name: string): ManifestRestoreStage {
@@ -10,10 +9,4 @@ export function findRestoreStage(manifest: Manifest, name: string): ManifestRest
   const names = manifest.restore.map((stage) => stage.name)
   if (names.length === 0) throw new UsageError(`${manifest.file} has no restore section: add restore.stages (what each stage turns back on, its invariants and approvals) before restoring`)
   throw new UsageError(`no restore stage "${name}" in ${manifest.file}: expected one of ${names.join(', ')}${didYouMean(name, names)}`)
-}
-
-/** The chain a restore acts on: the one named, or the manifest's only chain (manifestTargets refuses to guess between several). */
-export function restoreChain(manifest: Manifest, chainName?: string): ManifestChain {
-  manifestTargets(manifest, chainName)
-  return manifest.chains.find((chain) => chain.name === (chainName ?? manifest.chains[0]!.name))!
 }

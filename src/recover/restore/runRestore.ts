@@ -9,7 +9,8 @@ import type { Incident } from '../../journal/incident.js'
 import type { Manifest } from '../../manifest/types.js'
 import { restoreApprovalMessage } from './approvalMessage.js'
 import { RestoreError, RestoreRefusedError } from './errors.js'
-import { findRestoreStage, restoreChain } from './findRestoreStage.js'
+import { manifestChain } from '../../manifest/manifestChain.js'
+import { findRestoreStage } from './findRestoreStage.js'
 import { planRestoreStage } from './planRestoreStage.js'
 import { type RestoreGateResult, approvalsGate, fixGate, orderGate, stageRestored } from './restoreGates.js'
 
@@ -76,7 +77,7 @@ async function restore(parameters: RunRestoreParameters): Promise<RestoreOutcome
   const outcome: RestoreOutcome = { status: 'restored', incident: incident.id, stage: stage.name, notes: [], gates: [], steps: [] }
   if (stageRestored(journal.entries(), stage.name)) return finish(incident, { ...outcome, status: 'already-restored' })
 
-  const message = restoreApprovalMessage({ manifest, stage, incidentId: incident.id, chainId: restoreChain(manifest, parameters.chain).chainId })
+  const message = restoreApprovalMessage({ manifest, stage, incidentId: incident.id, chainId: manifestChain(manifest, parameters.chain).chainId })
   const entries = journal.entries()
   const gates = [orderGate(entries, manifest, stage), fixGate(entries, stage), await approvalsGate(entries, { manifest, stage, message })]
 
