@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,10 +11,10 @@ import { packageRoot } from '../src/packageRoot.js'
 import { compileContracts } from '../src/solidity/compile.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
+import { finished, spawnCli } from './fixtures/runCli.js'
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const { actors } = drill
-const cli = join(packageRoot, 'bin', 'firebreak.js')
 const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
 
 let dir: string
@@ -38,19 +38,9 @@ afterAll(() => {
 })
 
 function contain(...args: string[]): ChildProcess {
-  return spawn(process.execPath, [cli, 'contain', 'pause-all', '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'kill-test', ...args], {
-    env: { ...process.env, GUARDIAN_KEY: guardianKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  return spawnCli(['contain', 'pause-all', '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'kill-test', ...args], { GUARDIAN_KEY: guardianKey })
 }
 
-function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk) => (stdout += chunk))
-  child.stderr?.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
-}
 
 function journalLines(): { type: string; data: { stepId?: string } }[] {
   const file = join(dir, 'incidents', 'kill-test', 'journal.jsonl')

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { migrationArtifacts } from '../src/eradicate/migrate/index.js'
 import { readBalances, resolveMulticall3, takeSnapshot } from '../src/eradicate/snapshot/index.js'
-import { packageRoot } from '../src/packageRoot.js'
 import { useLocalChain } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 import { type LegacyVaultFixture, deployLegacyVault, legacyArtifacts } from './fixtures/migration.js'
 import { seededHolder } from './fixtures/seedHolders.js'
+import { finished, spawnCli } from './fixtures/runCli.js'
 
 const holders = 3000
 const base = 10n ** 18n
 const local = useLocalChain({ compile: false, snapshotEachTest: false })
-const cli = join(packageRoot, 'bin', 'firebreak.js')
 const migrator = devAccount(1)
 const migratorKey = bytesToHex(migrator.getHdKey().privateKey!)
 const treasury = devAccount(7).address
@@ -47,21 +46,15 @@ afterAll(() => {
 })
 
 function migrate(incident: string, ...args: string[]): ChildProcess {
+  // Without KEYLESS_KEY, whatever the developer's shell holds: the keyless authority must have no key.
   const { KEYLESS_KEY: _unset, ...env } = process.env
-  return spawn(
-    process.execPath,
-    [cli, 'migrate', 'LegacyVault', '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', incident, '--asset', legacy.asset.address, '--asset-to', treasury, ...args],
-    { env: { ...env, MIGRATOR_KEY: migratorKey }, stdio: ['ignore', 'pipe', 'pipe'] },
+  return spawnCli(
+    ['migrate', 'LegacyVault', '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', incident, '--asset', legacy.asset.address, '--asset-to', treasury, ...args],
+    { MIGRATOR_KEY: migratorKey },
+    env,
   )
 }
 
-function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk) => (stdout += chunk))
-  child.stderr?.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
-}
 
 type Line = { type: string; data: { stepId?: string; reason?: string; [key: string]: unknown } }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,12 +5,11 @@ import { bytesToHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANVIL_MNEMONIC } from '../src/chain/index.js'
-import { packageRoot } from '../src/packageRoot.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { attackAndPause, closeDeposits, withdrawalsStage, writeRestoreManifest } from './fixtures/restore.js'
+import { type CliRun, runCli } from './fixtures/runCli.js'
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
-const cli = join(packageRoot, 'bin', 'firebreak.js')
 /** anvil's development key of the drill's governance: public, and handed over only through the environment. */
 const governanceKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }).getHdKey().privateKey!)
 
@@ -29,16 +27,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function firebreak(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'vault-drain'], {
-    env: { ...process.env, FIREBREAK_TEST_GOVERNANCE_KEY: governanceKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
+function firebreak(...args: string[]): Promise<CliRun> {
+  return runCli([...args, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'vault-drain'], { FIREBREAK_TEST_GOVERNANCE_KEY: governanceKey })
 }
 
 const journal = () => readFileSync(join(dir, 'incidents', 'vault-drain', 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import { packageRoot } from '../src/packageRoot.js'
 import { startCappedNode } from './fixtures/cappedNode.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
+import { runCli } from './fixtures/runCli.js'
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const cli = join(packageRoot, 'bin', 'firebreak.js')
@@ -58,10 +59,7 @@ describe('firebreak snapshot', () => {
     const node = await startCappedNode(drill.anvil.rpcUrl, 2n)
     try {
       // Asynchronous: the capping node answers from this process, which spawnSync would block.
-      const child = spawn(process.execPath, [cli, 'snapshot', 'dUSD', '--json', '--block', '5', '--rpc-url', node.rpcUrl, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'snap-capped'])
-      let stdout = ''
-      child.stdout.on('data', (chunk) => (stdout += chunk))
-      const code = await new Promise((resolve) => child.on('exit', resolve))
+      const { code, stdout } = await runCli(['snapshot', 'dUSD', '--json', '--block', '5', '--rpc-url', node.rpcUrl, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'snap-capped'])
       expect(code).toBe(0)
       expect(node.refused()).toBeGreaterThan(0)
       expect(JSON.parse(stdout).footer).toEqual(JSON.parse(direct.stdout).footer)

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,12 +8,12 @@ import { IMPLEMENTATION_SLOT } from '../src/eradicate/proxySlots.js'
 import { packageRoot } from '../src/packageRoot.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
+import { type CliRun, runCli } from './fixtures/runCli.js'
 
 // The gates fork the block before the attack and every refused run must leave the chain as it was:
 // one chain for the file, in order, the real upgrade last.
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const { actors } = drill
-const cli = join(packageRoot, 'bin', 'firebreak.js')
 const governanceKey = bytesToHex(actors.admin.getHdKey().privateKey!)
 const unit = 10n ** 18n
 
@@ -48,17 +47,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function upgrade(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'upgrade', drill.protocol.vault.name, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'upgrade-test', '--cache', join(dir, 'cache'), '--asset', drill.protocol.token.name, ...args],
-    { env: { ...process.env, GOVERNANCE_KEY: governanceKey }, stdio: ['ignore', 'pipe', 'pipe'] },
+function upgrade(...args: string[]): Promise<CliRun> {
+  return runCli(
+    ['upgrade', drill.protocol.vault.name, '--manifest', manifest, '--incidents', join(dir, 'incidents'), '--incident', 'upgrade-test', '--cache', join(dir, 'cache'), '--asset', drill.protocol.token.name, ...args],
+    { GOVERNANCE_KEY: governanceKey },
   )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
 }
 
 const candidate = (to: string, ...more: string[]) => upgrade('--sources', sources, '--from', 'DrillVaultV1', '--to', to, '--attack', attack.txHash, ...more)
