@@ -1,25 +1,15 @@
 import { type Address, concat, encodeAbiParameters, keccak256, zeroAddress } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { safeTxHashes } from './hashes.js'
-import type { SafeTransaction } from './safeTransaction.js'
+import { type SafeTransaction, buildSafeTransaction } from './safeTransaction.js'
 
 /** The type hashes Safe 1.4.1 hard-codes (Safe.sol), written out here as the Safe has them. */
 const DOMAIN_SEPARATOR_TYPEHASH = '0x47e79534a245952e8b16893a336b85a3d9ea9fa8c573f3d803afb92a79469218'
 const SAFE_TX_TYPEHASH = '0xbb8310d486368db6bd6f849402fdd73ad53d316b5a4b2644ad6efe0f941286d8'
 
 const safe: Address = '0x5afe5afE5afE5afE5afE5aFe5aFe5Afe5Afe5AfE'
-const transaction: SafeTransaction = {
-  to: '0x1111111111111111111111111111111111111111',
-  value: 5n,
-  data: '0x8456cb59',
-  operation: 0,
-  safeTxGas: 0n,
-  baseGas: 0n,
-  gasPrice: 0n,
-  gasToken: zeroAddress,
-  refundReceiver: zeroAddress,
-  nonce: 42n,
-}
+/** One call, `pause()`, as firebreak builds it (a single call needs no MultiSend). */
+const transaction: SafeTransaction = buildSafeTransaction([{ to: '0x1111111111111111111111111111111111111111', data: '0x8456cb59', value: 5n }], { nonce: 42n, multiSend: zeroAddress })
 
 describe('safeTxHashes', () => {
   it('gives the domain hash Safe 1.4.1 computes from its own type hash, chain id and address', () => {

@@ -6,25 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { devAccount } from '../../../chain/devAccounts.js'
 import { SafeSignatureError } from './errors.js'
 import { safeTxHashes } from './hashes.js'
-import type { SafeTransaction } from './safeTransaction.js'
+import { type SafeTransaction, buildSafeTransaction } from './safeTransaction.js'
 import { type SafeSignatureFile, encodeSignatures, ownerSignatureFromFile, readSignatureFile, recoverSafeSignature, signSafeTransaction } from './signatures.js'
 
 const owners = [devAccount(10), devAccount(11), devAccount(12)]
 const outsider = devAccount(13)
 const safe: Address = '0x5afe5afE5afE5afE5afE5aFe5aFe5Afe5Afe5AfE'
 const chainId = 31337
-const transaction: SafeTransaction = {
-  to: '0x1111111111111111111111111111111111111111',
-  value: 0n,
-  data: '0x8456cb59',
-  operation: 0,
-  safeTxGas: 0n,
-  baseGas: 0n,
-  gasPrice: 0n,
-  gasToken: zeroAddress,
-  refundReceiver: zeroAddress,
-  nonce: 3n,
-}
+/** One call, `pause()`, as firebreak builds it (a single call needs no MultiSend). */
+const transaction: SafeTransaction = buildSafeTransaction([{ to: '0x1111111111111111111111111111111111111111', data: '0x8456cb59', value: 0n }], { nonce: 3n, multiSend: zeroAddress })
 const { safeTxHash } = safeTxHashes(chainId, safe, transaction)
 const expected = { chainId, safe, safeTxHash, owners: owners.map((owner) => owner.address) }
 
