@@ -6,7 +6,7 @@ import puppeteer, { type Browser } from 'puppeteer-core'
 import { encodeFunctionData } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPausePlan } from '../src/contain/buildPausePlan.js'
-import { type Attack, runAttack } from '../src/drill/scenario.js'
+import { type Attack, recordAttack, runAttack } from '../src/drill/scenario.js'
 import { runPlan } from '../src/engine/execute.js'
 import type { KeyAuthority } from '../src/engine/plan.js'
 import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
@@ -46,15 +46,7 @@ beforeAll(async () => {
   const key = (address: `0x${string}`, label: string): KeyAuthority => ({ kind: 'key', address, label })
 
   attack = await runAttack(chain, artifacts, protocol, actors)
-  journal.append('attack.detected', {
-    txHash: attack.txHash,
-    blockNumber: attack.blockNumber,
-    attacker: attack.from,
-    exploitContract: attack.exploit,
-    victims: attack.victims,
-    stolen: attack.stolen,
-    asset: { address: protocol.token.address, symbol: 'dUSD', decimals: 18 },
-  })
+  recordAttack(journal, attack, protocol)
   await runPlan(chain, buildPausePlan({ targets: [{ contract: protocol.vault, authority: key(actors.guardian.address, 'guardian') }] }), execution)
   await closeDeposits(drill)
 

@@ -1,5 +1,6 @@
 import { type Address, type Hash, encodeFunctionData, maxUint256 } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import type { JournalLike } from '../engine/journalLike.js'
 import { deployContract } from '../chain/deploy.js'
 import type { Artifacts } from '../solidity/artifacts.js'
 import type { DrillActors } from './actors.js'
@@ -54,4 +55,17 @@ export function drainCalldata(artifacts: Artifacts, protocol: DrillProtocol, vic
 
 async function balanceOf(chain: ChainClients, protocol: DrillProtocol, account: Address): Promise<bigint> {
   return (await chain.public.readContract({ ...protocol.token, functionName: 'balanceOf', args: [account] })) as bigint
+}
+
+/** The attack as the incident's first entry: what the report's summary and timeline start from. */
+export function recordAttack(journal: Pick<JournalLike, 'append'>, attack: Attack, protocol: DrillProtocol): void {
+  journal.append('attack.detected', {
+    txHash: attack.txHash,
+    blockNumber: attack.blockNumber,
+    attacker: attack.from,
+    exploitContract: attack.exploit,
+    victims: attack.victims,
+    stolen: attack.stolen,
+    asset: { address: protocol.token.address, symbol: 'dUSD', decimals: 18 },
+  })
 }

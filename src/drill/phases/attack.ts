@@ -1,7 +1,7 @@
 import type { ListrTask } from 'listr2'
 import { openIncident } from '../../journal/incident.js'
 import { formatAmount } from '../format.js'
-import { runAttack } from '../scenario.js'
+import { recordAttack, runAttack } from '../scenario.js'
 import { type PartialDrillState, need } from '../state.js'
 
 /** The attacker drains the vault; firebreak opens an incident and journals what was detected. */
@@ -32,15 +32,7 @@ export function attackTasks(state: PartialDrillState, options: { incidentsRoot?:
           implementation: protocol.implementationV1,
           actors: describeActors(state),
         })
-        incident.journal.append('attack.detected', {
-          txHash: attack.txHash,
-          blockNumber: attack.blockNumber,
-          attacker: attack.from,
-          exploitContract: attack.exploit,
-          victims: attack.victims,
-          stolen: attack.stolen,
-          asset: { address: protocol.token.address, symbol: 'dUSD', decimals: 18 },
-        })
+        recordAttack(incident.journal, attack, protocol)
         task.title = `incident ${incident.id} opened in ${incident.dir}`
       },
     },
