@@ -61,9 +61,26 @@ function journaledAuthority(authority: Authority): Record<string, unknown> {
   }
 }
 
+/**
+ * The steps a resumed plan must not replay on the fork: done, or sent and mined (the fork holds
+ * them). A step sent but not yet mined is simulated like any other: its transaction will have the
+ * same effect once mined, and later steps' checks must see that effect on the fork too.
+ */
+async function stepsOnChain(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<Set<string>> {
+  const mined = await Promise.all(
+    plan.steps.map(async (step) => {
+      if (findStepEntry(journal, 'step.done', plan.id, step.id)) return true
+      if (!wasSent(journal, plan, step)) return false
+      const receipts = await Promise.all(journaledHashes(journal, plan, step).map((hash) => chain.public.getTransactionReceipt({ hash }).catch(() => undefined)))
+      return receipts.some((receipt) => receipt !== undefined)
+    }),
+  )
+  return new Set(plan.steps.filter((_, index) => mined[index]).map((step) => step.id))
+}
+
 /** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
 async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
-  const result = await simulatePlan(chain, plan, { skip: new Set(plan.steps.filter((step) => wasSent(journal, plan, step)).map((step) => step.id)) })
+  const result = await simulatePlan(chain, plan, { skip: await stepsOnChain(chain, plan, journal) })
   journal.append('plan.simulated', { planId: plan.id, ok: result.ok, forkBlock: result.forkBlock, steps: result.steps })
   if (!result.ok) {
     journal.append('plan.failed', { planId: plan.id, stage: 'simulation', reason: describeSimulationFailure(result) })

@@ -1,14 +1,14 @@
 import type { Hash, LocalAccount } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import { type StepOutcome, planStages } from '../../engine/execute.js'
-import { findStepEntry, wasSent } from '../../engine/journalLike.js'
+import { type StepOutcome, planStages, runSteps } from '../../engine/execute.js'
+import { findStepEntry } from '../../engine/journalLike.js'
 import type { Step } from '../../engine/plan.js'
 import type { SimulationResult } from '../../engine/simulate.js'
 import { errorMessage } from '../../errors.js'
 import type { Incident } from '../../journal/incident.js'
 import { type MigrationPlan, moveStepId } from './buildMigrationPlan.js'
 import { writeDistributionFile } from './claimDistribution.js'
-import { ConservationError, MigrationResumeError } from './errors.js'
+import { ConservationError } from './errors.js'
 import { refuseBatchSizeAboveBlock, refuseOversizedSteps } from './fitsInBlock.js'
 import { refuseChangedPlan } from './refuseChangedPlan.js'
 import { type PlanMigrationParameters, type PlanMigrationReturnType, planMigration } from './planMigration.js'
@@ -97,15 +97,6 @@ async function migrate(parameters: RunMigrationParameters): Promise<MigrationOut
   if (planned.mode === 'mint') refuseBatchSizeAboveBlock(gasLimit, planned.batchSize)
   const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, outputDir: incident.dir })
   const outcome: Omit<MigrationOutcome, 'simulation'> = { status: 'migrated', incident: incident.id, plan, planned, ...(distributionFile ? { distributionFile } : {}), steps: [] }
-  // A run killed with a batch on its way leaves it journaled as sent: the fork skips it, as if mined.
-  // Until it is, every later batch's exact supply check would fail there, so it is finished first:
-  // nothing new is signed, the journaled transaction is waited for (or broadcast again).
-  const inFlight = stages.steps.filter(({ step }) => wasSent(journal, plan, step) && !findStepEntry(journal, 'step.done', plan.id, step.id))
-  if (inFlight.length > 0 && dryRun) {
-    throw new MigrationResumeError(`${inFlight.map(({ step }) => step.id).join(', ')} of ${plan.id} ${inFlight.length === 1 ? 'is' : 'are'} on the way from an earlier run: run without --dry-run to finish the migration`)
-  }
-  for (const { step, run } of inFlight) await runStep(step, run, outcome, onProgress)
-
   const simulation = await stages.simulate()
   refuseOversizedSteps(gasLimit, simulation, planned.batchSize)
   onProgress({ stage: 'simulated', simulation })
@@ -113,11 +104,8 @@ async function migrate(parameters: RunMigrationParameters): Promise<MigrationOut
 
   await stages.prepare()
   onProgress({ stage: 'prepared' })
-  for (const { step, run } of stages.steps) {
-    if (outcome.steps.some((done) => done.stepId === step.id)) continue
-    await runStep(step, run, outcome, onProgress)
-  }
-  stages.finish()
+  const { steps } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
+  outcome.steps = steps
 
   const proof = await proveConservation(chain, {
     snapshotFile: parameters.snapshotFile,
@@ -137,13 +125,6 @@ async function migrate(parameters: RunMigrationParameters): Promise<MigrationOut
   journal.append('migration.verified', proof)
   onProgress({ stage: 'verified', proof })
   return finish(incident, { ...outcome, simulation })
-}
-
-/** One step through the engine, told to the caller. */
-async function runStep(step: Step, run: () => Promise<StepOutcome>, outcome: Pick<MigrationOutcome, 'steps'>, onProgress: (event: MigrationProgress) => void): Promise<void> {
-  const result = await run()
-  outcome.steps.push(result)
-  onProgress({ stage: 'step', step, outcome: result })
 }
 
 function finish(incident: Incident, outcome: MigrationOutcome): MigrationOutcome {
