@@ -1,4 +1,3 @@
-import { BaseError, HttpRequestError, TimeoutError, WebSocketRequestError } from 'viem'
 import { FirebreakError } from '../errors.js'
 
 /** Exit codes scripts can rely on. */
@@ -39,7 +38,16 @@ export function reportError(error: unknown, verbose: boolean): number {
   return EXIT.internal
 }
 
-/** A node that was unreachable or too slow mid-run: the war room's problem to fix, not a bug in firebreak. */
-function nodeDidNotAnswer(error: unknown): error is BaseError {
-  return error instanceof BaseError && Boolean(error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError || cause instanceof WebSocketRequestError))
+/**
+ * A node that was unreachable or too slow mid-run: the war room's problem to fix, not a bug in
+ * firebreak. Told by viem's error names along the cause chain: importing viem here would load it
+ * at every start, \`--help\` included.
+ */
+function nodeDidNotAnswer(error: unknown): error is Error & { shortMessage: string } {
+  const transport = new Set(['HttpRequestError', 'TimeoutError', 'WebSocketRequestError'])
+  if (typeof (error as { shortMessage?: unknown })?.shortMessage !== 'string') return false
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 10; cause = cause.cause, depth++) {
+    if (transport.has(cause.name)) return true
+  }
+  return false
 }

@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
-import { formatTokenAmount } from '../../format.js'
-import type { ClaimsOutcome } from '../../recover/runClaimsTracking.js'
 import { toJson } from '../output.js'
-import { addressOption } from './losses.js'
 import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type ClaimsOptions = { claim?: string; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; json?: boolean }
@@ -20,14 +17,16 @@ export function registerClaims(program: Command) {
     .addOption(incidentsOption())
     .option('--json', 'print the claims as one JSON object')
     .action(async (options: ClaimsOptions) => {
-      const claimAddress = options.claim === undefined ? undefined : addressOption('--claim', options.claim)
-      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }] = await Promise.all([
+      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }, { addressOption }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
         import('../../recover/connectManifestChain.js'),
         import('../../recover/runClaimsTracking.js'),
         import('../../recover/readAssetInfo.js'),
+        import('../../recover/formatClaims.js'),
+        import('../chainValues.js'),
       ])
+      const claimAddress = options.claim === undefined ? undefined : addressOption('--claim', options.claim)
       const manifest = loadManifest(options.manifest)
       const { chain } = await connectManifestChain({ manifest, chain: options.chain, rpcUrl: options.rpcUrl || undefined })
       const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'claims' })
@@ -43,17 +42,3 @@ export function registerClaims(program: Command) {
     })
 }
 
-function formatClaims(outcome: ClaimsOutcome, asset: { symbol?: string; decimals?: number }): string {
-  const amount = (value: bigint) => `${formatTokenAmount(value, asset)} (${value})`
-  const total = outcome.claimed.length + outcome.unclaimed.length
-  const window = outcome.windowOpen ? `open until ${new Date(Number(outcome.claimDeadline) * 1000).toISOString()}` : 'closed'
-  return [
-    `claim contract ${outcome.claimAddress} (root ${outcome.root}), at block ${outcome.toBlock}, window ${window}`,
-    `  claimed:   ${outcome.claimed.length} of ${total} accounts, ${amount(outcome.claimedAmount)}`,
-    `  unclaimed: ${outcome.unclaimed.length} accounts, ${amount(outcome.unclaimedAmount)}`,
-    ...(outcome.sweptAmount > 0n ? [`  swept back to the treasury: ${amount(outcome.sweptAmount)}`] : []),
-    ...outcome.unclaimed.slice(0, 20).map((entry) => `    #${entry.index} ${entry.account} ${amount(entry.amount)}`),
-    ...(outcome.unclaimed.length > 20 ? [`    … and ${outcome.unclaimed.length - 20} more (--json lists them all)`] : []),
-    '',
-  ].join('\n')
-}

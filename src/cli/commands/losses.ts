@@ -1,10 +1,7 @@
-import { basename } from 'node:path'
 import { type Command, Option } from 'commander'
-import { type Address, type Hash, getAddress, isAddress, isHash } from 'viem'
 import { UsageError } from '../../errors.js'
-import { formatTokenAmount } from '../../format.js'
-import type { LossesOutcome } from '../../recover/runLosses.js'
 import { toJson } from '../output.js'
+import { blockOption } from '../parse.js'
 import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type LossesOptions = {
@@ -50,24 +47,26 @@ export function registerLosses(program: Command) {
     .addOption(incidentsOption())
     .option('--json', 'print the loss tables as one JSON object')
     .action(async (options: LossesOptions) => {
-      const attackers = (options.attacker ?? []).map((value) => addressOption('--attacker', value))
-      const attackTransactions = (options.attackTx ?? []).map((value) => hashOption('--attack-tx', value))
       const fromFiles = options.before !== undefined || options.after !== undefined
       if (fromFiles === (options.contract !== undefined)) throw new UsageError('give either --before and --after snapshot files, or --contract with --before-block')
       if (fromFiles && (!options.before?.length || !options.after?.length)) throw new UsageError('--before and --after go together: pass the pre-attack and the post-containment snapshot of each contract')
       if (options.contract !== undefined && options.beforeBlock === undefined) throw new UsageError('--contract needs --before-block: the block before the attack')
 
-      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { runLosses }, { takeLossSnapshots }] = await Promise.all([
+      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { runLosses }, { takeLossSnapshots }, { formatLosses }, { addressOption, hashOption }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
         import('../../recover/connectManifestChain.js'),
         import('../../recover/runLosses.js'),
         import('../../recover/takeLossSnapshots.js'),
+        import('../../recover/formatLosses.js'),
+        import('../chainValues.js'),
       ])
+      const attackers = (options.attacker ?? []).map((value) => addressOption('--attacker', value))
+      const attackTransactions = (options.attackTx ?? []).map((value) => hashOption('--attack-tx', value))
       const manifest = loadManifest(options.manifest)
       const rpcUrl = options.rpcUrl || undefined
       const { chain, contracts } = await connectManifestChain({ manifest, chain: options.chain, rpcUrl })
-      const protocol = options.protocol === false ? [] : options.protocol ? options.protocol.map((name) => named(resolveContract(contracts, name, '--protocol'))) : contracts
+      const protocol = options.protocol === false ? [] : options.protocol ? options.protocol.map((name) => resolveContract(contracts, name, '--protocol')).map((contract) => ({ name: contract.name ?? contract.address, address: contract.address })) : contracts
       const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'losses' })
       const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
       print(`incident ${incident.id} (${incident.dir})\n`)
@@ -101,36 +100,7 @@ export function registerLosses(program: Command) {
     })
 }
 
-function formatLosses(outcome: LossesOutcome): string {
-  const lines: string[] = []
-  for (const asset of outcome.assets) {
-    const amount = (value: bigint) => `${formatTokenAmount(value, asset.asset)} (${value})`
-    lines.push(`${asset.source.name ?? asset.source.contract}: ${asset.losses.length} accounts lost ${amount(asset.total)}`)
-    lines.push(`  method: ${asset.method}`)
-    for (const attacker of asset.attackers) lines.push(`  excluded ${attacker.address}: ${attacker.reason}`)
-    for (const row of asset.protocol.losses) lines.push(`  protocol ${row.name} ${row.account} lost ${amount(row.loss)}`)
-    lines.push(`  written: ${basename(asset.files.csv)}, ${basename(asset.files.json)}`)
-  }
-  for (const note of outcome.notes) lines.push(`note: ${note}`)
-  return `${lines.join('\n')}\n`
-}
 
-function named(contract: { name?: string; address: Address }): { name: string; address: Address } {
-  return { name: contract.name ?? contract.address, address: contract.address }
-}
 
-export function addressOption(flag: string, value: string): Address {
-  if (!isAddress(value, { strict: false })) throw new UsageError(`${flag} expects an address (0x and 40 hex digits), got "${value}"`)
-  return getAddress(value)
-}
 
-function hashOption(flag: string, value: string): Hash {
-  if (!isHash(value)) throw new UsageError(`${flag} expects a transaction hash (0x and 64 hex digits), got "${value}"`)
-  return value
-}
 
-function blockOption(flag: string, value: string | undefined): bigint | undefined {
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a block number (digits), got "${value}"`)
-  return BigInt(value)
-}

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander'
-import { type Address, isAddress } from 'viem'
+import type { Address } from 'viem'
 import { toJson } from '../output.js'
 import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
@@ -92,7 +92,7 @@ export function registerMigrate(program: Command) {
 
 function parseAddress(flag: string) {
   return (value: string): Address => {
-    if (!isAddress(value, { strict: false })) throw new InvalidArgumentError(`${flag} expects an address (0x and 40 hex digits), got "${value}".`)
+    if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidArgumentError(`${flag} expects an address (0x and 40 hex digits), got "${value}".`)
     return value as Address
   }
 }

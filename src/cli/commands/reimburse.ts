@@ -1,9 +1,7 @@
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../../errors.js'
-import { formatTokenAmount } from '../../format.js'
 import { packageRoot } from '../../packageRoot.js'
-import type { ReimbursementOutcome, ReimbursementProgress } from '../../recover/runReimbursement.js'
 import { EXIT, toJson } from '../output.js'
 import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
@@ -56,7 +54,7 @@ export function registerReimburse(program: Command) {
     .addOption(incidentsOption())
     .option('--json', 'print the outcome as one JSON object')
     .action(async (lossesFile: string, options: ReimburseOptions) => {
-      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { resolveFunder }, { reimbursementPolicy }, { runReimbursement }, { compileContracts }, format] = await Promise.all([
+      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { resolveFunder }, { reimbursementPolicy }, { runReimbursement }, { compileContracts }, { formatProgress, formatOutcome }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
         import('../../recover/connectManifestChain.js'),
@@ -64,7 +62,7 @@ export function registerReimburse(program: Command) {
         import('../../recover/policy.js'),
         import('../../recover/runReimbursement.js'),
         import('../../solidity/compile.js'),
-        import('../../engine/formatPlan.js'),
+        import('../../recover/formatReimbursement.js'),
       ])
       const policy = reimbursementPolicy({ minimum: amountOption('--minimum', options.minimum), cap: amountOption('--cap', options.cap), proRata: amountOption('--pro-rata', options.proRata) })
       const claimWindowDays = amountOption('--claim-window', options.claimWindow)!
@@ -93,7 +91,7 @@ export function registerReimburse(program: Command) {
         budget: amountOption('--budget', options.budget),
         dryRun: options.dryRun,
         signatureFiles: options.signature,
-        onProgress: (event) => print(formatProgress(event, format)),
+        onProgress: (event) => print(formatProgress(event)),
       })
       if (options.json) process.stdout.write(`${toJson(outcome)}\n`)
       else print(formatOutcome(outcome))
@@ -101,43 +99,7 @@ export function registerReimburse(program: Command) {
     })
 }
 
-type PlanFormat = typeof import('../../engine/formatPlan.js')
 
-function formatProgress(event: ReimbursementProgress, format: PlanFormat): string {
-  switch (event.stage) {
-    case 'distributed': {
-      const amount = (value: bigint) => `${formatTokenAmount(value, event.asset)} (${value})`
-      const { policy } = event
-      return [
-        `policy ${policy.description}: ${policy.payouts.length} accounts paid ${amount(policy.total)} of ${amount(policy.lossTotal)} lost`,
-        ...(policy.dust > 0n ? [`  rounding dust ${policy.dust} stays with the treasury`] : []),
-        ...(policy.unpaid.length ? [`  ${policy.unpaid.length} accounts paid nothing (${policy.unpaid[0]!.reason}${policy.unpaid.length > 1 ? ', …' : ''})`] : []),
-        `distribution root ${event.distribution.root} published in ${basename(event.file)}`,
-        '',
-      ].join('\n')
-    }
-    case 'planned':
-      return format.formatPlan(event.plan)
-    case 'simulated':
-      return format.formatSimulation(event.simulation)
-    case 'prepared':
-      return 'every signer and key is ready; sending\n'
-    case 'step':
-      return format.formatStepOutcome(event.step, event.outcome)
-  }
-}
-
-function formatOutcome(outcome: ReimbursementOutcome): string {
-  const where = outcome.claimAddress ? ` claim contract ${outcome.claimAddress}` : outcome.recoveryToken ? ` recovery token ${outcome.recoveryToken}` : ''
-  switch (outcome.status) {
-    case 'dry-run':
-      return `dry run: nothing was sent (incident ${outcome.incident}); run without --dry-run to execute\n`
-    case 'waiting':
-      return `WAITING: step ${outcome.waiting!.step} waits for its timelock; run the same command again then (incident ${outcome.incident})\n`
-    case 'reimbursed':
-      return `reimbursed ${outcome.distribution.entries.length} accounts by ${outcome.mode}:${where} (incident ${outcome.incident})\n`
-  }
-}
 
 function amountOption(flag: string, value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { UsageError } from '../../errors.js'
 import { toJson } from '../output.js'
+import { blockOption } from '../parse.js'
 import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type SnapshotOptions = { manifest: string; chain?: string; rpcUrl?: string; block?: string; fromBlock?: string; event?: string; incident?: string; incidents: string; json?: boolean }
@@ -33,10 +33,4 @@ export function registerSnapshot(program: Command) {
       if (options.json) process.stdout.write(`${toJson({ incident: incident.id, file: result.file, header: result.header, footer: result.footer })}\n`)
       else process.stdout.write(`snapshot of ${contract} at block ${result.header.blockNumber}: ${result.footer.accounts} accounts, total ${result.footer.total}, sha256 ${result.footer.sha256}\n  ${result.file}\n`)
     })
-}
-
-function blockOption(flag: string, value: string | undefined): bigint | undefined {
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a block number (digits), got "${value}"`)
-  return BigInt(value)
 }
