@@ -13,7 +13,7 @@ import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { loadManifest } from '../src/manifest/index.js'
 import { computeLosses } from '../src/recover/computeLosses.js'
-import { findDepositors, readVaultPositions } from '../src/recover/readVaultPositions.js'
+import { readVaultPositions } from '../src/recover/readVaultPositions.js'
 import { approveRestore } from '../src/recover/restore/approveRestore.js'
 import { runRestore } from '../src/recover/restore/runRestore.js'
 import { recordAssetSeries } from '../src/report/recordAssetSeries.js'
@@ -55,7 +55,7 @@ beforeAll(async () => {
   await runPlan(chain, buildUpgradePlan({ proxy: protocol.vault, implementation: v2, initData: encodeFunctionData({ abi: v2.abi, functionName: 'initializeV2' }), authority: key(actors.admin.address, 'governance') }), execution)
 
   const now = await chain.public.getBlockNumber({ cacheTime: 0 })
-  const depositors = await findDepositors(chain, protocol.vault.address, now)
+  const depositors = actors.users.map((user) => user.account.address)
   const [before, after] = await Promise.all([readVaultPositions(chain, protocol.vault, depositors, attack.blockNumber - 1n), readVaultPositions(chain, protocol.vault, depositors, now)])
   journal.append('losses.computed', {
     method: `vault positions at block ${attack.blockNumber - 1n} and ${now}`,
