@@ -30,6 +30,8 @@ export type BuildContainPlanParameters = {
   incidentId?: string
   /** Whether this machine holds the key of an account now: of two equal routes, the one it can sign. */
   keyAtHand?: (address: Address) => boolean
+  /** The plan's id when another phase builds on these routes (a restore stage); `contain-<playbook>` by default. */
+  planId?: string
 }
 
 export type ContainPlan = {
@@ -52,7 +54,7 @@ const guardianAbi = parseAbi(['function pause(address[] targets)'])
  * its delay. Fastest routes come first, so the quickest levers are pulled while Safe signers are
  * still being reached.
  */
-export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand }: BuildContainPlanParameters): ContainPlan {
+export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand, planId = containPlanId(playbook) }: BuildContainPlanParameters): ContainPlan {
   const groups = new Map<string, Group>()
   for (const [index, call] of calls.entries()) {
     const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team, keyAtHand)
@@ -63,7 +65,6 @@ export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand 
     groups.set(key, group)
   }
   const ordered = [...groups.values()].sort((a, b) => a.route.time.seconds - b.route.time.seconds)
-  const planId = containPlanId(playbook)
   const targets: Record<string, Address[]> = {}
   const steps = ordered.flatMap((group) => {
     const built = stepsOf(planId, group, incidentId)

@@ -60,12 +60,10 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
   const calls: ContainCall[] = [...unpauses]
   for (const [position, call] of stage.calls.entries()) calls.push(...(await featureCalls(chain, manifest, inspection, stage, position, call)))
 
-  // The containment builder names its plan `contain-<playbook>`; the routes, grouping and timelock
-  // salts it derives from that name stay stable across runs, and the plan is renamed for the journal.
-  const built = buildContainPlan({ playbook: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand })
+  const built = buildContainPlan({ playbook: stage.name, planId: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand })
   const steps = built.plan.steps.map((step, index, all) => (index === all.length - 1 ? { ...step, postconditions: [...step.postconditions, ...invariants] } : step))
   const abis = [...built.plan.abis, ...manifest.contracts.flatMap((contract) => (contract.abi ? [contract.abi] : []))]
-  const plan: Plan = { id: restorePlanId(stage.name), phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
+  const plan: Plan = { id: built.plan.id, phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
   return { plan, notes: built.notes, targets: built.targets, chain, inspection }
 }
 
