@@ -112,7 +112,7 @@ async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome
   const attack = 'hashes' in parameters.attack ? await readAttackTransactions(chain, parameters.attack.hashes) : { attackBlock: parameters.attack.block, attack: parameters.attack.transactions, preceding: [] }
 
   const replay = await replayAttack({
-    forkUrl: parameters.rpcUrl ?? manifest.chains.find((candidate) => candidate.name === target.chain)!.rpcUrl,
+    forkUrl: chain.rpcUrl,
     attackBlock: attack.attackBlock,
     attack: attack.attack,
     preceding: attack.preceding,
