@@ -152,6 +152,47 @@ describe('defaults', () => {
   })
 })
 
+describe('playbook arguments', () => {
+  it('keeps a struct (as a list or a mapping) and a list of addresses as written, unquoted hex included, for the ABI check that follows', () => {
+    const playbook = `playbooks:
+  ccip:
+    steps:
+      - limit:
+          contract: onRamp
+          function: setRateLimiterConfig((bool,uint128,uint128))
+          args: [[true, "1000000000000000000000", 10]]
+      - limit:
+          contract: onRamp
+          function: setRateLimiterConfig
+          args:
+            - isEnabled: false
+              capacity: 0x3e8
+              rate: 0
+      - limit:
+          contract: onRamp
+          function: blockSenders(address[])
+          args:
+            - [${GUARDIAN}, "${SAFE.toLowerCase()}"]
+`
+    write('firebreak.yaml', `${oneChain(`  - name: onRamp\n    address: "${VAULT}"\n`)}${playbook}`)
+
+    const manifest = loadManifest(file, { env })
+
+    expect(manifest.playbooks[0]!.actions).toEqual([
+      { kind: 'limit', contract: 'onRamp', function: 'setRateLimiterConfig((bool,uint128,uint128))', args: [[true, '1000000000000000000000', 10]] },
+      { kind: 'limit', contract: 'onRamp', function: 'setRateLimiterConfig', args: [{ isEnabled: false, capacity: '0x3e8', rate: 0 }] },
+      { kind: 'limit', contract: 'onRamp', function: 'blockSenders(address[])', args: [[GUARDIAN, SAFE.toLowerCase()]] },
+    ])
+  })
+
+  it('names an empty value deep inside a struct argument at its own path', () => {
+    const playbook = `playbooks:\n  ccip:\n    steps:\n      - limit:\n          contract: onRamp\n          function: setRateLimiterConfig\n          args:\n            - isEnabled: true\n              capacity: [1, ~]\n              rate: 1\n`
+    expect(loadError(`${oneChain(`  - name: onRamp\n    address: "${VAULT}"\n`)}${playbook}`).shortMessage).toBe(
+      `${file}: playbooks.ccip.steps[0].limit.args[0].capacity[1]: expected a string, number, boolean, list or mapping argument, got an empty value`,
+    )
+  })
+})
+
 describe('errors name the file, the path inside it and what was expected', () => {
   it('says to run firebreak init when the manifest does not exist', () => {
     expect(loadError(undefined).shortMessage).toBe(`${file}: expected a manifest, found no such file: run firebreak init --path ${file} to write one`)

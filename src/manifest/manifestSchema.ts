@@ -1,6 +1,7 @@
 import { getAddress } from 'viem'
 import { z } from 'zod'
 import { describeValue, didYouMean } from './describeValue.js'
+import type { ManifestArgument } from './types.js'
 import { rpcUrlCarriesCredentials, rpcUrlShapeProblem } from './rpcUrl.js'
 
 /**
@@ -184,6 +185,38 @@ const functionName = z
   .regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\(.*\))?$/, { error: expected('a function name (with an ABI) or signature, e.g. setDepositCap(uint256)') })
 const argument = z.union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean argument') })
 
+const PLAYBOOK_ARGUMENT = 'a string, number, boolean, list or mapping argument'
+
+/**
+ * A playbook argument: a scalar, or a list or mapping of them for an array or a struct
+ * (`setRateLimiterConfig((bool,uint128,uint128))`). Only the shape is checked here, so a null deep
+ * inside is named at its own path; whether it fits the function's ABI is checked once the ABI is
+ * known, by manifestArguments. (A zod union would blame the whole argument, not the null in it.)
+ */
+const playbookArgument = z.custom<ManifestArgument>().superRefine((value, context) => {
+  const misfit = firstMisfit(value, [])
+  if (misfit) context.addIssue({ code: 'custom', path: misfit.path, message: expected(PLAYBOOK_ARGUMENT)({ input: misfit.value }) })
+})
+
+function firstMisfit(value: unknown, path: (string | number)[]): { path: (string | number)[]; value: unknown } | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return undefined
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const misfit = firstMisfit(item, [...path, index])
+      if (misfit) return misfit
+    }
+    return undefined
+  }
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) {
+      const misfit = firstMisfit(item, [...path, key])
+      if (misfit) return misfit
+    }
+    return undefined
+  }
+  return { path, value }
+}
+
 /**
  * One containment action. Each kind names the lever as the team thinks of it; the authority that
  * holds it is found by `inspect`, never written here, so a playbook survives a change of signers.
@@ -191,7 +224,7 @@ const argument = z.union([z.string(), z.number(), z.boolean()], { error: expecte
 const playbookStep = strictMapping(
   {
     pause: contractName.optional(),
-    limit: strictMapping({ contract: contractName, function: functionName, args: z.array(argument, { error: expected('a list of arguments') }) }, 'a mapping with contract, function and args').optional(),
+    limit: strictMapping({ contract: contractName, function: functionName, args: z.array(playbookArgument, { error: expected('a list of arguments') }) }, 'a mapping with contract, function and args').optional(),
     disable: strictMapping({ contract: contractName, function: functionName }, 'a mapping with contract and function').optional(),
     revoke: strictMapping({ contract: contractName, role: z.string({ error: expected('a role name, e.g. PAUSER_ROLE, or a bytes32 role id') }), account: address }, 'a mapping with contract, role and account').optional(),
   },

@@ -45,10 +45,17 @@ export type ManifestAuthority =
     }
   | { name: string; type: 'timelock'; address: Address }
 
+/**
+ * A function argument as written in firebreak.yaml, before it is given its ABI type: a scalar, or
+ * for an array or a tuple a list (a tuple's components in order), or for a tuple a mapping by
+ * component name. Large integers arrive as strings: YAML numbers lose digits past 2^53.
+ */
+export type ManifestArgument = string | number | boolean | ManifestArgument[] | { [component: string]: ManifestArgument }
+
 /** One containment action of a playbook, as written; contracts are names under `contracts`. */
 export type PlaybookAction =
   | { kind: 'pause'; contract: string | 'all' }
-  | { kind: 'limit'; contract: string; function: string; args: (string | number | boolean)[] }
+  | { kind: 'limit'; contract: string; function: string; args: ManifestArgument[] }
   | { kind: 'disable'; contract: string; function: string }
   | { kind: 'revoke'; contract: string; role: string; account: Address }
 
