@@ -87,7 +87,7 @@ describe('contain pause-all on the drill protocol', () => {
     const outcome = await runContainment({ manifest: drillManifest(), playbook: 'pause-all', incident, accounts: [actors.guardian] })
 
     expect(outcome.status).toBe('nothing-to-do')
-    expect(outcome.skipped).toContainEqual({ contract: 'vault', reason: 'already paused' })
+    expect(outcome.skipped).toContainEqual({ contract: 'vault', reason: 'already paused: vault.paused() reads true' })
   })
 
   it('refuses a key that belongs to another account before anything is sent', async () => {

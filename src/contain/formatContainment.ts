@@ -4,21 +4,36 @@ import type { ContainmentOutcome, ContainmentProgress } from './runContainment.j
 export { formatSimulation, formatStepOutcome } from '../engine/formatPlan.js'
 
 /** The plan as signers must see it, then what the playbook leaves alone and why. */
-export function formatPlan({ plan, notes, skipped }: Extract<ContainmentProgress, { stage: 'planned' }>): string {
-  return `${formatPlanSteps(plan, notes)}${skipped.map(({ contract, reason }) => `  skipped ${contract}: ${reason}\n`).join('')}`
+export function formatPlan({ plan, notes, skipped, exposed }: Extract<ContainmentProgress, { stage: 'planned' }>): string {
+  const lines = [...skipped.map(({ contract, reason }) => `  skipped ${contract}: ${reason}\n`), ...exposed.map(({ contract, reason }) => `  EXPOSED ${contract}: ${reason}\n`)]
+  return `${formatPlanSteps(plan, notes)}${lines.join('')}`
 }
 
 export function formatOutcome(outcome: ContainmentOutcome): string {
   switch (outcome.status) {
     case 'nothing-to-do':
-      return `nothing to contain: every lever of ${outcome.plan.id.replace(/^contain-/, '')} is already pulled (incident ${outcome.incident})\n`
-    case 'dry-run':
-      return `dry run: nothing was sent (incident ${outcome.incident}); run without --dry-run to execute\n`
+      return `nothing to contain: the chain shows every target of ${outcome.plan.id.replace(/^contain-/, '')} contained already (${outcome.skipped.map(({ contract, reason }) => `${contract}: ${reason}`).join('; ')}) (incident ${outcome.incident})\n`
+    case 'exposed': {
+      const done = outcome.steps.length > 0 ? `${describeSteps(outcome)}, but ` : ''
+      const list = outcome.exposed.map(({ contract, reason }) => `  ${contract}: ${reason}\n`).join('')
+      return `NOT CONTAINED: ${done}${outcome.exposed.length} target${outcome.exposed.length === 1 ? '' : 's'} remain${outcome.exposed.length === 1 ? 's' : ''} exposed (incident ${outcome.incident}):\n${list}`
+    }
+    case 'dry-run': {
+      const exposed = outcome.exposed.length > 0 ? `; this plan would leave ${outcome.exposed.map(({ contract }) => contract).join(', ')} exposed` : ''
+      return `dry run: nothing was sent (incident ${outcome.incident})${exposed}; run without --dry-run to execute\n`
+    }
     case 'waiting': {
       const when = formatReadyAt(outcome.waiting!.readyAt)
       return `WAITING: step ${outcome.waiting!.step} waits for its timelock until ${when}; run the same command again then (incident ${outcome.incident})\n`
     }
     case 'contained':
-      return `contained: ${outcome.steps.length} step${outcome.steps.length === 1 ? '' : 's'} done and verified on chain (incident ${outcome.incident})\n`
+      return `contained: ${describeSteps(outcome)} (incident ${outcome.incident})\n`
   }
+}
+
+/** `2 steps done, 3 checks read on chain`: what "verified" rests on, counted. */
+function describeSteps(outcome: ContainmentOutcome): string {
+  const checks = outcome.steps.reduce((total, step) => total + step.checks.filter((check) => check.passed).length, 0)
+  const steps = `${outcome.steps.length} step${outcome.steps.length === 1 ? '' : 's'}`
+  return `${steps} done and verified on chain by ${checks} check${checks === 1 ? '' : 's'}`
 }

@@ -1,5 +1,6 @@
 import type { Address } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import type { Plan } from '../engine/plan.js'
 import { UsageError } from '../errors.js'
 import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
@@ -26,6 +27,8 @@ export type PlanContainmentReturnType = ContainPlan & {
   inspection: Inspection
   playbook: ManifestPlaybook
   skipped: { contract: string; reason: string }[]
+  /** Targets the plan cannot contain, and why: the run never ends in success while one is left. */
+  exposed: { contract: string; reason: string }[]
 }
 
 /**
@@ -34,10 +37,19 @@ export type PlanContainmentReturnType = ContainPlan & {
  */
 export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight, keyAtHand }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
-  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook) })
-  const { calls, skipped } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
+  // A pause that takes a reason (`pause(string identifier)`) records the incident it stops.
+  const reason = incidentId ? `firebreak: incident ${incidentId}` : undefined
+  const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook), reason })
+  const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight, reason })
   const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand })
-  return { ...built, chain, inspection, playbook, skipped }
+  return { ...built, chain, inspection, playbook, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
+}
+
+/** A step that nothing reads back after it is sent cannot be called contained, whatever it does. */
+function uncheckedSteps(plan: Plan): { contract: string; reason: string }[] {
+  return plan.steps
+    .filter((step) => step.postconditions.length === 0)
+    .map((step) => ({ contract: step.actions.map((action) => action.decoded.contract).join(', '), reason: `"${step.title}" has no check that reads the chain after it (no getter shows its effect): it will be sent, but not verified` }))
 }
 
 function findPlaybook(manifest: Manifest, name: string): ManifestPlaybook {

@@ -15,12 +15,14 @@ import {
 } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
-import { type Check, type ContractRef, viewFunction } from '../engine/plan.js'
+import { type Check, type ContractRef, showValue, viewFunction } from '../engine/plan.js'
+import { DEFAULT_PAUSE_REASON } from '../inspect/inspectProtocol.js'
+import { pullArguments } from '../inspect/levers/pullArguments.js'
 import { authorityPaths } from '../inspect/authorities/authorityPaths.js'
 import { tryRead } from '../inspect/tryRead.js'
-import type { AuthorityPath, ContractInspection, Inspection, LeverAccess } from '../inspect/types.js'
+import type { AuthorityPath, ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from '../inspect/types.js'
 import { ManifestError } from '../manifest/ManifestError.js'
-import { manifestArguments, manifestFunction } from '../manifest/manifestCall.js'
+import { formatArgument, manifestArguments, manifestFunction } from '../manifest/manifestCall.js'
 import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook, PlaybookAction } from '../manifest/types.js'
 import type { ContainCall } from './buildContainPlan.js'
@@ -36,25 +38,20 @@ export type ResolvePlaybookParameters = {
    * so that the engine finds the journaled transaction, verifies it and records it done.
    */
   inFlight?: ReadonlySet<Address>
+  /** Written into a pause's string argument (`pause(string identifier)`). */
+  reason?: string
 }
 
 export type ResolvePlaybookReturnType = {
   calls: ContainCall[]
-  /** Contracts left alone, and why: already paused, no pause lever, a guardian (it pauses others). */
+  /** Contracts left alone because nothing is to be done: already paused, a guardian (it pauses others). */
   skipped: { contract: string; reason: string }[]
+  /** Targets firebreak cannot contain, and why: they stay exposed, and the run must not end in success. */
+  exposed: { contract: string; reason: string }[]
 }
 
 /** The built-in playbook: pause everything pausable, each contract through whoever holds its pause. */
 export const PAUSE_ALL: ManifestPlaybook = { name: 'pause-all', description: 'pause every pausable contract', actions: [{ kind: 'pause', contract: 'all' }] }
-
-/** Nullary pauses first: `pause()` is what most contracts answer to. */
-const pauseCalls: readonly { signature: string; args: readonly unknown[] }[] = [
-  { signature: 'pause()', args: [] },
-  { signature: 'pauseAll()', args: [] },
-  { signature: 'emergencyPause()', args: [] },
-  { signature: 'setPaused(bool)', args: [true] },
-  { signature: 'setPause(bool)', args: [true] },
-]
 
 const probeAbi = parseAbi([
   'function paused() view returns (bool)',
@@ -68,8 +65,8 @@ const probeAbi = parseAbi([
  * but sends nothing. A contract or function the manifest does not know is an error naming the
  * playbook step; a contract already in the wanted state is skipped, and said so.
  */
-export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set() }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
-  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [] }
+export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set(), reason = DEFAULT_PAUSE_REASON }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
+  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [], exposed: [] }
   const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
   for (const [index, action] of playbook.actions.entries()) {
     const context: ActionContext = {
@@ -77,14 +74,16 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
       manifest,
       inspection,
       labels,
+      reason,
       settled: (address, done) => done && !inFlight.has(address),
       fail: (path, problem) => {
         throw new ManifestError({ file: manifest.file, path: ['playbooks', playbook.name, 'steps', index, ...path], problem })
       },
     }
-    const { calls, skipped } = await resolveAction(action, context)
+    const { calls, skipped, exposed } = await resolveAction(action, context)
     resolved.calls.push(...calls)
     resolved.skipped.push(...skipped)
+    resolved.exposed.push(...exposed)
   }
   return resolved
 }
@@ -94,6 +93,7 @@ type ActionContext = {
   manifest: Manifest
   inspection: Inspection
   labels: Map<string, string>
+  reason: string
   /** Already in the wanted state, and not because of a transaction of this plan still in flight. */
   settled: (address: Address, done: boolean) => boolean
   /** A ManifestError naming the playbook step and the path inside it. */
@@ -114,18 +114,24 @@ function resolveAction(action: PlaybookAction, context: ActionContext): Promise<
 }
 
 async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, context: ActionContext): Promise<ResolvePlaybookReturnType> {
-  const { chain, manifest, inspection, settled, fail } = context
+  const { manifest, inspection, settled, fail } = context
   const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
-  // All at once: the reads of every contract share JSON-RPC batches, as in inspect.
-  const outcomes = await Promise.all(contracts.map((contract) => pauseCall(chain, manifest, contract, settled)))
-  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [] }
+  const outcomes = contracts.map((contract) => pauseCalls(manifest, contract, settled, context.reason))
+  const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [], exposed: [] }
   for (const [position, outcome] of outcomes.entries()) {
-    if (!('skip' in outcome)) {
-      resolved.calls.push(outcome)
-      continue
-    }
-    if (action.contract !== 'all' && outcome.missing) fail(['pause'], `expected a pausable contract, but ${outcome.skip}`)
-    resolved.skipped.push({ contract: contracts[position]!.name, reason: outcome.skip })
+    const contract = contracts[position]!
+    if ('calls' in outcome) resolved.calls.push(...outcome.calls)
+    else if ('skip' in outcome) resolved.skipped.push({ contract: contract.name, reason: outcome.skip })
+    else if (action.contract !== 'all') fail(['pause'], `expected a contract firebreak can pause, but ${contract.name} ${outcome.exposed}`)
+  }
+  // A contract without a pause of its own is contained when another's pause stops its ordinary
+  // calls (Aave's PoolConfigurator.setPoolPause stops the Pool): those calls are in that pull's checks.
+  for (const [position, outcome] of outcomes.entries()) {
+    if (!('exposed' in outcome)) continue
+    const contract = contracts[position]!
+    const cover = resolved.calls.find((call) => call.postconditions.some((check) => check.kind === 'call' && check.to.toLowerCase() === contract.address.toLowerCase()))
+    if (cover) resolved.skipped.push({ contract: contract.name, reason: `paused through ${cover.title}: its ordinary calls are checked to revert` })
+    else resolved.exposed.push({ contract: contract.name, reason: outcome.exposed })
   }
   return resolved
 }
@@ -134,18 +140,18 @@ async function limitAction(action: Extract<PlaybookAction, { kind: 'limit' }>, {
   const contract = inspected(inspection, action.contract)
   const ref = contractRef(manifest, contract)
   const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
-  const args = manifestArguments(fn, action.args, (position, problem) => fail(['limit', 'args', ...(position === undefined ? [] : [position])], problem))
+  const args = manifestArguments(fn, action.args, (path, problem) => fail(['limit', 'args', ...path], problem))
   const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
   const call: ContainCall = {
     contract: target,
     functionName: fn.name,
     args,
-    title: `${contract.name}.${fn.name}(${args.map(String).join(', ')})`,
+    title: `${contract.name}.${fn.name}(${args.map(formatArgument).join(', ')})`,
     paths: await pathsTo(chain, contract, fn, args, manifest, labels),
     postconditions: setterChecks(target, fn, args),
     isPause: false,
   }
-  return { calls: [call], skipped: [] }
+  return { calls: [call], skipped: [], exposed: [] }
 }
 
 async function disableAction(action: Extract<PlaybookAction, { kind: 'disable' }>, { chain, manifest, inspection, settled, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
@@ -157,7 +163,7 @@ async function disableAction(action: Extract<PlaybookAction, { kind: 'disable' }
     contract.levers.find((access) => ['disableFunction(bytes4)', 'setFunctionPaused(bytes4,bool)'].includes(access.lever.signature)) ??
     fail(['disable'], `expected ${contract.name} to have a per-function switch (disableFunction(bytes4) or setFunctionPaused(bytes4,bool)), found none: pause it instead, or adopt FunctionSwitches (contracts/contain) before the next incident`)
   const enabled = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'isFunctionEnabled', args: [selector] })
-  if (settled(ref.address, enabled === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${fn.name} is already disabled` }] }
+  if (settled(ref.address, enabled === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${fn.name} is already disabled` }], exposed: [] }
   const lever = parseAbiItem(`function ${switchLever.lever.signature}`) as AbiFunction
   const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
   const call: ContainCall = {
@@ -169,7 +175,7 @@ async function disableAction(action: Extract<PlaybookAction, { kind: 'disable' }
     postconditions: typeof enabled === 'boolean' ? [readCheck(target, 'isFunctionEnabled', [selector], false, `${contract.name}.${fn.name} is disabled`)] : [],
     isPause: false,
   }
-  return { calls: [call], skipped: [] }
+  return { calls: [call], skipped: [], exposed: [] }
 }
 
 async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>, { chain, manifest, inspection, settled, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
@@ -177,7 +183,7 @@ async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>,
   const ref = contractRef(manifest, contract)
   const role = await roleId(chain, ref.address, action.role)
   const holds = await tryRead(chain, { address: ref.address, abi: probeAbi, functionName: 'hasRole', args: [role, action.account] })
-  if (settled(ref.address, holds === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${action.account} does not hold ${action.role}` }] }
+  if (settled(ref.address, holds === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${action.account} does not hold ${action.role}` }], exposed: [] }
   const revoke =
     contract.levers.find((access) => access.lever.signature === 'revokeRole(bytes32,address)') ??
     fail(['revoke'], `expected ${contract.name} to have revokeRole(bytes32,address) (OpenZeppelin AccessControl), found none`)
@@ -192,31 +198,98 @@ async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>,
     postconditions: [readCheck(target, 'hasRole', [role, action.account], false, `${action.account} no longer holds ${action.role} on ${contract.name}`)],
     isPause: false,
   }
-  return { calls: [call], skipped: [] }
+  return { calls: [call], skipped: [], exposed: [] }
 }
 
-type PauseOutcome = ContainCall | { skip: string; missing?: boolean }
+type PauseOutcome = { calls: ContainCall[] } | { skip: string } | { exposed: string }
 
-async function pauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean): Promise<PauseOutcome> {
-  if (contract.error) return { skip: `could not be inspected: ${contract.error}`, missing: true }
-  const signatures = contract.levers.map((access) => access.lever.signature)
-  if (signatures.includes('pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
-  const lever = pauseCalls.map((call) => ({ call, access: contract.levers.find((access) => access.lever.signature === call.signature) })).find(({ access }) => access)
-  if (!lever?.access) return { skip: 'no pause lever firebreak can pull (pause(), pauseAll(), emergencyPause(), setPaused(bool))', missing: true }
-  const paused = await tryRead(chain, { address: contract.address, abi: probeAbi, functionName: 'paused' })
-  if (settled(contract.address, paused === true)) return { skip: 'already paused' }
-  const fn = parseAbiItem(`function ${lever.call.signature}`) as AbiFunction
+/**
+ * The pulls that pause one contract, each checked by what its simulated pull showed (a paused
+ * getter turning true, an ordinary call starting to revert). One pull that flips the contract's
+ * own paused getter is enough; without one, every lever seen to pause a feature is pulled.
+ */
+function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean, reason: string): PauseOutcome {
+  if (contract.error) return { exposed: `could not be inspected: ${contract.error}` }
+  if (contract.levers.some((access) => access.lever.signature === 'pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
+  const levers = contract.levers.filter((access) => access.lever.kind === 'pause')
+  const paused = levers.find((access) => access.effect?.status === 'already-paused')
+  if (paused?.effect?.status === 'already-paused' && settled(contract.address, true)) {
+    return { skip: `already paused: ${paused.effect.evidence.map(evidenceText).join(', ')}` }
+  }
+  // pause-all targets what can be paused; a contract with nothing pause-like (a plain token) is not one.
+  if (levers.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone' }
+  const pulls = levers.filter((access) => (access.effect?.status === 'pauses' || access.effect?.status === 'already-paused') && access.paths.length > 0)
+  if (pulls.length === 0) return { exposed: whyNotPausable(levers) }
+  const whole = pulls.filter((access) => access.effect!.status !== 'pauses' || evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address)))
+  const chosen = whole.length > 0 ? [fastest(whole)] : pulls
+  return { calls: chosen.map((access) => pauseCall(manifest, contract, access, reason)) }
+}
+
+function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): ContainCall {
+  const effect = access.effect as Extract<LeverEffect, { status: 'pauses' | 'already-paused' }>
   const ref = contractRef(manifest, contract)
-  const target = { ...ref, abi: [fn, ...probeAbi, ...(ref.abi as Abi)] }
+  const fn = leverFunction(ref, access.lever.signature)
+  const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
+  const args = fn.inputs.length === effect.args.length ? effect.args : pullArgumentsFor(fn, reason)
+  const shown = args.length > 0 ? ` with ${fn.name}(${args.map(showValue).join(', ')})` : ''
   return {
     contract: target,
     functionName: fn.name,
-    args: lever.call.args,
-    title: `pause ${contract.name}`,
-    paths: lever.access.paths,
-    postconditions: typeof paused === 'boolean' ? [readCheck(target, 'paused', [], true, `${contract.name}.paused() is true`)] : [],
+    args,
+    title: `pause ${contract.name}${shown}`,
+    paths: access.paths,
+    postconditions: effect.evidence.map((evidence) => evidenceCheck(evidence, ref)),
     isPause: true,
   }
+}
+
+function pullArgumentsFor(fn: AbiFunction, reason: string): unknown[] {
+  const built = pullArguments(fn.inputs, { reason })
+  return 'args' in built ? built.args : []
+}
+
+/** What the simulated pull showed, as a check the engine reads on the fork and on chain. */
+function evidenceCheck(evidence: PauseEvidence, ref: ContractRef): Check {
+  if (evidence.kind === 'getter') {
+    const { getter } = evidence
+    return { kind: 'read', description: `${getter.contract}.${getter.signature} is true`, address: getter.address, abi: getter.abi, args: [], expect: true }
+  }
+  const { operation } = evidence
+  return { kind: 'call', description: `${operation.description} now reverts`, from: operation.from, to: operation.to, data: operation.data, value: operation.value, expect: 'revert', abi: ref.abi }
+}
+
+function evidenceOf(access: LeverAccess): PauseEvidence[] {
+  return access.effect && 'evidence' in access.effect ? access.effect.evidence : []
+}
+
+function evidenceText(evidence: PauseEvidence): string {
+  return evidence.kind === 'getter' ? `${evidence.getter.contract}.${evidence.getter.signature} reads true` : `${evidence.operation.description} reverts`
+}
+
+/** Why no pull is left for a contract, lever by lever, in words the war room acts on. */
+function whyNotPausable(levers: readonly LeverAccess[]): string {
+  const reasons = levers.map((access) => {
+    const { signature, confirmation } = access.lever
+    const effect = access.effect
+    if (effect?.status === 'reverted' || effect?.status === 'no-effect' || effect?.status === 'untested') return `${signature}: ${effect.detail}`
+    if (confirmation.status !== 'confirmed') return `${signature}: ${confirmation.detail}`
+    if (access.paths.length === 0) return `${signature}: no authority path reaches its holders`
+    return `${signature}: not pulled`
+  })
+  return `cannot be paused by firebreak: ${reasons.join('; ')}`
+}
+
+function fastest(levers: readonly LeverAccess[]): LeverAccess {
+  return [...levers].sort((a, b) => (a.fastest?.seconds ?? Infinity) - (b.fastest?.seconds ?? Infinity))[0]!
+}
+
+function leverFunction(ref: ContractRef, signature: string): AbiFunction {
+  const fromAbi = ref.abi.find((item): item is AbiFunction => item.type === 'function' && formatAbiItem(item) === signature)
+  return fromAbi ?? (parseAbiItem(`function ${signature}`) as AbiFunction)
+}
+
+function sameAddress(a: Address, b: Address): boolean {
+  return a.toLowerCase() === b.toLowerCase()
 }
 
 /** The manifest checked that the name exists; a contract on another chain than this run's was not inspected. */

@@ -22,18 +22,25 @@ export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incident
 }
 
 export type ContainmentProgress =
-  | { stage: 'planned'; plan: Plan; notes: string[]; skipped: PlanContainmentReturnType['skipped'] }
+  | { stage: 'planned'; plan: Plan; notes: string[]; skipped: PlanContainmentReturnType['skipped']; exposed: PlanContainmentReturnType['exposed'] }
   | { stage: 'simulated'; simulation: SimulationResult }
   | { stage: 'prepared' }
   | { stage: 'step'; step: Step; outcome: StepOutcome }
 
 export type ContainmentOutcome = {
-  /** `waiting`: a step waits for a timelock's delay; run the same command again once it has passed. */
-  status: 'contained' | 'dry-run' | 'waiting' | 'nothing-to-do'
+  /**
+   * `contained`: every target is verified contained by checks read on chain. `exposed`: some
+   * target is not (it could not be inspected, nobody can pull its lever, or nothing checks a step);
+   * every step that could be sent was. `waiting`: a step waits for a timelock's delay; run the same
+   * command again once it has passed. `nothing-to-do`: the chain shows every target contained already.
+   */
+  status: 'contained' | 'exposed' | 'dry-run' | 'waiting' | 'nothing-to-do'
   incident: string
   plan: Plan
   notes: string[]
   skipped: PlanContainmentReturnType['skipped']
+  /** What remains exposed, target by target, and why. */
+  exposed: PlanContainmentReturnType['exposed']
   simulation?: SimulationResult
   steps: StepOutcome[]
   waiting?: { step: string; readyAt: bigint }
@@ -61,19 +68,26 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const { journal } = incident
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
   const keyAtHand = keysAtHand(parameters.manifest.authorities, parameters.accounts)
-  const { plan, notes, skipped, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
-  journal.append('contain.planned', { planId: plan.id, notes, skipped, targets })
-  onProgress({ stage: 'planned', plan, notes, skipped })
-  const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, steps: [] }
-  if (plan.steps.length === 0) return finish(incident, { ...outcome, status: 'nothing-to-do' })
+  const { plan, notes, skipped, exposed, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
+  journal.append('contain.planned', { planId: plan.id, notes, skipped, exposed, targets })
+  onProgress({ stage: 'planned', plan, notes, skipped, exposed })
+  // Every lever that can be pulled is pulled, even when another target stays exposed: a partial
+  // containment now is worth more than a complete one later. Only the verdict waits for the rest.
+  const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, exposed, steps: [] }
+  if (plan.steps.length === 0) return finish(incident, { ...outcome, status: exposed.length > 0 ? 'exposed' : 'nothing-to-do' })
 
   const run = await executePlan(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
-  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'contained'
+  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : exposed.length > 0 ? 'exposed' : 'contained'
   return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
 }
 
 function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {
-  incident.journal.append('contain.finished', { planId: outcome.plan.id, status: outcome.status, ...(outcome.waiting ? { waiting: outcome.waiting } : {}) })
+  incident.journal.append('contain.finished', {
+    planId: outcome.plan.id,
+    status: outcome.status,
+    ...(outcome.exposed.length > 0 ? { exposed: outcome.exposed } : {}),
+    ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
+  })
   return outcome
 }
 

@@ -15,8 +15,8 @@ export function initCalldata(patched: ContractArtifact, init: string | undefined
   if (isHex(init)) return init
   const fn = manifestFunction(patched.abi, init)
   if (!fn) throw new UsageError(`--init names ${init}, which is not a function of ${patched.contractName}: give its name, its signature or raw calldata (0x…)`)
-  const values = manifestArguments(fn, args, (position, problem) => {
-    throw new UsageError(`--init-arg${position === undefined ? '' : ` ${position + 1}`}: ${problem}`)
+  const values = manifestArguments(fn, args, (path, problem) => {
+    throw new UsageError(`--init-arg${typeof path[0] === 'number' ? ` ${path[0] + 1}` : ''}: ${problem}`)
   })
   return encodeFunctionData({ abi: [fn], functionName: fn.name, args: values })
 }

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { computeFindings } from './findings.js'
-import type { AuthorityNode, ContractInspection, LeverAccess, LeverConfirmation, LeverKind, TimeToExecute } from './types.js'
+import type { AuthorityNode, ContractInspection, LeverAccess, LeverConfirmation, LeverEffect, LeverKind, TimeToExecute } from './types.js'
 
 const guardian: AuthorityNode = { kind: 'eoa', address: '0x00000000000000000000000000000000000000a1', label: 'guardian' }
 const admin: AuthorityNode = { kind: 'eoa', address: '0x00000000000000000000000000000000000000a2', label: 'admin' }
@@ -26,8 +26,19 @@ function lever(kind: LeverKind, signature: string, paths: AuthorityNode[][], tim
     },
     paths: paths.map((nodes, index) => ({ nodes, timeToExecute: times[index] ?? oneBlock })),
     fastest: [...times].sort((a, b) => a.seconds - b.seconds)[0],
+    // A pause counts once pulling it was seen to pause: these are.
+    ...(kind === 'pause' ? { effect: pausesVault } : {}),
   }
 }
+
+const pausesVault: LeverEffect = {
+  status: 'pauses',
+  puller: guardian.address,
+  args: [],
+  evidence: [{ kind: 'getter', getter: { contract: 'vault', address: '0x0000000000000000000000000000000000000099', signature: 'paused()', abi: { type: 'function', name: 'paused', stateMutability: 'view', inputs: [], outputs: [{ type: 'bool', name: '' }] } } }],
+}
+
+const findingsOf = (contracts: ContractInspection[]) => computeFindings(contracts, new Map(), 1_000n)
 
 function contract(levers: LeverAccess[], extra: Partial<ContractInspection> = {}): ContractInspection {
   return { name: 'vault', address: '0x0000000000000000000000000000000000000099', proxy: { kind: 'none' }, levers, ...extra }
@@ -42,7 +53,7 @@ describe('computeFindings', () => {
   })
 
   it('reports a pause reachable only through a timelock, naming how long it takes', () => {
-    const findings = computeFindings([contract([lever('pause', 'pause()', [[safe, timelock]], [twoDays])])])
+    const findings = findingsOf([contract([lever('pause', 'pause()', [[safe, timelock]], [twoDays])])])
     expect(findings.map((finding) => finding.code)).toEqual(['pause-behind-timelock'])
     expect(findings[0]?.message).toBe('pausing vault takes at least 2-of-2 Safe → 2-day timelock: every path goes through a timelock')
   })
@@ -58,7 +69,7 @@ describe('computeFindings', () => {
   })
 
   it('reports one EOA that can both pause and upgrade', () => {
-    const findings = computeFindings([contract([lever('pause', 'pause()', [[admin]], [oneBlock]), lever('upgrade', 'upgradeToAndCall(address,bytes)', [[admin]], [oneBlock])])])
+    const findings = findingsOf([contract([lever('pause', 'pause()', [[admin]], [oneBlock]), lever('upgrade', 'upgradeToAndCall(address,bytes)', [[admin]], [oneBlock])])])
     expect(findings.map((finding) => `${finding.severity}:${finding.code}`)).toEqual(['high:single-key-pause-and-upgrade'])
     expect(findings[0]?.message).toContain(admin.address)
   })
@@ -79,13 +90,26 @@ describe('computeFindings', () => {
     expect(codes(contract([unguarded, unconfirmed]))).toEqual(['critical:lever-unguarded', 'medium:lever-simulation-failed'])
   })
 
+  it('does not count a pause lever that was not seen to pause, and says why', () => {
+    const reverts: LeverEffect = { status: 'reverted', puller: guardian.address, args: [true], detail: 'pulled by the guardian, it reverts with Error("BAL#211")' }
+    const findings = findingsOf([contract([{ ...lever('pause', 'setPaused(bool)', [[guardian]], [oneBlock]), effect: reverts }])])
+    expect(findings.map((finding) => `${finding.severity}:${finding.code}`)).toEqual(['high:pause-lever-ineffective', 'high:no-pause-lever'])
+    expect(findings[0]?.message).toBe('setPaused(bool) on vault does not pause it: pulled by the guardian, it reverts with Error("BAL#211")')
+  })
+
+  it('does not call a pause anyone may call critical when pulling it pauses nothing', () => {
+    const noop: LeverEffect = { status: 'no-effect', puller: guardian.address, args: [], detail: 'paused() stayed false' }
+    const unguarded = { ...lever('pause', 'pause()', [], [], { status: 'unguarded', detail: 'anyone' }), effect: noop }
+    expect(codes(contract([unguarded]))).toEqual(['high:no-pause-lever', 'medium:pause-lever-ineffective'])
+  })
+
   it('reports an unreadable contract once, with its error, and nothing else about it', () => {
-    const findings = computeFindings([contract([], { error: 'no code at 0x99 (wrong address or wrong chain?)' })])
+    const findings = findingsOf([contract([], { error: 'no code at 0x99 (wrong address or wrong chain?)' })])
     expect(findings).toEqual([{ severity: 'high', code: 'contract-unreadable', contract: 'vault', message: 'vault could not be inspected: no code at 0x99 (wrong address or wrong chain?)' }])
   })
 
   it('lists findings worst first', () => {
-    const findings = computeFindings([
+    const findings = findingsOf([
       contract([lever('pause', 'pause()', [[guardian]], [oneBlock]), lever('unpause', 'unpause()', [[admin]], [oneBlock])], { name: 'a' }),
       contract([], { name: 'b', error: 'no code' }),
       contract([lever('pause', 'pause()', [], [], { status: 'unguarded', detail: 'anyone' })], { name: 'c' }),

@@ -9,7 +9,8 @@ const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 
  * no pause at all, a pause behind a multi-day timelock, a pause right that had quietly expired,
  * one key that could both stop and rewrite a contract, a restart as easy as a stop.
  */
-export function computeFindings(contracts: readonly ContractInspection[], pauseWindows: PauseWindows = new Map(), now = BigInt(Math.floor(Date.now() / 1000))): Finding[] {
+/** `now` is the chain's time (the latest block's timestamp): a fork or a test chain keeps its own clock. */
+export function computeFindings(contracts: readonly ContractInspection[], pauseWindows: PauseWindows, now: bigint): Finding[] {
   const findings = contracts.flatMap((contract) => findingsFor(contract, pauseWindows.get(contract.name), now))
   return findings.sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity] || a.contract.localeCompare(b.contract))
 }
@@ -23,9 +24,14 @@ function findingsFor(contract: ContractInspection, pauseWindow: { endsAt: bigint
   const unpauses = usable(contract.levers, 'unpause')
 
   for (const access of contract.levers) {
-    const { lever } = access
-    if (lever.confirmation.status === 'unguarded') {
-      findings.push(finding('critical', 'lever-unguarded', `anyone can call ${lever.signature} on ${contract.name}`))
+    const { lever, effect } = access
+    if (lever.confirmation.status === 'unguarded' && lever.kind === 'pause' && effect?.status !== 'pauses') {
+      // A "pause" anyone may call that pauses nothing is no lever at all, and no danger either.
+      findings.push(finding('medium', 'pause-lever-ineffective', `${lever.signature} on ${contract.name} succeeds for anyone but was not seen to pause anything${effect && 'detail' in effect ? `: ${effect.detail}` : ''}`))
+    } else if (lever.confirmation.status === 'unguarded') {
+      findings.push(finding('critical', 'lever-unguarded', `anyone can call ${lever.signature} on ${contract.name}${effect?.status === 'pauses' ? ' and pause it' : ''}`))
+    } else if (lever.kind === 'pause' && (effect?.status === 'reverted' || effect?.status === 'no-effect')) {
+      findings.push(finding('high', 'pause-lever-ineffective', `${lever.signature} on ${contract.name} does not pause it: ${effect.detail}`))
     } else if (lever.confirmation.status === 'unconfirmed') {
       findings.push(finding('medium', 'lever-simulation-failed', `${lever.signature} on ${contract.name} could not be confirmed by simulation: ${lever.confirmation.detail}`))
     }
@@ -56,9 +62,17 @@ function findingsFor(contract: ContractInspection, pauseWindow: { endsAt: bigint
   return findings
 }
 
-/** Levers of `kind` that some authority can pull (guarded or not). */
+/**
+ * Levers of `kind` that some authority can pull (guarded or not); a pause only once pulling it was
+ * seen to pause (or its contract is paused already): a name alone proves nothing.
+ */
 function usable(levers: readonly LeverAccess[], kind: 'pause' | 'unpause'): LeverAccess[] {
-  return levers.filter((access) => access.lever.kind === kind && (access.lever.confirmation.status === 'unguarded' || access.fastest !== undefined))
+  return levers.filter(
+    (access) =>
+      access.lever.kind === kind &&
+      (access.lever.confirmation.status === 'unguarded' || access.fastest !== undefined) &&
+      (kind !== 'pause' || access.effect?.status === 'pauses' || access.effect?.status === 'already-paused'),
+  )
 }
 
 export function fastestOf(levers: readonly LeverAccess[]): LeverAccess | undefined {

@@ -1,15 +1,22 @@
-import { type Abi, type Address, type Hex, getAddress, toFunctionSelector } from 'viem'
+import { randomBytes } from 'node:crypto'
+import { type Abi, type AbiFunction, type Address, type Hex, bytesToHex, getAddress, parseAbiItem, toFunctionSelector } from 'viem'
+import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
+import { isTransportError } from '../chain/transportError.js'
 import { errorMessage } from '../errors.js'
 import { authorityPaths } from './authorities/authorityPaths.js'
 import { candidateHolders } from './authorities/candidateHolders.js'
 import { type PauseWindows, computeFindings, fastestOf } from './findings.js'
+import { knownErrorsAbi } from './levers/accessRevert.js'
+import { selectorsFromBytecode } from './levers/bytecodeSelectors.js'
 import { confirmLever } from './levers/confirmLever.js'
+import { measurePauseEffect } from './levers/measurePauseEffect.js'
+import { pausedGetters } from './levers/pausedGetters.js'
 import { knownLeverBySignature } from './levers/leverSignatures.js'
 import { leverFunctionsFromAbi, leverFunctionsFromBytecode } from './levers/leverFunctions.js'
 import { readPauseWindow } from './levers/pauseWindow.js'
 import { detectProxy } from './proxy.js'
-import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverFunction, LeverKind, ProxyInfo, TimeToExecute } from './types.js'
+import type { AuthorityPath, ContractInspection, InspectTarget, Inspection, LeverAccess, LeverConfirmation, LeverEffect, LeverFunction, LeverKind, OperationProbe, ProxyInfo, TimeToExecute } from './types.js'
 
 export type InspectProtocolParameters = {
   targets: readonly InspectTarget[]
@@ -20,33 +27,61 @@ export type InspectProtocolParameters = {
    * needs the pause levers only, and every lever left out saves calls while an exploit runs.
    */
   kinds?: readonly LeverKind[]
+  /**
+   * Ordinary calls the protocol serves (the manifest's `normalOperations`): a pause lever whose
+   * contract has no paused getter is known by these calls reverting once it is pulled.
+   */
+  operations?: readonly OperationProbe[]
+  /** Written into a pause's string argument (`pause(string identifier)`): why it was pulled. */
+  reason?: string
 }
+
+export const DEFAULT_PAUSE_REASON = 'firebreak: emergency pause'
 
 /**
  * Inspects every contract at once (the reads of all contracts share JSON-RPC batches), each on its
  * own: a contract that cannot be read is reported with its error and the rest of the report stands.
  */
-export async function inspectProtocol(chain: ChainClients, { targets, authorities = [], kinds }: InspectProtocolParameters): Promise<Inspection> {
+export async function inspectProtocol(chain: ChainClients, { targets, authorities = [], kinds, operations = [], reason = DEFAULT_PAUSE_REASON }: InspectProtocolParameters): Promise<Inspection> {
   const labels = new Map(authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
-  const blockNumber = await chain.public.getBlockNumber()
+  const block = await chain.public.getBlock({ blockTag: 'latest' })
   const pauseWindows = new Map<string, { endsAt: bigint }>()
+  const context: InspectContext = { teamAuthorities: authorities.map((authority) => authority.address), labels, kinds, operations, reason }
   const contracts = await Promise.all(
     targets.map(async (target) => {
-      const window = await readPauseWindow(chain, target.address).catch(() => undefined)
+      const window = await readPauseWindow(chain, target.address).catch((error: unknown) => {
+        if (isTransportError(error)) throw error
+        return undefined
+      })
       if (window) pauseWindows.set(target.name, window)
-      return inspectContract(chain, target, authorities.map((authority) => authority.address), labels, kinds)
+      return inspectContract(chain, target, context)
     }),
   )
   return {
     chainId: chain.chain.id,
-    blockNumber,
+    blockNumber: block.number,
+    // Windows end in the chain's time, which on a fork or a test chain is not the wall clock's.
+    chainTime: block.timestamp,
     contracts,
-    findings: computeFindings(contracts, pauseWindows as PauseWindows),
+    findings: computeFindings(contracts, pauseWindows as PauseWindows, block.timestamp),
     timeToContain: slowest(contracts.map((contract) => contract.timeToContain)),
   }
 }
 
-async function inspectContract(chain: ChainClients, target: InspectTarget, teamAuthorities: Address[], labels: ReadonlyMap<string, string>, kinds?: readonly LeverKind[]): Promise<ContractInspection> {
+type InspectContext = {
+  teamAuthorities: Address[]
+  labels: ReadonlyMap<string, string>
+  kinds?: readonly LeverKind[]
+  operations: readonly OperationProbe[]
+  reason: string
+}
+
+/**
+ * One contract's levers, holders and paths. A contract that cannot be read (no code, an ABI of
+ * another contract) is reported with its error; a node that fails is not the contract's fault and
+ * ends the whole inspection, so that no run mistakes a dead RPC for a contract without levers.
+ */
+async function inspectContract(chain: ChainClients, target: InspectTarget, { teamAuthorities, labels, kinds, operations, reason }: InspectContext): Promise<ContractInspection> {
   const base = { name: target.name, address: target.address }
   try {
     const code = await chain.public.getCode({ address: target.address })
@@ -67,14 +102,50 @@ async function inspectContract(chain: ChainClients, target: InspectTarget, teamA
         const paths = confirmation.status === 'confirmed' ? await pathsFor(chain, confirmation.holders, labels) : []
         const fastest = quickest(paths.map((path) => path.timeToExecute))
         const via = address === target.address ? viaImplementation : undefined
-        return { lever: { ...lever, contract: target.name, address, viaImplementation: via, confirmation }, paths, fastest }
+        const access: LeverAccess = { lever: { ...lever, contract: target.name, address, viaImplementation: via, confirmation }, paths, fastest }
+        if (lever.kind !== 'pause' || address !== target.address) return access
+        const effect = await pauseEffect(chain, { target, lever, confirmation, operations, reason })
+        return { ...access, effect }
       }),
     )
-    const timeToContain = fastestOf(levers.filter((access) => access.lever.kind === 'pause'))?.fastest
+    const timeToContain = fastestOf(levers.filter((access) => access.lever.kind === 'pause' && pausesOrPaused(access.effect)))?.fastest
     return { ...base, proxy, levers, timeToContain }
   } catch (error) {
+    if (isTransportError(error)) throw error
     return { ...base, proxy: { kind: 'none' }, levers: [], error: errorMessage(error).split('\n')[0] }
   }
+}
+
+/** A pause lever counts once pulling it was seen to pause, or its contract is paused already. */
+export function pausesOrPaused(effect: LeverEffect | undefined): boolean {
+  return effect?.status === 'pauses' || effect?.status === 'already-paused'
+}
+
+/** Pulls a pause lever in a simulation, as its holder (or, unguarded, as anyone), and reads what changed. */
+async function pauseEffect(
+  chain: ChainClients,
+  { target, lever, confirmation, operations, reason }: { target: InspectTarget; lever: LeverFunction; confirmation: LeverConfirmation; operations: readonly OperationProbe[]; reason: string },
+): Promise<LeverEffect> {
+  const pullers = confirmation.status === 'confirmed' ? confirmation.holders : confirmation.status === 'unguarded' ? [freshAddress()] : []
+  if (pullers.length === 0) return { status: 'untested', detail: 'no holder was confirmed to pull it' }
+  return measurePauseEffect(chain, {
+    address: target.address,
+    fn: functionOf(lever.signature, target.abi),
+    pullers,
+    getters: pausedGetters(target),
+    operations,
+    reason,
+    abis: target.abi ? [target.abi, knownErrorsAbi] : [knownErrorsAbi],
+  })
+}
+
+function functionOf(signature: string, abi: Abi | undefined): AbiFunction {
+  const fromAbi = abi?.find((item): item is AbiFunction => item.type === 'function' && formatAbiItem(item) === signature)
+  return fromAbi ?? (parseAbiItem(`function ${signature}`) as AbiFunction)
+}
+
+function freshAddress(): Address {
+  return getAddress(bytesToHex(randomBytes(20)))
 }
 
 /**
@@ -96,26 +167,35 @@ function proxyUpgradeLevers(proxy: ProxyInfo): { lever: LeverFunction; address: 
  * the contract would invent levers), else from the selectors in the proxy's and implementation's code.
  */
 function leverFunctions(target: InspectTarget, code: Hex, implementationCode: Hex | undefined): LeverFunction[] {
-  const allCode = `${code}${implementationCode?.slice(2) ?? ''}`
   if (!target.abi) {
     const found = [...leverFunctionsFromBytecode(code), ...(implementationCode ? leverFunctionsFromBytecode(implementationCode) : [])]
     return [...new Map(found.map((lever) => [lever.selector, lever])).values()]
   }
-  assertAbiMatchesCode(target.name, target.abi, allCode)
+  assertAbiMatchesCode(target.name, target.abi, implementationCode ? [code, implementationCode] : [code])
   return leverFunctionsFromAbi(target.abi)
 }
 
 /**
- * Every external function's selector appears in the dispatcher of the code that implements it.
- * Allow a few misses (a selector folded into a jump table by the optimiser), not a different contract.
+ * Every external function's selector appears in the dispatcher of the code that implements it. A
+ * lever the code does not dispatch would be pulled in vain, and a quarter of the ABI missing is
+ * another contract's ABI: either is refused, naming what is missing.
  */
-function assertAbiMatchesCode(name: string, abi: Abi, code: string) {
-  const selectors = abi.filter((item) => item.type === 'function').map((item) => toFunctionSelector(item as never).slice(2))
-  if (selectors.length === 0) return
-  const missing = selectors.filter((selector) => !code.includes(selector))
-  if (missing.length > selectors.length / 2) {
-    throw new Error(`the ABI given for ${name} does not match its bytecode: ${missing.length} of ${selectors.length} functions are not in the code`)
+function assertAbiMatchesCode(name: string, abi: Abi, codes: readonly Hex[]) {
+  const dispatched = new Set(codes.flatMap((code) => [...selectorsFromBytecode(code)]))
+  const inCode = (selector: Hex) => dispatched.has(selector) || codes.some((code) => code.includes(selector.slice(2)))
+  const functions = leverFunctionsFromAbi(abi)
+  const all = abi.filter((item): item is AbiFunction => item.type === 'function')
+  if (all.length === 0) throw new Error(`the ABI given for ${name} has no functions: give the contract's ABI or artifact, or none to read its bytecode`)
+  const missing = all.filter((item) => !inCode(toSelector(item)))
+  const missingLevers = functions.filter((lever) => !inCode(lever.selector))
+  if (missingLevers.length > 0 || missing.length > all.length / 4) {
+    const named = (missingLevers.length > 0 ? missingLevers.map((lever) => lever.signature) : missing.map((item) => formatAbiItem(item))).slice(0, 3).join(', ')
+    throw new Error(`the ABI given for ${name} does not match its bytecode: ${missing.length} of ${all.length} functions are not in the code (${named}…); is it the ABI of another contract, or of a proxy's implementation firebreak did not find?`)
   }
+}
+
+function toSelector(item: AbiFunction): Hex {
+  return toFunctionSelector(item)
 }
 
 async function pathsFor(chain: ChainClients, holders: readonly Address[], labels: ReadonlyMap<string, string>): Promise<AuthorityPath[]> {

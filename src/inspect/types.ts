@@ -1,4 +1,4 @@
-import type { Abi, Address, Hex } from 'viem'
+import type { Abi, AbiFunction, Address, Hex } from 'viem'
 
 /**
  * What `firebreak inspect` learns about a protocol: its emergency levers, who can pull each one,
@@ -126,7 +126,52 @@ export type LeverAccess = {
   paths: AuthorityPath[]
   /** The fastest path's time, or undefined when nobody can pull it. */
   fastest?: TimeToExecute
+  /** For a pause lever: what pulling it does, measured by pulling it in a simulation (see measurePauseEffect). */
+  effect?: LeverEffect
 }
+
+/** A view whose first output says whether a contract is paused: `paused()`, `getPausedState()`. */
+export type PausedGetter = {
+  contract: string
+  address: Address
+  /** `paused()` */
+  signature: string
+  /** The view with its first output alone, a bool: what a check reads. */
+  abi: AbiFunction
+}
+
+/** An ordinary call the protocol serves (the manifest's `normalOperations`): a pause must make it revert. */
+export type OperationProbe = {
+  description: string
+  /** The manifest's name for the contract called. */
+  contract: string
+  from: Address
+  to: Address
+  data: Hex
+  value: bigint
+}
+
+/** What shows that a pull paused something. */
+export type PauseEvidence =
+  /** The getter read false before the pull and true after it (or true already, for `already-paused`). */
+  | { kind: 'getter'; getter: PausedGetter }
+  /** The operation succeeded before the pull and reverts after it. */
+  | { kind: 'operation'; operation: OperationProbe; revert: string }
+
+/**
+ * A pause lever judged by its effect, not its name: pulled by its holder in a simulation of the
+ * current state (nothing sent), with the arguments a pull would use.
+ */
+export type LeverEffect =
+  | { status: 'pauses'; puller: Address; args: unknown[]; evidence: PauseEvidence[] }
+  /** A paused getter reads true already: the contract is paused, so the pull could show nothing. */
+  | { status: 'already-paused'; args: unknown[]; evidence: PauseEvidence[] }
+  /** The pull succeeds but no paused getter flips and no ordinary operation starts to revert. */
+  | { status: 'no-effect'; puller: Address; args: unknown[]; detail: string }
+  /** The holder's pull reverts (an expired pause window, a wrong argument). */
+  | { status: 'reverted'; puller: Address; args: unknown[]; detail: string }
+  /** It could not be pulled: nobody holds it, or no sensible argument is known (an asset to name). */
+  | { status: 'untested'; detail: string }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 
@@ -139,6 +184,7 @@ export type FindingCode =
   | 'lever-simulation-failed'
   | 'lever-unguarded'
   | 'contract-unreadable'
+  | 'pause-lever-ineffective'
 
 export type Finding = {
   severity: Severity
@@ -162,6 +208,8 @@ export type ContractInspection = {
 export type Inspection = {
   chainId: number
   blockNumber: bigint
+  /** The block's timestamp: pause windows and delays are compared with it, never with the wall clock. */
+  chainTime: bigint
   contracts: ContractInspection[]
   findings: Finding[]
   /** The slowest of the per-contract times to contain: how long until everything is paused. */

@@ -13,6 +13,13 @@ type ContainOptions = {
   signature?: string[]
 }
 
+/** Success only for a containment the chain confirms; a dry run fails too when its plan would leave a target exposed. */
+function containExitCode(outcome: { status: string; exposed: readonly unknown[] }): number {
+  if (outcome.status === 'waiting') return EXIT.waiting
+  if (outcome.status === 'exposed' || outcome.exposed.length > 0) return EXIT.failed
+  return EXIT.ok
+}
+
 export function registerContain(program: Command) {
   program
     .command('contain')
@@ -54,6 +61,6 @@ export function registerContain(program: Command) {
       })
       if (options.json) process.stdout.write(`${toJson(outcome)}\n`)
       else print(format.formatOutcome(outcome))
-      process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
+      process.exitCode = containExitCode(outcome)
     })
 }

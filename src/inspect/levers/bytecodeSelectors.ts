@@ -19,8 +19,7 @@ const isPush = (opcode: number) => opcode >= PUSH0 && opcode <= PUSH32
  * solc appends is cut off first. Short pushes count because solc pushes `0x00abcdef` as PUSH3.
  */
 export function selectorsFromBytecode(code: Hex): Set<Hex> {
-  const bytes = withoutMetadata(hexToBytes(code))
-  const instructions = decode(bytes)
+  const instructions = ownCode(decode(withoutMetadata(hexToBytes(code))))
   const selectors = new Set<Hex>()
   for (let index = 0; index < instructions.length; index++) {
     const instruction = instructions[index] as Instruction
@@ -43,6 +42,25 @@ function decode(bytes: Uint8Array): Instruction[] {
     } else {
       instructions.push({ opcode })
     }
+  }
+  return instructions
+}
+
+const INVALID = 0xfe
+const MSTORE = 0x52
+
+/**
+ * The contract's own instructions, without the code of contracts it creates. solc appends the
+ * creation code of every `new X` (a factory's proxies, a clone's template) after the contract's
+ * own code, behind an INVALID: that code has a dispatcher of its own, whose selectors are X's
+ * functions, not this contract's. It starts as every solc contract does: `PUSH1 0x80 PUSH1 0x40 MSTORE`.
+ */
+function ownCode(instructions: Instruction[]): Instruction[] {
+  for (let index = 1; index + 3 < instructions.length; index++) {
+    if (instructions[index - 1]!.opcode !== INVALID) continue
+    const [first, second, store] = [instructions[index]!, instructions[index + 1]!, instructions[index + 2]!]
+    const pushes = (instruction: Instruction, value: number) => instruction.opcode === PUSH1 && instruction.data?.[0] === value
+    if (pushes(first, 0x80) && (pushes(second, 0x40) || pushes(second, 0x60)) && store.opcode === MSTORE) return instructions.slice(0, index)
   }
   return instructions
 }

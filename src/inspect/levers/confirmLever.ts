@@ -12,6 +12,7 @@ import {
   parseAbiItem,
 } from 'viem'
 import { formatAbiItem } from 'viem/utils'
+import { changesStorage } from '../../chain/changesStorage.js'
 import type { ChainClients } from '../../chain/clients.js'
 import { decodeRevert, revertDataOf } from '../../engine/revert.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
@@ -65,6 +66,13 @@ export async function confirmLever(chain: ChainClients, parameters: ConfirmLever
   const [stranger, ...outcomes] = await Promise.all(
     [unrelated, ...candidates].map((caller) => callFrom(chain, { caller, to: address, data: built.data, abis })),
   )
+  if (stranger?.status === 'success' && (await changesStorage(chain, { from: unrelated, to: address, data: built.data })) === false) {
+    // `revokeRoles([], account)` succeeds for anyone because it does nothing: no proof of anything.
+    return {
+      status: 'unconfirmed',
+      detail: `${lever.signature} succeeds from ${unrelated} (unrelated) only because, with the arguments firebreak can guess, it changes no storage: who may call it with real ones is unknown`,
+    }
+  }
   return judge(lever.signature, unrelated, stranger as Outcome, candidates.map((caller, index) => ({ caller, outcome: outcomes[index] as Outcome })))
 }
 
