@@ -32,6 +32,8 @@ export async function readUpgradeRoute(chain: ChainClients, proxy: { name: strin
   const info = await detectProxy(chain, proxy.address)
   if (info.kind === 'none') throw new WrongProxyKindError(`${proxy.name} (${proxy.address}) is not a proxy firebreak can upgrade: no EIP-1967 implementation or beacon slot is set`)
   if (expected && expected !== info.kind) throw new WrongProxyKindError(`${proxy.name} (${proxy.address}) is a ${info.kind} proxy, not ${expected}: upgrade it as ${info.kind}`)
+  if (info.kind === 'singleton') throw new WrongProxyKindError(`${proxy.name} (${proxy.address}) delegates to the singleton in its slot 0 (a Safe-style proxy), which has no upgrade function: firebreak cannot upgrade it`)
+  if (info.layout) throw new WrongProxyKindError(`${proxy.name} (${proxy.address}) keeps its implementation in OpenZeppelin's pre-EIP-1967 slots: firebreak upgrades EIP-1967 proxies only`)
   if (info.kind === 'transparent') {
     if (!info.admin) throw new WrongProxyKindError(`${proxy.name} is a transparent proxy without an admin in its EIP-1967 admin slot`)
     return { kind: 'transparent', proxy: proxy.address, proxyAdmin: info.admin }

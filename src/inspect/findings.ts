@@ -11,11 +11,29 @@ const severityOrder: Record<Severity, number> = { critical: 0, high: 1, medium: 
  */
 /** `now` is the chain's time (the latest block's timestamp): a fork or a test chain keeps its own clock. */
 export function computeFindings(contracts: readonly ContractInspection[], pauseWindows: PauseWindows, now: bigint): Finding[] {
-  const findings = contracts.flatMap((contract) => findingsFor(contract, pauseWindows.get(contract.name), now))
+  const covered = pausedThroughOthers(contracts)
+  const findings = contracts.flatMap((contract) => findingsFor(contract, pauseWindows.get(contract.name), now, covered.get(contract.name)))
   return findings.sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity] || a.contract.localeCompare(b.contract))
 }
 
-function findingsFor(contract: ContractInspection, pauseWindow: { endsAt: bigint } | undefined, now: bigint): Finding[] {
+/**
+ * Contracts whose ordinary calls another contract's pause stops (Aave's Pool, paused through the
+ * PoolConfigurator), with the lever that does it: having no pause of their own is not a gap.
+ */
+function pausedThroughOthers(contracts: readonly ContractInspection[]): Map<string, string> {
+  const covered = new Map<string, string>()
+  for (const contract of contracts) {
+    for (const access of contract.levers) {
+      if (access.effect?.status !== 'pauses' || access.fastest === undefined) continue
+      for (const evidence of access.effect.evidence) {
+        if (evidence.kind === 'operation' && evidence.operation.contract !== contract.name) covered.set(evidence.operation.contract, `${contract.name}.${access.lever.signature}`)
+      }
+    }
+  }
+  return covered
+}
+
+function findingsFor(contract: ContractInspection, pauseWindow: { endsAt: bigint } | undefined, now: bigint, pausedThrough: string | undefined): Finding[] {
   const finding = (severity: Severity, code: Finding['code'], message: string): Finding => ({ severity, code, contract: contract.name, message })
   if (contract.error) return [finding('high', 'contract-unreadable', `${contract.name} could not be inspected: ${contract.error}`)]
 
@@ -37,7 +55,7 @@ function findingsFor(contract: ContractInspection, pauseWindow: { endsAt: bigint
     }
   }
 
-  if (pauses.length === 0) {
+  if (pauses.length === 0 && !pausedThrough) {
     findings.push(finding('high', 'no-pause-lever', `${contract.name} has no pause lever that any known authority can pull`))
   } else {
     const fastest = fastestOf(pauses)

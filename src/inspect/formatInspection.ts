@@ -1,4 +1,4 @@
-import type { ContractInspection, Inspection, LeverAccess } from './types.js'
+import type { ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from './types.js'
 
 /** The readiness report as a table a war room reads top to bottom: per contract, then findings. */
 export function formatInspection(inspection: Inspection): string {
@@ -20,7 +20,32 @@ function contractSection(contract: ContractInspection): string[] {
   if (contract.levers.length === 0) return [header, '  no emergency lever found']
   const rows = contract.levers.map((access) => [access.lever.signature, access.lever.kind, holdersText(access)])
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)))
-  return [header, ...rows.map(([signature = '', kind = '', holders = '']) => `  ${signature.padEnd(widths[0] ?? 0)}  ${kind.padEnd(widths[1] ?? 0)}  ${holders}`)]
+  return [
+    header,
+    ...contract.levers.flatMap((access, index) => {
+      const [signature = '', kind = '', holders = ''] = rows[index]!
+      const effect = access.effect ? [`  ${''.padEnd(widths[0] ?? 0)}  ${''.padEnd(widths[1] ?? 0)}  ↳ ${effectText(access.effect)}`] : []
+      return [`  ${signature.padEnd(widths[0] ?? 0)}  ${kind.padEnd(widths[1] ?? 0)}  ${holders}`, ...effect]
+    }),
+  ]
+}
+
+/** What pulling a pause lever did in the simulation: the fact a contain run will check on chain. */
+function effectText(effect: LeverEffect): string {
+  const shown = (args: readonly unknown[]) => (args.length > 0 ? ` (pulled with ${args.map((arg) => (typeof arg === 'string' ? JSON.stringify(arg) : String(arg))).join(', ')})` : '')
+  const evidence = (items: readonly PauseEvidence[]) => items.map((item) => (item.kind === 'getter' ? `${item.getter.contract}.${item.getter.signature} turns true` : `${item.operation.description} reverts`)).join('; ')
+  switch (effect.status) {
+    case 'pauses':
+      return `pauses: ${evidence(effect.evidence)}${shown(effect.args)}`
+    case 'already-paused':
+      return `already paused: ${effect.evidence.map((item) => (item.kind === 'getter' ? `${item.getter.contract}.${item.getter.signature} reads true` : item.operation.description)).join('; ')}`
+    case 'no-effect':
+      return `DOES NOT PAUSE: ${effect.detail}${shown(effect.args)}`
+    case 'reverted':
+      return `CANNOT BE PULLED: ${effect.detail}${shown(effect.args)}`
+    case 'untested':
+      return `not pulled: ${effect.detail}`
+  }
 }
 
 function holdersText(access: LeverAccess): string {

@@ -4,11 +4,13 @@ import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
 import { errorMessage } from '../errors.js'
+import { ContractUnreadableError } from './errors.js'
 import { authorityPaths } from './authorities/authorityPaths.js'
 import { candidateHolders } from './authorities/candidateHolders.js'
 import { type PauseWindows, computeFindings, fastestOf } from './findings.js'
 import { knownErrorsAbi } from './levers/accessRevert.js'
 import { selectorsFromBytecode } from './levers/bytecodeSelectors.js'
+import { adminUpgradeLevers } from './levers/adminUpgradeLevers.js'
 import { confirmLever } from './levers/confirmLever.js'
 import { measurePauseEffect } from './levers/measurePauseEffect.js'
 import { pausedGetters } from './levers/pausedGetters.js'
@@ -46,7 +48,8 @@ export async function inspectProtocol(chain: ChainClients, { targets, authoritie
   const labels = new Map(authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
   const block = await chain.public.getBlock({ blockTag: 'latest' })
   const pauseWindows = new Map<string, { endsAt: bigint }>()
-  const context: InspectContext = { teamAuthorities: authorities.map((authority) => authority.address), labels, kinds, operations, reason }
+  const abis = new Map(targets.flatMap((target) => (target.abi ? [[target.address.toLowerCase(), target.abi] as const] : [])))
+  const context: InspectContext = { teamAuthorities: authorities.map((authority) => authority.address), labels, kinds, operations, reason, abis }
   const contracts = await Promise.all(
     targets.map(async (target) => {
       const window = await readPauseWindow(chain, target.address).catch((error: unknown) => {
@@ -74,6 +77,8 @@ type InspectContext = {
   kinds?: readonly LeverKind[]
   operations: readonly OperationProbe[]
   reason: string
+  /** Every target's ABI by lower-case address: an admin contract in the manifest lends its function names. */
+  abis: ReadonlyMap<string, Abi>
 }
 
 /**
@@ -81,24 +86,25 @@ type InspectContext = {
  * another contract) is reported with its error; a node that fails is not the contract's fault and
  * ends the whole inspection, so that no run mistakes a dead RPC for a contract without levers.
  */
-async function inspectContract(chain: ChainClients, target: InspectTarget, { teamAuthorities, labels, kinds, operations, reason }: InspectContext): Promise<ContractInspection> {
+async function inspectContract(chain: ChainClients, target: InspectTarget, { teamAuthorities, labels, kinds, operations, reason, abis }: InspectContext): Promise<ContractInspection> {
   const base = { name: target.name, address: target.address }
   try {
     const code = await chain.public.getCode({ address: target.address })
-    if (!code || code === '0x') return { ...base, proxy: { kind: 'none' }, levers: [], error: `no code at ${target.address} (wrong address or wrong chain?)` }
+    if (!code || code === '0x') throw new ContractUnreadableError(`no code at ${target.address} (wrong address or wrong chain?)`)
     const proxy = await detectProxy(chain, target.address)
     const implementationCode = proxy.kind === 'none' ? undefined : await chain.public.getCode({ address: proxy.implementation })
     const functions = leverFunctions(target, code, implementationCode)
 
     const candidates = unique([...(await candidateHolders(chain, target, proxy)), ...teamAuthorities])
     const viaImplementation = proxy.kind === 'none' ? undefined : proxy.implementation
+    const wanted = (kind: LeverKind) => !kinds || kinds.includes(kind)
     const callable = [
-      ...functions.map((lever) => ({ lever, address: target.address, abi: target.abi })),
-      ...proxyUpgradeLevers(proxy),
-    ].filter(({ lever }) => !kinds || kinds.includes(lever.kind))
+      ...functions.map((lever) => ({ lever, address: target.address, abi: target.abi, traced: undefined })),
+      ...(wanted('upgrade') ? await proxyUpgradeLevers(chain, proxy, target.address, abis) : []),
+    ].filter(({ lever }) => wanted(lever.kind))
     const levers = await Promise.all(
-      callable.map(async ({ lever, address, abi }): Promise<LeverAccess> => {
-        const confirmation = await confirmLever(chain, { address, lever, abi, candidates })
+      callable.map(async ({ lever, address, abi, traced }): Promise<LeverAccess> => {
+        const confirmation = traced ?? (await confirmLever(chain, { address, lever, abi, candidates }))
         const paths = confirmation.status === 'confirmed' ? await pathsFor(chain, confirmation.holders, labels) : []
         const fastest = quickest(paths.map((path) => path.timeToExecute))
         const via = address === target.address ? viaImplementation : undefined
@@ -111,7 +117,7 @@ async function inspectContract(chain: ChainClients, target: InspectTarget, { tea
     const timeToContain = fastestOf(levers.filter((access) => access.lever.kind === 'pause' && pausesOrPaused(access.effect)))?.fastest
     return { ...base, proxy, levers, timeToContain }
   } catch (error) {
-    if (isTransportError(error)) throw error
+    if (!(error instanceof ContractUnreadableError) && isTransportError(error)) throw error
     return { ...base, proxy: { kind: 'none' }, levers: [], error: errorMessage(error).split('\n')[0] }
   }
 }
@@ -148,18 +154,29 @@ function freshAddress(): Address {
   return getAddress(bytesToHex(randomBytes(20)))
 }
 
+type CallableLever = { lever: LeverFunction; address: Address; abi?: Abi; traced?: LeverConfirmation }
+
 /**
- * A transparent proxy is upgraded through its ProxyAdmin and a beacon proxy through its beacon:
- * those levers live on other contracts than the one users call, and are easy to forget.
+ * A transparent proxy is upgraded through its admin and a beacon proxy through its beacon: those
+ * levers live on other contracts than the one users call, and are easy to forget. An OpenZeppelin
+ * ProxyAdmin dispatches `upgradeAndCall` (5) or `upgrade` (4); any other admin contract (Aave's
+ * PoolAddressesProvider) is searched by tracing its functions (see adminUpgradeLevers).
  */
-function proxyUpgradeLevers(proxy: ProxyInfo): { lever: LeverFunction; address: Address; abi?: Abi }[] {
-  const upgradeAt = (address: Address | undefined, signature: string) => {
-    const known = knownLeverBySignature(signature)
-    return address && known ? [{ lever: { signature, selector: known.selector, kind: known.kind, source: 'abi' as const }, address }] : []
+async function proxyUpgradeLevers(chain: ChainClients, proxy: ProxyInfo, proxyAddress: Address, abis: ReadonlyMap<string, Abi>): Promise<CallableLever[]> {
+  const at = async (address: Address, signatures: readonly string[]): Promise<CallableLever[]> => {
+    const code = await chain.public.getCode({ address })
+    const dispatched = code ? selectorsFromBytecode(code) : new Set<Hex>()
+    return signatures.flatMap((signature) => {
+      const known = knownLeverBySignature(signature)
+      return known && dispatched.has(known.selector) ? [{ lever: { signature, selector: known.selector, kind: known.kind, source: 'bytecode' as const }, address }] : []
+    })
   }
-  if (proxy.kind === 'transparent') return upgradeAt(proxy.admin, 'upgradeAndCall(address,address,bytes)')
-  if (proxy.kind === 'beacon') return upgradeAt(proxy.beacon, 'upgradeTo(address)')
-  return []
+  if (proxy.kind === 'beacon' && proxy.beacon) return at(proxy.beacon, ['upgradeTo(address)'])
+  if (proxy.kind !== 'transparent' || !proxy.admin) return []
+  const proxyAdmin = await at(proxy.admin, ['upgradeAndCall(address,address,bytes)', 'upgrade(address,address)'])
+  if (proxyAdmin.length > 0) return proxyAdmin
+  const traced = await adminUpgradeLevers(chain, { proxy: proxyAddress, admin: proxy.admin, implementation: proxy.implementation, adminAbi: abis.get(proxy.admin.toLowerCase()) })
+  return traced.map(({ lever, confirmation }) => ({ lever, address: proxy.admin!, traced: confirmation }))
 }
 
 /**
@@ -185,12 +202,14 @@ function assertAbiMatchesCode(name: string, abi: Abi, codes: readonly Hex[]) {
   const inCode = (selector: Hex) => dispatched.has(selector) || codes.some((code) => code.includes(selector.slice(2)))
   const functions = leverFunctionsFromAbi(abi)
   const all = abi.filter((item): item is AbiFunction => item.type === 'function')
-  if (all.length === 0) throw new Error(`the ABI given for ${name} has no functions: give the contract's ABI or artifact, or none to read its bytecode`)
+  if (all.length === 0) throw new ContractUnreadableError(`the ABI given for ${name} has no functions: give the contract's ABI or artifact, or none to read its bytecode`)
   const missing = all.filter((item) => !inCode(toSelector(item)))
   const missingLevers = functions.filter((lever) => !inCode(lever.selector))
   if (missingLevers.length > 0 || missing.length > all.length / 4) {
     const named = (missingLevers.length > 0 ? missingLevers.map((lever) => lever.signature) : missing.map((item) => formatAbiItem(item))).slice(0, 3).join(', ')
-    throw new Error(`the ABI given for ${name} does not match its bytecode: ${missing.length} of ${all.length} functions are not in the code (${named}…); is it the ABI of another contract, or of a proxy's implementation firebreak did not find?`)
+    throw new ContractUnreadableError(`the ABI given for ${name} does not match its bytecode: ${missing.length} of ${all.length} functions are not in the code`, {
+      metaMessages: [`missing: ${named}`, "Is it the ABI of another contract, or of a proxy's implementation firebreak did not find?"],
+    })
   }
 }
 

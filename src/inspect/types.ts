@@ -62,17 +62,26 @@ export type Lever = LeverFunction & {
   confirmation: LeverConfirmation
 }
 
-export type ProxyKind = 'uups' | 'transparent' | 'beacon'
+/**
+ * `singleton`: a proxy that delegates every call to the address in its slot 0, as a Safe does;
+ * it has no upgrade function of its own.
+ */
+export type ProxyKind = 'uups' | 'transparent' | 'beacon' | 'singleton'
 
 export type ProxyInfo =
   | { kind: 'none' }
   | {
       kind: ProxyKind
       implementation: Address
-      /** EIP-1967 admin slot (transparent proxies): usually a ProxyAdmin contract. */
+      /**
+       * Who upgrades a transparent proxy: the EIP-1967 admin slot (usually a ProxyAdmin), or an
+       * admin the proxy keeps in its code (Aave's PoolAddressesProvider).
+       */
       admin?: Address
       /** EIP-1967 beacon slot (beacon proxies). */
       beacon?: Address
+      /** Set for OpenZeppelin's pre-EIP-1967 slots (`org.zeppelinos.proxy.implementation`). */
+      layout?: 'zeppelinos'
     }
 
 /** One account in the authority graph. */
