@@ -44,7 +44,9 @@ export function reportError(error: unknown, verbose: boolean): number {
  * at every start, \`--help\` included.
  */
 function nodeDidNotAnswer(error: unknown): error is Error & { shortMessage: string } {
-  const transport = new Set(['HttpRequestError', 'TimeoutError', 'WebSocketRequestError'])
+  // NodeFailedError: the retrying transport's verdict, which viem wraps in its contract and
+  // transaction errors; its cause may be a JSON-RPC 429 that names no transport class.
+  const transport = new Set(['HttpRequestError', 'TimeoutError', 'WebSocketRequestError', 'NodeFailedError'])
   if (typeof (error as { shortMessage?: unknown })?.shortMessage !== 'string') return false
   for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 10; cause = cause.cause, depth++) {
     if (transport.has(cause.name)) return true

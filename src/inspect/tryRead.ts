@@ -1,6 +1,6 @@
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { isTransportError } from '../chain/transportError.js'
+import { isTransportError, unwrapNodeFailure } from '../chain/transportError.js'
 
 export type TryReadParameters<abi extends Abi, functionName extends ContractFunctionName<abi, 'view' | 'pure'>> = {
   address: Address
@@ -15,6 +15,8 @@ export type TryReadParameters<abi extends Abi, functionName extends ContractFunc
  * nothing (no code, no such function) or returns data that does not decode. Probing unknown
  * contracts this way is how inspection tells a Safe from a timelock. An unreachable node is not
  * "no answer", though: its error is thrown, so that a dead RPC never makes a Safe look like an EOA.
+ * The transport has already retried transient faults (429, dropped connections, timeouts) by then:
+ * what is thrown is the node's {@link NodeFailedError}, unwrapped from viem's contract error.
  */
 export async function tryRead<abi extends Abi, functionName extends ContractFunctionName<abi, 'view' | 'pure'>>(
   chain: ChainClients,
@@ -23,7 +25,7 @@ export async function tryRead<abi extends Abi, functionName extends ContractFunc
   try {
     return await chain.public.readContract(parameters as never)
   } catch (error) {
-    if (isTransportError(error)) throw error
+    if (isTransportError(error)) throw unwrapNodeFailure(error)
     return undefined
   }
 }

@@ -1,6 +1,6 @@
 import { type AbiEvent, type Address, getAddress, parseAbiItem } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { readLogsAdaptive } from '../eradicate/snapshot/readLogsAdaptive.js'
+import { readLogsAdaptive } from '../chain/readLogsAdaptive.js'
 import { FirebreakError } from '../errors.js'
 import type { Distribution } from './buildDistribution.js'
 

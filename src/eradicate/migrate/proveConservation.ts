@@ -1,7 +1,7 @@
 import { type Address, type Hash, type Hex, erc20Abi, getAddress, isAddressEqual, parseAbi, parseAbiItem, parseEventLogs } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { readBalances } from '../snapshot/readBalances.js'
-import { readLogsAdaptive } from '../snapshot/readLogsAdaptive.js'
+import { readLogsAdaptive } from '../../chain/readLogsAdaptive.js'
 import { resolveMulticall3 } from '../snapshot/resolveMulticall3.js'
 import { buildMigrationDistribution, checkDistributionFile } from './claimDistribution.js'
 import { ConservationError } from './errors.js'

@@ -5,10 +5,8 @@ export class SnapshotBlockInFutureError extends FirebreakError {
   override name = 'SnapshotBlockInFutureError'
 }
 
-/** The node refused a log query even for a single block: no smaller range exists to retry with. */
-export class LogRangeError extends FirebreakError {
-  override name = 'LogRangeError'
-}
+// Raised by the adaptive log reader, which lives with the chain clients now.
+export { LogRangeError } from '../../chain/readLogsAdaptive.js'
 
 /** A snapshot file whose content does not match the hash in its footer, or that has no footer. */
 export class SnapshotIntegrityError extends FirebreakError {

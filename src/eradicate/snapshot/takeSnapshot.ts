@@ -11,7 +11,7 @@ import { resolveMulticall3 } from './resolveMulticall3.js'
 import { SnapshotBlockInFutureError } from './errors.js'
 import { type BalanceReader, readBalances } from './readBalances.js'
 import { logAccounts } from './logAccounts.js'
-import { readRawLogsAdaptive, transferEvent } from './readLogsAdaptive.js'
+import { readRawLogsAdaptive, transferEvent } from '../../chain/readLogsAdaptive.js'
 import { type SnapshotFooter, type SnapshotHeader, formatLine, snapshotFormat } from './snapshotFile.js'
 
 export type TakeSnapshotParameters = {

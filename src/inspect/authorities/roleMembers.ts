@@ -1,5 +1,6 @@
-import { type Address, type Hex, getAddress, parseAbi } from 'viem'
+import { type AbiEvent, type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
+import { readLogsAdaptive } from '../../chain/readLogsAdaptive.js'
 import { tryRead } from '../tryRead.js'
 
 const roleEvents = parseAbi([
@@ -11,7 +12,10 @@ const hasRoleAbi = parseAbi(['function hasRole(bytes32 role, address account) vi
 export type RoleMembersParameters = {
   /** Only these roles; by default every role the logs mention. */
   roles?: readonly Hex[]
-  /** The first block to read logs from; default the chain's first. Providers that cap log ranges need a later one. */
+  /**
+   * The first block to read logs from; default the chain's first. A provider that caps log ranges
+   * is read in ranges it accepts, so a later block only saves requests.
+   */
   fromBlock?: bigint
   /** The block the membership is read at; default the latest. */
   blockNumber?: bigint
@@ -29,12 +33,14 @@ export type RoleMembership = { role: Hex; members: Address[] }
  */
 export async function roleMembers(chain: ChainClients, address: Address, parameters: RoleMembersParameters = {}): Promise<RoleMembership[]> {
   const blockNumber = parameters.blockNumber ?? (await chain.public.getBlockNumber({ cacheTime: 0 }))
-  const logs = await chain.public.getLogs({
-    address,
-    events: roleEvents,
-    fromBlock: parameters.fromBlock ?? 0n,
-    toBlock: blockNumber,
-  })
+  const fromBlock = parameters.fromBlock ?? 0n
+  // The whole history at once where the node allows it (role changes are rare); a node that caps
+  // eth_getLogs is read in the ranges it accepts, never skipped: a missed grant hides a holder.
+  const span = blockNumber - fromBlock + 1n
+  const logs = []
+  for await (const chunk of readLogsAdaptive(chain, { address, events: roleEvents as readonly AbiEvent[], fromBlock, toBlock: blockNumber, initialRange: span > 0n ? span : 1n })) {
+    logs.push(...chunk.logs)
+  }
   const wanted = parameters.roles ? new Set(parameters.roles.map((role) => role.toLowerCase())) : undefined
 
   // Logs come back in chain order: replaying them leaves the net membership.

@@ -1,12 +1,22 @@
-import { type AbiEvent, type Address, BaseError, type Hex, type Log, TimeoutError, numberToHex, parseAbiItem, toEventSelector } from 'viem'
-import type { ChainClients } from '../../chain/clients.js'
-import { errorMessage } from '../../errors.js'
-import { LogRangeError } from './errors.js'
+import { type AbiEvent, type Address, type Hex, type Log, numberToHex, parseAbiItem, toEventSelector } from 'viem'
+import { FirebreakError, errorMessage } from '../errors.js'
+import type { ChainClients } from './clients.js'
+import { NodeFailedError, nodeFault } from './nodeFault.js'
+
+/** The node refused a log query even for a single block: no smaller range exists to retry with. */
+export class LogRangeError extends FirebreakError {
+  override name = 'LogRangeError'
+}
 
 export type ReadLogsAdaptiveParameters = {
   address: Address
   /** The event, as a human-readable signature or an ABI item. Default: ERC-20 `Transfer`. */
   event?: string | AbiEvent
+  /**
+   * Several events read together, in chain order (a role's grants and revocations, which only
+   * make sense replayed in the order they happened). Takes precedence over `event`.
+   */
+  events?: readonly AbiEvent[]
   fromBlock: bigint
   toBlock: bigint
   /** The first range tried, in blocks. Default 100_000: most chains' limits are far below, most local chains far above. */
@@ -52,8 +62,11 @@ const rangeTooLargePatterns = [
 /** Whether a node's error means "ask for fewer blocks" rather than "this request is wrong". */
 export function isRangeTooLargeError(error: unknown): boolean {
   // A node that does not answer a wide range in time (public RPCs, or a million logs at once) is
-  // asking for fewer blocks as surely as one that says so.
-  if (error instanceof BaseError && error.walk((cause) => cause instanceof TimeoutError)) return true
+  // asking for fewer blocks as surely as one that says so. Any other fault of the node (a dropped
+  // connection, a 429 after its retries: "Too Many Requests") is the node's, not the range's.
+  const fault = nodeFault(error)
+  if (fault) return fault.kind === 'timeout'
+  if (error instanceof NodeFailedError) return false
   const texts: string[] = []
   let codes: number[] = []
   for (let current: unknown = error, depth = 0; current && depth < 8; depth++) {
@@ -75,9 +88,9 @@ export function isRangeTooLargeError(error: unknown): boolean {
  * in block order, so that callers never hold more than one range's logs.
  */
 export function readLogsAdaptive(chain: ChainClients, parameters: ReadLogsAdaptiveParameters): AsyncGenerator<LogChunk> {
-  const event = eventOf(parameters)
-  return readAdaptive(parameters, event, async (fromBlock, toBlock) =>
-    (await chain.public.getLogs({ address: parameters.address, event, fromBlock, toBlock, strict: false })) as Log<bigint, number, false, AbiEvent>[],
+  const events = eventsOf(parameters)
+  return readAdaptive(parameters, events, async (fromBlock, toBlock) =>
+    (await chain.public.getLogs({ address: parameters.address, events, fromBlock, toBlock, strict: false })) as Log<bigint, number, false, AbiEvent>[],
   )
 }
 
@@ -86,18 +99,22 @@ export function readLogsAdaptive(chain: ChainClients, parameters: ReadLogsAdapti
  * times the node's own work on a dense token: for scans that read a few topics of millions of logs.
  */
 export function readRawLogsAdaptive(chain: ChainClients, parameters: ReadLogsAdaptiveParameters): AsyncGenerator<RawLogChunk> {
-  const event = eventOf(parameters)
-  const topic = toEventSelector(event)
-  return readAdaptive(parameters, event, (fromBlock, toBlock) =>
-    chain.public.request({ method: 'eth_getLogs', params: [{ address: parameters.address, topics: [topic], fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock) }] }) as Promise<RawLog[]>,
+  const events = eventsOf(parameters)
+  const topics = events.map((event) => toEventSelector(event))
+  return readAdaptive(parameters, events, (fromBlock, toBlock) =>
+    chain.public.request({
+      method: 'eth_getLogs',
+      params: [{ address: parameters.address, topics: [topics.length === 1 ? topics[0]! : topics], fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock) }],
+    }) as Promise<RawLog[]>,
   )
 }
 
-function eventOf(parameters: ReadLogsAdaptiveParameters): AbiEvent {
-  return typeof parameters.event === 'object' ? parameters.event : (parseAbiItem(parameters.event ?? transferEvent) as AbiEvent)
+function eventsOf(parameters: ReadLogsAdaptiveParameters): AbiEvent[] {
+  if (parameters.events && parameters.events.length > 0) return [...parameters.events]
+  return [typeof parameters.event === 'object' ? parameters.event : (parseAbiItem(parameters.event ?? transferEvent) as AbiEvent)]
 }
 
-async function* readAdaptive<L>(parameters: ReadLogsAdaptiveParameters, event: AbiEvent, read: (from: bigint, to: bigint) => Promise<L[]>): AsyncGenerator<{ fromBlock: bigint; toBlock: bigint; logs: L[] }> {
+async function* readAdaptive<L>(parameters: ReadLogsAdaptiveParameters, events: AbiEvent[], read: (from: bigint, to: bigint) => Promise<L[]>): AsyncGenerator<{ fromBlock: bigint; toBlock: bigint; logs: L[] }> {
   const maxRange = parameters.maxRange ?? parameters.initialRange ?? 100_000n
   let range = parameters.initialRange ?? maxRange
   let successes = 0
@@ -110,7 +127,7 @@ async function* readAdaptive<L>(parameters: ReadLogsAdaptiveParameters, event: A
     } catch (error) {
       if (!isRangeTooLargeError(error)) throw error
       if (to === from) {
-        throw new LogRangeError(`the node refuses ${event.name} logs of ${parameters.address} even for the single block ${from}`, {
+        throw new LogRangeError(`the node refuses ${events.map((event) => event.name).join('/')} logs of ${parameters.address} even for the single block ${from}`, {
           metaMessages: [`node said: ${errorMessage(error).split('\n')[0]}`, 'Use a node without a log limit (an archive node you run, or a local fork).'],
           cause: error,
         })

@@ -1,12 +1,14 @@
-import { TimeoutError } from 'viem'
+import { HttpRequestError, TimeoutError } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { connect } from '../../chain/clients.js'
-import { useLocalChain } from '../../../test/fixtures/localChain.js'
+import { useLocalChain } from '../../test/fixtures/localChain.js'
+import { deploySeedToken, seedHolders } from '../../test/fixtures/seedHolders.js'
+import { startCappedNode } from '../../test/fixtures/cappedNode.js'
+import { startFlakyNode } from '../../test/fixtures/flakyNode.js'
+import { takeSnapshot } from '../eradicate/snapshot/takeSnapshot.js'
+import { verifySnapshot } from '../eradicate/snapshot/snapshotFile.js'
+import { connect } from './clients.js'
+import { NodeFailedError } from './nodeFault.js'
 import { isRangeTooLargeError, readLogsAdaptive } from './readLogsAdaptive.js'
-import { deploySeedToken, seedHolders } from '../../../test/fixtures/seedHolders.js'
-import { startCappedNode } from '../../../test/fixtures/cappedNode.js'
-import { takeSnapshot } from './takeSnapshot.js'
-import { verifySnapshot } from './snapshotFile.js'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,6 +54,32 @@ describe('readLogsAdaptive', () => {
     }
   })
 
+  it('reads every log through a node that drops connections, and reads a range it did not answer in time in halves', async () => {
+    const token = await deploySeedToken(local.chain)
+    const deployed = await local.chain.public.getBlockNumber({ cacheTime: 0 })
+    await seedHolders(local.chain, token, { count: 90, amount: 2n, perTransaction: 10 })
+    const latest = await local.chain.public.getBlockNumber({ cacheTime: 0 })
+    // The first eth_getLogs never gets an answer (a wide range on a slow public node), then every other one is dropped.
+    const node = await startFlakyNode(local.anvil.rpcUrl, [
+      { fault: 'hang', method: 'eth_getLogs', times: 1 },
+      { fault: 'drop', method: 'eth_getLogs', every: 2 },
+    ])
+    try {
+      const flaky = await connect(node.rpcUrl, { timeout: 300, retry: { baseDelayMs: 10 } })
+      const shrinks: bigint[] = []
+      let logs = 0
+      for await (const chunk of readLogsAdaptive(flaky, { address: token.address, fromBlock: deployed, toBlock: latest, onRangeShrunk: ({ nextRange }) => shrinks.push(nextRange) })) {
+        logs += chunk.logs.length
+      }
+      expect(logs).toBe(90)
+      expect(shrinks).toEqual([(latest - deployed + 1n) / 2n])
+      expect(node.stats().faults.hang).toBe(1)
+      expect(node.stats().faults.drop).toBeGreaterThanOrEqual(1)
+    } finally {
+      await node.stop()
+    }
+  })
+
   it('tells range refusals from other errors by the messages real providers send', () => {
     expect(isRangeTooLargeError({ code: -32005, message: 'query returned more than 10000 results' })).toBe(true)
     expect(isRangeTooLargeError(new Error('x', { cause: { code: -32602, message: 'range 1000000 exceeds limit of 10000' } }))).toBe(true)
@@ -59,5 +87,13 @@ describe('readLogsAdaptive', () => {
     expect(isRangeTooLargeError({ code: -32000, message: 'block range is bigger than maxBlockRange' })).toBe(true)
     expect(isRangeTooLargeError(new TimeoutError({ body: { method: 'eth_getLogs' }, url: 'http://node' }))).toBe(true)
     expect(isRangeTooLargeError({ code: -32000, message: 'execution reverted' })).toBe(false)
+  })
+
+  it('takes a node that timed out on a range for a range refusal, and a node that keeps failing for the node', () => {
+    const timedOut = new TimeoutError({ body: { method: 'eth_getLogs' }, url: 'http://node' })
+    const rateLimited = new HttpRequestError({ status: 429, details: 'Too Many Requests', url: 'http://node', body: {} })
+    expect(isRangeTooLargeError(new NodeFailedError({ node: 'http://node', method: 'eth_getLogs', attempts: 1, fault: { kind: 'timeout', description: 'no answer in time', transient: true, unprocessed: false }, cause: timedOut }))).toBe(true)
+    expect(isRangeTooLargeError(new NodeFailedError({ node: 'http://node', method: 'eth_getLogs', attempts: 5, fault: { kind: 'rate-limited', description: 'HTTP 429: rate limited', transient: true, unprocessed: true }, cause: rateLimited }))).toBe(false)
+    expect(isRangeTooLargeError(rateLimited)).toBe(false)
   })
 })
