@@ -216,8 +216,13 @@ function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (
   if (paused?.effect?.status === 'already-paused' && settled(contract.address, true)) {
     return { skip: `already paused: ${paused.effect.evidence.map(evidenceText).join(', ')}` }
   }
-  // pause-all targets what can be paused; a contract with nothing pause-like (a plain token) is not one.
-  if (levers.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone' }
+  // pause-all targets what can be paused, and what the manifest says serves ordinary calls (which
+  // a pause must stop); a contract with neither (a plain token) is not a target.
+  if (levers.length === 0) {
+    const operations = manifest.normalOperations.filter((operation) => operation.contract === contract.name).map((operation) => operation.description)
+    if (operations.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone' }
+    return { exposed: `has no pause lever of its own, and no pull in this plan was seen to stop its ordinary calls (${operations.join('; ')})` }
+  }
   const pulls = levers.filter((access) => (access.effect?.status === 'pauses' || access.effect?.status === 'already-paused') && access.paths.length > 0)
   if (pulls.length === 0) return { exposed: whyNotPausable(levers) }
   const whole = pulls.filter((access) => access.effect!.status !== 'pauses' || evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address)))

@@ -66,6 +66,13 @@ export async function measurePauseEffect(chain: ChainClients, parameters: Measur
       if (was?.status === 'success' && now?.status === 'reverted') evidence.push({ kind: 'operation', operation, revert: decodeRevertData(now.data, abis) })
     }
     if (evidence.length > 0) return { status: 'pauses', puller, args, evidence }
+    const unreadable = flagsBefore.every((flag) => flag === undefined)
+    const reverting = operations.map((operation, index) => ({ operation, result: before[getters.length + index] })).filter(({ result }) => result?.status === 'reverted')
+    if (unreadable && operations.length > 0 && reverting.length === operations.length) {
+      // Paused already, or the operations were never right: from here the two look the same.
+      const reverts = reverting.map(({ operation, result }) => `${operation.description}: ${decodeRevertData(result?.data, abis)}`).join('; ')
+      return { status: 'untested', detail: `every normal operation already reverts (${reverts}), so pulling it shows nothing: firebreak cannot tell whether it is paused` }
+    }
     return { status: 'no-effect', puller, args, detail: noEffectDetail(getters, flagsBefore, operations, before) }
   }
   return last
