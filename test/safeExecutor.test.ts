@@ -7,14 +7,19 @@ import { devAccount } from '../src/chain/devAccounts.js'
 import { registerSafe } from '../src/cli/commands/safe.js'
 import { buildPausePlan } from '../src/contain/buildPausePlan.js'
 import { AuthorityMissingError, StepRevertedError } from '../src/engine/errors.js'
-import { executeStep, prepareExecutors, runPlan } from '../src/engine/execute.js'
+import { type ContainCall, buildContainPlan } from '../src/contain/buildContainPlan.js'
+import { AwaitingSignaturesError } from '../src/engine/awaitingSignatures.js'
+import { executePlan, executeStep, prepareExecutors, runPlan } from '../src/engine/execute.js'
+import { readMultiSendDeployments } from '../src/engine/executors/safe/multiSendDeployments.js'
 import { CANONICAL_MULTI_SEND_CALL_ONLY, safeAbi } from '../src/engine/executors/safe/abi.js'
 import { SafeSignatureError, SafeThresholdNotMetError, SafeTransactionError } from '../src/engine/executors/safe/errors.js'
 import { type SafeTransactionFile, readSafeTransactionFile } from '../src/engine/executors/safe/safeTransactionFile.js'
 import { signSafeTransactionFile } from '../src/engine/executors/safe/signSafeTransactionFile.js'
 import { signSafeTransaction } from '../src/engine/executors/safe/signatures.js'
 import { type TransactionBuilderBatch, transactionBuilderChecksum } from '../src/engine/executors/safe/transactionBuilderBatch.js'
-import { type Plan, type SafeAuthority, type Step, contractCall, viewFunction } from '../src/engine/plan.js'
+import { type Check, type Plan, type SafeAuthority, type Step, contractCall, viewFunction } from '../src/engine/plan.js'
+import type { AuthorityPath } from '../src/inspect/types.js'
+import type { ManifestAuthority } from '../src/manifest/types.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { deployMultiSendCallOnly, deploySafe, installMultiSendCallOnly } from './fixtures/safe.js'
 import { useTempJournal } from './fixtures/tempJournal.js'
@@ -219,7 +224,10 @@ describe('Safe executor', () => {
     expect(await sentBy(submitter.address)).toBe(submitterSent)
     expect(await read<boolean>('paused')).toBe(false)
     expect(temp.journal.filter('step.sent')).toHaveLength(0)
-    expect(temp.data('plan.failed').stage).toBe('prepare')
+    // Waiting for owners is the plan's pace, not a failure.
+    expect(temp.journal.filter('plan.failed')).toHaveLength(0)
+    expect(temp.data('plan.waiting').stage).toBe('signatures')
+    expect(temp.data('step.waiting')).toMatchObject({ stepId: 'pause-vault', signatures: { safe, nonce: '0', safeTxHash, file: safeTxFile(plan), signed: [bob.address], threshold: 2 } })
     expect(temp.journal.filter('safe.proposed')).toHaveLength(1)
   })
 
@@ -371,6 +379,93 @@ describe('Safe executor', () => {
     } finally {
       await drill.chain.test.setAutomine(true)
     }
+  })
+
+  /** Safe first, key second, authorities independent: the order a contain plan has when the Safe's route is faster on paper. */
+  async function safeAndKeyPlan(): Promise<Plan> {
+    await grantRole(DEFAULT_ADMIN_ROLE, safe)
+    const { vault } = drill.protocol
+    const closeDeposits: Step = {
+      id: 'close-deposits',
+      title: 'close deposits as guardians',
+      authority: authority(),
+      actions: [contractCall(vault, 'setDepositCap', [0n])],
+      postconditions: [{ kind: 'read', description: 'vault.depositCap() is 0', address: vault.address, abi: viewFunction(vault.abi, 'depositCap'), args: [], expect: 0n }],
+    }
+    const pause = buildPausePlan({ targets: [{ contract: vault, authority: { kind: 'key', address: actors.guardian.address, label: 'guardian' } }] }).steps[0]!
+    return { id: 'contain-both', phase: 'contain', title: 'close deposits and pause', steps: [closeDeposits, pause], abis: [vault.abi], independentAuthorities: true }
+  }
+
+  it("pauses with the guardian's key while the Safe waits for its owners, then runs the Safe's step alone once they signed", async () => {
+    const plan = await safeAndKeyPlan()
+    const accounts = [submitter, actors.guardian]
+
+    const first = await executePlan(drill.chain, plan, { journal: temp.journal, accounts, awaitingSignatures: 'return' })
+
+    expect(await read<boolean>('paused')).toBe(true)
+    expect(await read<bigint>('depositCap')).toBe(drill.protocol.depositCap)
+    expect(await safeNonce()).toBe(0n)
+    expect(first.steps.map((step) => [step.stepId, step.status])).toEqual([['pause-vault', 'done']])
+    expect(first.awaitingSignatures).toEqual([
+      expect.objectContaining({ stepId: 'close-deposits', safe, label: 'guardians', nonce: 0n, file: safeTxFile(plan), threshold: 2, signed: [], needed: 2, unsigned: owners.map((owner) => owner.address) }),
+    ])
+    expect(temp.journal.filter('plan.done')).toHaveLength(0)
+
+    const signatureFiles = await sign(plan, [alice, carol])
+    const guardianSent = await sentBy(actors.guardian.address)
+    const second = await executePlan(drill.chain, plan, { journal: temp.journal, accounts, signatureFiles })
+
+    expect(await read<bigint>('depositCap')).toBe(0n)
+    expect(await safeNonce()).toBe(1n)
+    expect(second.steps.map((step) => [step.stepId, step.status])).toEqual([
+      ['close-deposits', 'done'],
+      ['pause-vault', 'skipped'],
+    ])
+    expect(second.awaitingSignatures).toBeUndefined()
+    expect(await sentBy(actors.guardian.address)).toBe(guardianSent)
+    expect(temp.journal.filter('step.sent').map((entry) => (entry.data as { stepId: string }).stepId)).toEqual(['pause-vault', 'close-deposits'])
+    expect(temp.types().at(-1)).toBe('plan.done')
+  })
+
+  it('ends a run short of signatures with an AwaitingSignaturesError that carries what was done', async () => {
+    const plan = await safeAndKeyPlan()
+
+    const error = await executePlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, actors.guardian] }).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(AwaitingSignaturesError)
+    const { shortMessage, outcome } = error as AwaitingSignaturesError
+    expect(outcome.steps.map((step) => step.stepId)).toEqual(['pause-vault'])
+    expect(outcome.simulation?.ok).toBe(true)
+    expect(shortMessage).toContain(`Safe guardians (${safe}) has 0 of 2 signatures, needs 2 more from any 2 of ${owners.map((owner) => owner.address).join(', ')}, on ${safeTxFile(plan)}`)
+    expect(await read<boolean>('paused')).toBe(true)
+  })
+
+  it('signs one Safe transaction per call where no MultiSendCallOnly is deployed, each its own file, and says so in the plan', async () => {
+    await grantRole(DEFAULT_ADMIN_ROLE, safe)
+    await drill.chain.test.setCode({ address: CANONICAL_MULTI_SEND_CALL_ONLY, bytecode: '0x' })
+    const { vault } = drill.protocol
+    const bySafe: AuthorityPath = { nodes: [{ kind: 'safe', address: safe, owners: owners.map((owner) => owner.address), threshold: 2 }], timeToExecute: { seconds: 3_600, description: '2-of-3 Safe' } }
+    const reads = (name: string, expect: unknown): Check => ({ kind: 'read', description: `vault.${name}() is ${expect}`, address: vault.address, abi: viewFunction(vault.abi, name), args: [], expect })
+    const calls: ContainCall[] = [
+      { contract: vault, functionName: 'pause', args: [], title: 'pause vault', paths: [bySafe], postconditions: [reads('paused', true)], isPause: true },
+      { contract: vault, functionName: 'setDepositCap', args: [0n], title: "lower vault's deposit cap to 0", paths: [bySafe], postconditions: [reads('depositCap', 0n)], isPause: false },
+    ]
+    const team: ManifestAuthority[] = [{ name: 'guardians', type: 'safe', address: safe }]
+
+    const { plan, notes } = buildContainPlan({ playbook: 'pause-all', calls, team, multiSendDeployed: await readMultiSendDeployments(drill.chain) })
+    await executePlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, bob] })
+
+    expect(notes).toContain(
+      `MultiSendCallOnly is not deployed at ${CANONICAL_MULTI_SEND_CALL_ONLY} on this chain: Safe guardians signs 2 transactions instead of one; name a deployed MultiSendCallOnly in authorities[0].multiSend (guardians) to batch them`,
+    )
+    expect(plan.steps.map((step) => step.id)).toEqual(['safe-guardians-1', 'safe-guardians-2'])
+    expect(await read<boolean>('paused')).toBe(true)
+    expect(await read<bigint>('depositCap')).toBe(0n)
+    expect(await safeNonce()).toBe(2n)
+    expect(plan.steps.map((step) => readFileSync(safeTxFile(plan, step), 'utf8')).map((text) => (JSON.parse(text) as SafeTransactionFile).safeTx)).toEqual([
+      expect.objectContaining({ to: vault.address, operation: 0, nonce: '0' }),
+      expect.objectContaining({ to: vault.address, operation: 0, nonce: '1' }),
+    ])
   })
 
   it("names the submitter's unset key variable before anything is sent", async () => {

@@ -8,6 +8,13 @@ export const EXIT = {
   internal: 3,
   /** Part of the plan waits for a timelock's delay: nothing failed, run the same command again later. */
   waiting: 4,
+  /**
+   * Part of the plan waits for Safe owners' signatures: nothing failed, every step that did not
+   * need them is done, and every Safe transaction file to sign is named. Owners sign, then the
+   * same command runs again with --signature for each signature file. Takes precedence over
+   * `waiting` when both hold: the signatures are what someone must act on now.
+   */
+  signatures: 5,
 } as const
 
 /** JSON with bigints as decimal strings: amounts never lose precision on the way to a script. */

@@ -1,6 +1,8 @@
-import { type Abi, type Address, parseAbi } from 'viem'
+import { type Abi, type Address, isAddressEqual, parseAbi } from 'viem'
+import type { MultiSendDeployed } from '../engine/executors/safe/multiSendDeployments.js'
+import { multiSendOf } from '../engine/executors/safe/pendingSafeTransactions.js'
 import { throughTimelock, timelockControllerAbi } from '../engine/executors/timelock.js'
-import { type Action, type Authority, type Check, type ContractRef, type Plan, type Step, contractCall } from '../engine/plan.js'
+import { type Action, type Authority, type Check, type ContractRef, type Plan, type SafeAuthority, type Step, contractCall } from '../engine/plan.js'
 import { delayName } from '../inspect/authorities/timeToExecute.js'
 import type { AuthorityPath } from '../inspect/types.js'
 import type { ManifestAuthority } from '../manifest/types.js'
@@ -32,6 +34,12 @@ export type BuildContainPlanParameters = {
   keyAtHand?: (address: Address) => boolean
   /** The plan's id when another phase builds on these routes (a restore stage); `contain-<playbook>` by default. */
   planId?: string
+  /**
+   * Whether a MultiSendCallOnly is deployed at an address of the chain (readMultiSendDeployments).
+   * A Safe whose MultiSend is not there signs one transaction per call, said in the notes.
+   * Absent, every MultiSend is taken as deployed.
+   */
+  multiSendDeployed?: MultiSendDeployed
 }
 
 export type ContainPlan = {
@@ -49,12 +57,13 @@ const guardianAbi = parseAbi(['function pause(address[] targets)'])
 
 /**
  * Turns a playbook's calls into the fewest transactions their authorities allow: a key sends one
- * call per transaction; a Safe signs all of its calls once (MultiSend); a guardian pauses all of
- * its contracts in one call; a timelock schedules all of its calls in one batch, executed after
- * its delay. Fastest routes come first, so the quickest levers are pulled while Safe signers are
- * still being reached.
+ * call per transaction; a Safe signs all of its calls once (MultiSend), a timelock's schedule it
+ * proposes included; a guardian pauses all of its contracts in one call; a timelock schedules all
+ * of its calls in one batch, executed after its delay. Fastest routes come first, and the plan's
+ * authorities are independent: the engine pulls a key's levers while Safe signers are still
+ * being reached.
  */
-export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand, planId = containPlanId(playbook) }: BuildContainPlanParameters): ContainPlan {
+export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand, planId = containPlanId(playbook), multiSendDeployed = () => true }: BuildContainPlanParameters): ContainPlan {
   const groups = new Map<string, Group>()
   for (const [index, call] of calls.entries()) {
     const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team, keyAtHand)
@@ -66,14 +75,15 @@ export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand,
   }
   const ordered = [...groups.values()].sort((a, b) => a.route.time.seconds - b.route.time.seconds)
   const targets: Record<string, Address[]> = {}
-  const steps = ordered.flatMap((group) => {
-    const built = stepsOf(planId, group, incidentId)
-    for (const step of built) targets[step.id] = group.calls.map((call) => call.contract.address)
-    return built
+  const built = ordered.flatMap((group) => {
+    const groupSteps = stepsOf(planId, group, incidentId, multiSendDeployed)
+    for (const step of groupSteps) targets[step.id] = group.calls.map((call) => call.contract.address)
+    return groupSteps
   })
-  const notes = ordered.map(noteOf)
+  const perSafe = oneTransactionPerSafe(built, targets, team, multiSendDeployed)
+  const notes = [...ordered.map(noteOf), ...perSafe.notes]
   const abis = [...new Map(calls.map((call) => [call.contract.address, call.contract.abi])).values(), guardianAbi, timelockControllerAbi] as Abi[]
-  return { plan: { id: planId, phase: 'contain', title: `contain: ${playbook}`, steps, abis }, notes, targets }
+  return { plan: { id: planId, phase: 'contain', title: `contain: ${playbook}`, steps: perSafe.steps, abis, independentAuthorities: true }, notes, targets: perSafe.targets }
 }
 
 type Group = { route: Route; calls: ContainCall[] }
@@ -90,15 +100,20 @@ function groupKey(route: Route, callIndex: number): string {
   }
 }
 
-function stepsOf(planId: string, { route, calls }: Group, incidentId: string | undefined): Step[] {
+function stepsOf(planId: string, { route, calls }: Group, incidentId: string | undefined, multiSendDeployed: MultiSendDeployed): Step[] {
   const postconditions = calls.flatMap((call) => call.postconditions)
   const actions = calls.map(actionOf)
   switch (route.kind) {
     case 'direct': {
       const [first] = calls as [ContainCall]
+      const { authority } = route
+      if (authority.kind === 'safe' && calls.length > 1 && !multiSendDeployed(multiSendOf(authority))) {
+        // No MultiSend to batch through: one Safe transaction per call (see oneTransactionPerSafe's note).
+        return calls.map((call, index) => ({ id: `safe-${authority.label}-${index + 1}`, title: `${call.title} as ${authority.label}`, authority, actions: [actionOf(call)], postconditions: call.postconditions }))
+      }
       const title = calls.map((call) => call.title).join(', ')
-      const id = route.authority.kind === 'safe' ? `safe-${route.authority.label}` : `${first.functionName}-${first.contract.name}`
-      return [{ id, title: `${title} as ${route.authority.label}`, authority: route.authority, actions, postconditions }]
+      const id = authority.kind === 'safe' ? `safe-${authority.label}` : `${first.functionName}-${first.contract.name}`
+      return [{ id, title: `${title} as ${authority.label}`, authority, actions, postconditions }]
     }
     case 'guardian': {
       const guardian = { name: route.guardian.label ?? 'guardian', address: route.guardian.address, abi: guardianAbi }
@@ -128,6 +143,81 @@ function stepsOf(planId: string, { route, calls }: Group, incidentId: string | u
       })
     }
   }
+}
+
+/**
+ * A Safe signs one transaction for everything it does now: its own calls, a guardian's pause it
+ * holds, and the schedule of each timelock it proposes to, batched through MultiSendCallOnly. A
+ * timelock's execution, after the delay, stays a step of its own. Where the Safe's MultiSend is
+ * not deployed its transactions stay apart, and a note says how many the owners sign and how to
+ * make it one.
+ */
+function oneTransactionPerSafe(
+  steps: readonly Step[],
+  targets: Record<string, Address[]>,
+  team: readonly ManifestAuthority[],
+  multiSendDeployed: MultiSendDeployed,
+): { steps: Step[]; targets: Record<string, Address[]>; notes: string[] } {
+  const bySafe = new Map<string, Step[]>()
+  for (const step of steps) {
+    if (step.authority.kind !== 'safe' || step.after) continue
+    const key = step.authority.address.toLowerCase()
+    bySafe.set(key, [...(bySafe.get(key) ?? []), step])
+  }
+  const merged = new Map<string, Step>()
+  const notes: string[] = []
+  for (const parts of bySafe.values()) {
+    const [first] = parts as [Step]
+    const authority = first.authority as SafeAuthority
+    const multiSend = multiSendOf(authority)
+    if (!multiSendDeployed(multiSend)) {
+      if (parts.length > 1) notes.push(multiSendMissingNote(authority, multiSend, parts.length, team))
+      continue
+    }
+    if (parts.length === 1) continue
+    const step = mergeSafeSteps(authority, parts)
+    merged.set(first.id, step)
+    notes.push(`Safe ${authority.label} signs one transaction for all it does now (${step.actions.length} calls through MultiSendCallOnly ${multiSend}): ${parts.map((part) => part.title).join('; ')}`)
+  }
+  const absorbed = new Set([...bySafe.values()].flatMap((parts) => (merged.has(parts[0]!.id) ? parts.map((part) => part.id) : [])))
+  const outSteps: Step[] = []
+  const outTargets: Record<string, Address[]> = {}
+  for (const step of steps) {
+    const replacement = merged.get(step.id)
+    if (replacement) {
+      outSteps.push(replacement)
+      const parts = bySafe.get(step.authority.address.toLowerCase())!
+      outTargets[replacement.id] = [...new Set(parts.flatMap((part) => targets[part.id] ?? []))]
+    } else if (!absorbed.has(step.id)) {
+      outSteps.push(step)
+      outTargets[step.id] = targets[step.id] ?? []
+    }
+  }
+  return { steps: outSteps, targets: outTargets, notes }
+}
+
+/**
+ * The Safe's steps as one. MultiSend makes it all or nothing, so any part's sign of being on
+ * chain (a schedule's operation exists: only this batch schedules it, by its salt) says the whole
+ * transaction is.
+ */
+function mergeSafeSteps(authority: SafeAuthority, parts: readonly Step[]): Step {
+  const doneWhen = parts.find((part) => part.doneWhen)?.doneWhen
+  return {
+    id: `safe-${authority.label}`,
+    title: parts.map((part) => part.title).join('; '),
+    authority,
+    actions: parts.flatMap((part) => part.actions),
+    postconditions: parts.flatMap((part) => part.postconditions),
+    ...(doneWhen ? { doneWhen } : {}),
+  }
+}
+
+function multiSendMissingNote(authority: SafeAuthority, multiSend: Address, transactions: number, team: readonly ManifestAuthority[]): string {
+  const index = team.findIndex((each) => isAddressEqual(each.address, authority.address))
+  const where = index >= 0 ? `authorities[${index}].multiSend (${team[index]!.name})` : `a multiSend for Safe ${authority.address}, declared under authorities`
+  const what = authority.multiSend ? `the MultiSendCallOnly named for Safe ${authority.label} (${multiSend}) has no code on this chain` : `MultiSendCallOnly is not deployed at ${multiSend} on this chain`
+  return `${what}: Safe ${authority.label} signs ${transactions} transactions instead of one; name a deployed MultiSendCallOnly in ${where} to batch them`
 }
 
 function actionOf(call: ContainCall): Action {

@@ -1,16 +1,22 @@
 import type { Abi, Address, Hash, Hex, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
-import { errorMessage } from '../errors.js'
+import { FirebreakError, errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
+import { AwaitingSignaturesError, type SafeTransactionAwaitingSignatures, awaitingSignaturesOf } from './awaitingSignatures.js'
 import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
 import { type Executor, type ExecutorContext, executorFor } from './executors/index.js'
+import { SafeThresholdNotMetError } from './executors/safe/errors.js'
 import { type JournalLike, findStepEntry, journaledHashes, wasSent } from './journalLike.js'
 import { type Authority, type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
 import { waitForAnyReceipt } from './executors/feeBump.js'
 import { firstRevertingCall } from './replayCalls.js'
 import { decodeRevert } from './revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
+import { type RunStepsOptions, type StepsOutcome, runSteps } from './runSteps.js'
+import { stepDependencies } from './stepOrder.js'
+
+export { type RunStepsOptions, type StepsOutcome, runSteps } from './runSteps.js'
 
 export type ExecuteOptions = Omit<ExecutorContext, 'chain' | 'plan' | 'step'>
 
@@ -257,25 +263,35 @@ export async function explainRevert(chain: ChainClients, call: Call & { from: Ad
 export type PlanStages = {
   /** Journals the plan as signers will see it, simulates it on a fork, refuses to go on if that fails. */
   simulate(): Promise<SimulationResult>
-  /** Readies every executor (keys, signatures, thresholds) before anything is sent. */
+  /**
+   * Readies every executor (keys, signatures, thresholds) before anything is sent. A Safe step
+   * whose owners have not all signed is set aside in `awaitingSignatures` (its file written, like
+   * every other Safe transaction of the plan); anything else not ready stops the plan here.
+   */
   prepare(): Promise<void>
-  steps: { step: Step; run(): Promise<StepOutcome> }[]
+  /** The Safe transactions `prepare` found short of owner signatures, every one of the plan's, in plan order. */
+  readonly awaitingSignatures: SafeTransactionAwaitingSignatures[]
+  /** Each step, with the earlier steps it waits for (see stepDependencies). */
+  steps: { step: Step; run(): Promise<StepOutcome>; dependsOn: string[] }[]
   /** Journals the plan as done. */
   finish(): void
 }
 
 /**
- * plan → simulate → execute → verify, journaled: the stages every phase runs, in order. runPlan
- * runs them one after the other; the CLI shows them as a live list (src/progress/planTasks.ts).
+ * plan → simulate → execute → verify, journaled: the stages every phase runs, in order. runSteps
+ * runs the steps, at once where the plan's authorities are independent; the CLI shows them as a
+ * live list (src/progress/planTasks.ts).
  */
 export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOptions): PlanStages {
   const { journal } = options
   let executors = new Map<string, Executor>()
+  const shortOfSignatures = new Map<string, SafeThresholdNotMetError>()
   const failed = (stage: string, error: unknown) => {
-    const waiting = error instanceof StepWaitingError
-    journal.append(waiting ? 'plan.waiting' : 'plan.failed', { planId: plan.id, stage, reason: errorMessage(error).split('\n')[0] })
+    const waiting = error instanceof StepWaitingError || error instanceof SafeThresholdNotMetError
+    journal.append(waiting ? 'plan.waiting' : 'plan.failed', { planId: plan.id, stage: error instanceof SafeThresholdNotMetError ? 'signatures' : stage, reason: errorMessage(error).split('\n')[0] })
     return error
   }
+  const dependencies = stepDependencies(plan, { defaultSubmitter: options.accounts?.[0]?.address })
   return {
     simulate: () => {
       recordPlan(journal, plan)
@@ -283,14 +299,27 @@ export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOpti
     },
     prepare: async () => {
       try {
-        executors = await prepareExecutors(chain, plan, options)
+        executors = await prepareSteps(chain, plan, options, shortOfSignatures)
       } catch (error) {
         throw failed('prepare', error)
       }
     },
+    get awaitingSignatures() {
+      return plan.steps.flatMap((step) => {
+        const short = shortOfSignatures.get(step.id)
+        return short ? [awaitingSignaturesOf(short)] : []
+      })
+    },
     steps: plan.steps.map((step) => ({
       step,
+      dependsOn: dependencies.get(step.id) ?? [],
       run: async () => {
+        const short = shortOfSignatures.get(step.id)
+        if (short) {
+          const { safe, nonce, safeTxHash, file, signed, threshold } = short.details
+          journal.append('step.waiting', { planId: plan.id, stepId: step.id, signatures: { safe, nonce, safeTxHash, file, signed, threshold } })
+          throw failed('signatures', short)
+        }
         try {
           return await executeStep(chain, plan, step, { ...options, executor: executors.get(step.id) })
         } catch (error) {
@@ -302,56 +331,82 @@ export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOpti
   }
 }
 
-export type StepsOutcome = {
-  steps: StepOutcome[]
-  /** Set when a step waits for a timelock's delay: the plan is not done, and a later run resumes it there. */
-  waiting?: { step: string; readyAt: bigint }
-}
-
 /**
- * Runs the prepared steps in order and journals the plan done when all are. A step waiting for a
- * timelock ends the run without failing it: that is the plan's normal pace, not an error.
+ * Like prepareExecutors, but a Safe step short of owner signatures does not stop the others from
+ * being prepared: it goes into `shortOfSignatures`, so that every Safe transaction of the plan is
+ * written out and named in one run. Any other problem is thrown once every step was looked at.
+ * The steps of independent authorities are prepared at once (a Safe's reads do not hold up a
+ * key's pause); a plan of dependent steps, possibly hundreds of batches, one after the other, so
+ * as not to flood the node.
  */
-export async function runSteps(stages: PlanStages, onStep: (step: Step, outcome: StepOutcome) => void = () => {}): Promise<StepsOutcome> {
-  const steps: StepOutcome[] = []
-  for (const { step, run } of stages.steps) {
+async function prepareSteps(chain: ChainClients, plan: Plan, options: ExecuteOptions, shortOfSignatures: Map<string, SafeThresholdNotMetError>): Promise<Map<string, Executor>> {
+  shortOfSignatures.clear()
+  const prepareOne = async (step: Step): Promise<{ executor?: Executor; problem?: unknown }> => {
+    if (wasSent(options.journal, plan, step)) return {}
+    // On chain already (a timelock's schedule a Safe sent in an earlier run): nothing to sign, executeStep journals it done.
+    // A check that cannot be read yet (its contract is deployed by an earlier step) says not done.
+    if (step.doneWhen && (await evaluateChecks(chain.public, [step.doneWhen], plan.abis).catch(() => []))[0]?.passed) return {}
     try {
-      const outcome = await run()
-      steps.push(outcome)
-      onStep(step, outcome)
+      const executor = await executorFor({ ...options, chain, plan, step })
+      await executor.prepare()
+      return { executor }
     } catch (error) {
-      if (!(error instanceof StepWaitingError)) throw error
-      return { steps, waiting: { step: step.id, readyAt: error.readyAt } }
+      if (error instanceof SafeThresholdNotMetError) {
+        shortOfSignatures.set(step.id, error)
+        return {}
+      }
+      // A node that does not answer, or a bug, ends the look-around at once; a user's problem (a key unset) does not.
+      if (!(error instanceof FirebreakError)) throw error
+      return { problem: error }
     }
   }
-  stages.finish()
-  return { steps }
+  const prepared: { executor?: Executor; problem?: unknown }[] = []
+  if (plan.independentAuthorities) prepared.push(...(await Promise.all(plan.steps.map(prepareOne))))
+  else for (const step of plan.steps) prepared.push(await prepareOne(step))
+  const problem = prepared.find((each) => each.problem !== undefined)
+  if (problem) throw problem.problem
+  const executors = new Map<string, Executor>()
+  for (const [index, { executor }] of prepared.entries()) if (executor) executors.set(plan.steps[index]!.id, executor)
+  return executors
 }
 
 /** What the engine tells a phase runner as it goes: the war room sees each stage as it happens. */
-export type PlanProgress = { stage: 'simulated'; simulation: SimulationResult } | { stage: 'prepared' } | { stage: 'step'; step: Step; outcome: StepOutcome }
+export type PlanProgress =
+  | { stage: 'simulated'; simulation: SimulationResult }
+  /** Every key checked; `awaitingSignatures` lists the Safe transactions still to sign, while the other steps go ahead. */
+  | { stage: 'prepared'; awaitingSignatures: SafeTransactionAwaitingSignatures[] }
+  | { stage: 'step'; step: Step; outcome: StepOutcome }
 
-export type ExecutePlanOptions = ExecuteOptions & {
-  /** Simulate only: nothing is prepared or sent. */
-  dryRun?: boolean
-  onProgress?: (event: PlanProgress) => void
-}
+export type ExecutePlanOptions = ExecuteOptions &
+  RunStepsOptions & {
+    /** Simulate only: nothing is prepared or sent. */
+    dryRun?: boolean
+    onProgress?: (event: PlanProgress) => void
+  }
 
 export type ExecutePlanReturnType = StepsOutcome & { simulation: SimulationResult; dryRun: boolean }
 
 /**
  * What every phase runner does once its plan is built: simulate it on a fork (journaled), stop
- * there on a dry run, else prepare every executor and run the steps.
+ * there on a dry run, else prepare every executor and run the steps. Safe transactions short of
+ * signatures end the run with an AwaitingSignaturesError (carrying the outcome), or with
+ * `awaitingSignatures` in the outcome when `awaitingSignatures: 'return'` is asked for.
  */
-export async function executePlan(chain: ChainClients, plan: Plan, { dryRun = false, onProgress = () => {}, ...options }: ExecutePlanOptions): Promise<ExecutePlanReturnType> {
+export async function executePlan(
+  chain: ChainClients,
+  plan: Plan,
+  { dryRun = false, onProgress = () => {}, awaitingSignatures = 'throw', ...options }: ExecutePlanOptions,
+): Promise<ExecutePlanReturnType> {
   const stages = planStages(chain, plan, options)
   const simulation = await stages.simulate()
   onProgress({ stage: 'simulated', simulation })
   if (dryRun) return { simulation, steps: [], dryRun }
   await stages.prepare()
-  onProgress({ stage: 'prepared' })
-  const { steps, waiting } = await runSteps(stages, (step, outcome) => onProgress({ stage: 'step', step, outcome }))
-  return { simulation, steps, ...(waiting ? { waiting } : {}), dryRun }
+  onProgress({ stage: 'prepared', awaitingSignatures: stages.awaitingSignatures })
+  const outcome = await runSteps(stages, (step, done) => onProgress({ stage: 'step', step, outcome: done }), { awaitingSignatures: 'return' })
+  const result = { simulation, ...outcome, dryRun }
+  if (result.awaitingSignatures && awaitingSignatures === 'throw') throw new AwaitingSignaturesError({ ...result, awaitingSignatures: result.awaitingSignatures })
+  return result
 }
 
 export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }

@@ -129,6 +129,14 @@ export type Plan = {
   steps: Step[]
   /** ABIs of the contracts involved, for decoding revert reasons. */
   abis: Abi[]
+  /**
+   * Steps held by different authorities do not depend on each other: the engine runs them at
+   * once, so a key's pause lands while a Safe still collects signatures. Steps that send from the
+   * same account (nonces) keep their order, and a step behind a timelock (`after`) still waits
+   * for the step that schedules it. Absent, the steps run one after the other, each on the state
+   * the previous one left (a deployment before the call that uses it).
+   */
+  independentAuthorities?: boolean
 }
 
 export type ContractRef<abi extends Abi = Abi> = { name: string; address: Address; abi: abi }

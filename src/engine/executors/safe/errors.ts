@@ -15,8 +15,13 @@ export class SafeTransactionError extends FirebreakError {
 }
 
 export type SafeThresholdNotMet = {
+  /** The plan step the Safe transaction performs. */
+  stepId: string
+  stepTitle: string
   safe: Address
   label: string
+  /** The Safe nonce the transaction is built for: signable now, executed in nonce order. */
+  nonce: bigint
   safeTxHash: Hash
   /** The Safe transaction file the missing owners sign. */
   file: string
@@ -25,6 +30,8 @@ export type SafeThresholdNotMet = {
   threshold: number
   /** The non-canonical MultiSendCallOnly a batch goes through, which signers must accept by name. */
   multiSend?: Address
+  /** What else stops the transaction once signed (no key to submit it), said now so it is sorted out while owners sign. */
+  submitterProblem?: string
 }
 
 /** Fewer owners signed than the Safe's threshold: nothing was sent; what each missing owner runs is in the message. */
@@ -35,6 +42,7 @@ export class SafeThresholdNotMetError extends FirebreakError {
   readonly safeTxHash: Hash
   readonly file: string
   readonly missing: Address[]
+  readonly details: SafeThresholdNotMet
 
   constructor(details: SafeThresholdNotMet, options: FirebreakErrorOptions = {}) {
     const { safe, label, safeTxHash, file, signed, missing, threshold, multiSend } = details
@@ -59,5 +67,6 @@ export class SafeThresholdNotMetError extends FirebreakError {
     this.safeTxHash = safeTxHash
     this.file = file
     this.missing = missing
+    this.details = details
   }
 }

@@ -60,9 +60,23 @@ async function prepareSafeTransaction(authority: SafeAuthority, context: Executo
     const missing = state.owners.filter((owner) => !signed.some((signer) => isAddressEqual(signer, owner)))
     const later = pending.filter((each) => each !== own).map((each) => `also to sign for step "${each.step.title}" (nonce ${each.transaction.nonce}): ${files.get(each.step.id)}`)
     const multiSend = transaction.operation === 1 && !isAddressEqual(transaction.to, CANONICAL_MULTI_SEND_CALL_ONLY) ? transaction.to : undefined
+    const [problem] = submitterProblem(authority, context)
     throw new SafeThresholdNotMetError(
-      { safe: authority.address, label: authority.label, safeTxHash: hashes.safeTxHash, file, signed, missing, threshold: state.threshold, multiSend },
-      { metaMessages: [...later, ...submitterProblem(authority, context)] },
+      {
+        stepId: step.id,
+        stepTitle: step.title,
+        safe: authority.address,
+        label: authority.label,
+        nonce: transaction.nonce,
+        safeTxHash: hashes.safeTxHash,
+        file,
+        signed,
+        missing,
+        threshold: state.threshold,
+        ...(multiSend ? { multiSend } : {}),
+        ...(problem ? { submitterProblem: problem } : {}),
+      },
+      { metaMessages: [...later, ...(problem ? [`also: ${problem}`] : [])] },
     )
   }
   const submitterAuthority = submitterOf(authority, context)
@@ -92,7 +106,7 @@ function submitterProblem(authority: SafeAuthority, context: ExecutorContext): s
     submitterOf(authority, context)
     return []
   } catch (error) {
-    return error instanceof AuthorityMissingError ? [`also: ${error.shortMessage}`] : []
+    return error instanceof AuthorityMissingError ? [error.shortMessage] : []
   }
 }
 
