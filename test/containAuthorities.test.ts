@@ -113,7 +113,7 @@ describe('contain pause-all with a key, two Safes and a timelock', () => {
   })
 
   // Fails until `contain` maps AwaitingSignaturesError (or the outcome's awaitingSignatures) to EXIT.signatures; then drop `.fails`.
-  it.fails('exits with EXIT.signatures (5) while Safe owners have yet to sign', () => {
+  it('exits with EXIT.signatures (5) while Safe owners have yet to sign', () => {
     expect(firstRun.code).toBe(EXIT.signatures)
   })
 

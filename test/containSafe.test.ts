@@ -6,6 +6,7 @@ import { type Address, bytesToHex, getAddress, keccak256, parseAbi, toHex } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { sendAll } from '../src/drill/deployProtocol.js'
+import { EXIT } from '../src/cli/output.js'
 import { packageRoot } from '../src/packageRoot.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
@@ -69,8 +70,7 @@ describe('firebreak contain pause-all through a 2-of-3 Safe', () => {
   it('stops before sending anything when the threshold is not met, and writes the Safe transaction to sign', async () => {
     const run = contain()
 
-    // Not a success; EXIT.signatures once `contain` maps the engine's AwaitingSignaturesError to it.
-    expect(run.code).not.toBe(0)
+    expect(run.code).toBe(EXIT.signatures)
     expect(run.stdout + run.stderr).toContain(`Safe council (${safe}) has 0 of 2 signatures, needs 2 more from any 2 of ${owners.map((owner) => owner.address).join(', ')}, on ${safeTxFile()}`)
     expect(run.stdout).toContain(`signer: Safe council ${safe}, 2 of 3 owners must sign`)
     expect(run.stdout).toContain('call:   vault.pause()')

@@ -27,6 +27,11 @@ export function toJson(value: unknown): string {
  * only for errors firebreak did not expect (bugs), and only with --verbose.
  */
 export function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof FirebreakError && error.name === 'AwaitingSignaturesError') {
+    // Not a failure: the plan went as far as it could and waits for Safe owners (upgrade, reimburse, restore).
+    process.stderr.write(`firebreak: ${error.shortMessage}\n`)
+    return EXIT.signatures
+  }
   if (error instanceof FirebreakError) {
     process.stderr.write(`firebreak: ${error.shortMessage}\n`)
     if (verbose) for (const line of error.metaMessages) process.stderr.write(`  ${line}\n`)

@@ -1,3 +1,4 @@
+import { type SafeTransactionAwaitingSignatures, describeAwaitingSignatures } from '../engine/awaitingSignatures.js'
 import { formatPlan as formatPlanSteps, formatReadyAt } from '../engine/formatPlan.js'
 import type { ContainmentOutcome, ContainmentProgress } from './runContainment.js'
 
@@ -22,6 +23,12 @@ export function formatOutcome(outcome: ContainmentOutcome): string {
       const exposed = outcome.exposed.length > 0 ? `; this plan would leave ${outcome.exposed.map(({ contract }) => contract).join(', ')} exposed` : ''
       return `dry run: nothing was sent (incident ${outcome.incident})${exposed}; run without --dry-run to execute\n`
     }
+    case 'signatures': {
+      const done = outcome.steps.length > 0 ? `${describeSteps(outcome)}; ` : ''
+      const safes = (outcome.awaitingSignatures ?? []).map((each) => `  ${describeAwaitingSignatures(each)}\n`).join('')
+      const exposed = outcome.exposed.length > 0 ? `and ${outcome.exposed.map(({ contract }) => contract).join(', ')} will stay exposed\n` : ''
+      return `NOT YET CONTAINED: ${done}waiting for Safe owners to sign ${outcome.awaitingSignatures?.length ?? 0} transaction${outcome.awaitingSignatures?.length === 1 ? '' : 's'}; sign each with firebreak safe sign, then run the same command with --signature (incident ${outcome.incident}):\n${safes}${exposed}`
+    }
     case 'waiting': {
       const when = formatReadyAt(outcome.waiting!.readyAt)
       return `WAITING: step ${outcome.waiting!.step} waits for its timelock until ${when}; run the same command again then (incident ${outcome.incident})\n`
@@ -36,4 +43,10 @@ function describeSteps(outcome: ContainmentOutcome): string {
   const checks = outcome.steps.reduce((total, step) => total + step.checks.filter((check) => check.passed).length, 0)
   const steps = `${outcome.steps.length} step${outcome.steps.length === 1 ? '' : 's'}`
   return `${steps} done and verified on chain by ${checks} check${checks === 1 ? '' : 's'}`
+}
+
+/** Before the first send: ready, or which Safe transactions wait while the rest goes ahead. */
+export function formatPrepared(awaiting: readonly SafeTransactionAwaitingSignatures[]): string {
+  if (awaiting.length === 0) return 'every signer and key is ready; sending\n'
+  return `sending what needs no signature now; waiting for Safe owners on:\n${awaiting.map((each) => `  ${describeAwaitingSignatures(each)}\n`).join('')}`
 }

@@ -1,5 +1,6 @@
 import type { Address } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import { readMultiSendDeployments } from '../engine/executors/safe/multiSendDeployments.js'
 import type { Plan } from '../engine/plan.js'
 import { UsageError } from '../errors.js'
 import { didYouMean } from '../manifest/describeValue.js'
@@ -41,7 +42,8 @@ export async function planContainment({ manifest, playbook: name, chain: chainNa
   const reason = incidentId ? `firebreak: incident ${incidentId}` : undefined
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook), reason })
   const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight, reason })
-  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand })
+  const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
+  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   return { ...built, chain, inspection, playbook, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
 }
 

@@ -1,6 +1,7 @@
 import { type Address, type LocalAccount, getAddress } from 'viem'
 import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
 import { errorMessage } from '../errors.js'
+import type { SafeTransactionAwaitingSignatures } from '../engine/awaitingSignatures.js'
 import { type StepOutcome, executePlan } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
@@ -24,17 +25,19 @@ export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incident
 export type ContainmentProgress =
   | { stage: 'planned'; plan: Plan; notes: string[]; skipped: PlanContainmentReturnType['skipped']; exposed: PlanContainmentReturnType['exposed'] }
   | { stage: 'simulated'; simulation: SimulationResult }
-  | { stage: 'prepared' }
+  | { stage: 'prepared'; awaitingSignatures: SafeTransactionAwaitingSignatures[] }
   | { stage: 'step'; step: Step; outcome: StepOutcome }
 
 export type ContainmentOutcome = {
   /**
    * `contained`: every target is verified contained by checks read on chain. `exposed`: some
    * target is not (it could not be inspected, nobody can pull its lever, or nothing checks a step);
-   * every step that could be sent was. `waiting`: a step waits for a timelock's delay; run the same
-   * command again once it has passed. `nothing-to-do`: the chain shows every target contained already.
+   * every step that could be sent was. `signatures`: every step that could go went, and Safe
+   * transactions wait for their owners' signatures (all named in `awaitingSignatures`). `waiting`: a
+   * step waits for a timelock's delay; run the same command again once it has passed.
+   * `nothing-to-do`: the chain shows every target contained already.
    */
-  status: 'contained' | 'exposed' | 'dry-run' | 'waiting' | 'nothing-to-do'
+  status: 'contained' | 'exposed' | 'signatures' | 'dry-run' | 'waiting' | 'nothing-to-do'
   incident: string
   plan: Plan
   notes: string[]
@@ -44,6 +47,10 @@ export type ContainmentOutcome = {
   simulation?: SimulationResult
   steps: StepOutcome[]
   waiting?: { step: string; readyAt: bigint }
+  /** Safe transactions written and waiting for owners: sign them all, then run the same command with the signature files. */
+  awaitingSignatures?: SafeTransactionAwaitingSignatures[]
+  /** Steps held back behind a step that waits (same sender, or a timelock's schedule). */
+  blocked?: { step: string; behind: string }[]
 }
 
 /**
@@ -76,9 +83,26 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, exposed, steps: [] }
   if (plan.steps.length === 0) return finish(incident, { ...outcome, status: exposed.length > 0 ? 'exposed' : 'nothing-to-do' })
 
-  const run = await executePlan(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
-  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : exposed.length > 0 ? 'exposed' : 'contained'
-  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
+  const run = await executePlan(chain, plan, {
+    journal,
+    accounts: parameters.accounts,
+    signatureFiles: parameters.signatureFiles,
+    outputDir: incident.dir,
+    dryRun,
+    onProgress,
+    awaitingSignatures: 'return',
+  })
+  const awaiting = run.awaitingSignatures && run.awaitingSignatures.length > 0 ? run.awaitingSignatures : undefined
+  const status = run.dryRun ? 'dry-run' : awaiting ? 'signatures' : run.waiting ? 'waiting' : exposed.length > 0 ? 'exposed' : 'contained'
+  return finish(incident, {
+    ...outcome,
+    status,
+    simulation: run.simulation,
+    steps: run.steps,
+    ...(run.waiting ? { waiting: run.waiting } : {}),
+    ...(awaiting ? { awaitingSignatures: awaiting } : {}),
+    ...(run.blocked && run.blocked.length > 0 ? { blocked: run.blocked } : {}),
+  })
 }
 
 function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {

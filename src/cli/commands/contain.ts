@@ -15,8 +15,9 @@ type ContainOptions = {
 
 /** Success only for a containment the chain confirms; a dry run fails too when its plan would leave a target exposed. */
 function containExitCode(outcome: { status: string; exposed: readonly unknown[] }): number {
-  if (outcome.status === 'waiting') return EXIT.waiting
   if (outcome.status === 'exposed' || outcome.exposed.length > 0) return EXIT.failed
+  if (outcome.status === 'signatures') return EXIT.signatures
+  if (outcome.status === 'waiting') return EXIT.waiting
   return EXIT.ok
 }
 
@@ -55,7 +56,7 @@ export function registerContain(program: Command) {
         onProgress: (event) => {
           if (event.stage === 'planned') print(format.formatPlan(event))
           if (event.stage === 'simulated') print(format.formatSimulation(event.simulation))
-          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.stage === 'prepared') print(format.formatPrepared(event.awaitingSignatures))
           if (event.stage === 'step') print(format.formatStepOutcome(event.step, event.outcome))
         },
       })

@@ -22,4 +22,11 @@ describe('selectorsFromBytecode', () => {
     const data = `63${pause}14`.padEnd(64, '00')
     expect(selectorsFromBytecode(`0x7f${data}50` as `0x${string}`).size).toBe(0)
   })
+
+  it("leaves out the dispatcher of a contract it creates: a factory's embedded proxy code is not its own", () => {
+    const own = toFunctionSelector('deploy(bytes32)').slice(2)
+    // The factory's dispatcher, then INVALID, then the creation code of what it deploys (PUSH1 0x80 PUSH1 0x40 MSTORE …), whose dispatcher has pause().
+    const code = `0x80 63${own} 14 61 0042 57 fe 6080604052 80 63${pause} 14 61 0010 57`.replaceAll(' ', '') as `0x${string}`
+    expect([...selectorsFromBytecode(code)]).toEqual([`0x${own}`])
+  })
 })

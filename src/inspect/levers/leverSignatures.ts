@@ -25,6 +25,17 @@ const signaturesByKind: Record<LeverKind, readonly string[]> = {
     ...perFeaturePauses,
     'pauseDeposits()',
     'pauseWithdrawals()',
+    // Pauses that take an argument, named here so that a contract without an ABI still shows them
+    // (with an ABI, any function named for a pause is a candidate): a reason or an identifier
+    // (Optimism's SuperchainConfig), a duration, a per-feature flag
+    'pause(string)',
+    'pause(bytes32)',
+    'pause(uint256)',
+    'pauseDeposits(bool)',
+    'pauseWithdrawals(bool)',
+    'setDepositsPaused(bool)',
+    'setWithdrawalsPaused(bool)',
+    'setPaused(uint256)',
     // Lido
     'pauseFor(uint256)',
     'pauseUntil(uint256)',

@@ -9,6 +9,7 @@ import type { ContractInspection, Inspection, LeverKind } from '../../inspect/ty
 import { ManifestError } from '../../manifest/ManifestError.js'
 import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
 import { invariantChecks } from './invariantChecks.js'
+import { readMultiSendDeployments } from '../../engine/executors/safe/multiSendDeployments.js'
 
 export type PlanRestoreStageParameters = {
   manifest: Manifest
@@ -60,7 +61,8 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
   const calls: ContainCall[] = [...unpauses]
   for (const [position, call] of stage.calls.entries()) calls.push(...(await featureCalls(chain, manifest, inspection, stage, position, call)))
 
-  const built = buildContainPlan({ playbook: stage.name, planId: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand })
+  const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
+  const built = buildContainPlan({ playbook: stage.name, planId: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   const steps = built.plan.steps.map((step, index, all) => (index === all.length - 1 ? { ...step, postconditions: [...step.postconditions, ...invariants] } : step))
   const abis = [...built.plan.abis, ...manifest.contracts.flatMap((contract) => (contract.abi ? [contract.abi] : []))]
   const plan: Plan = { id: built.plan.id, phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
