@@ -96,6 +96,14 @@ describe('contain pause-all on Aave V3, Balancer V2 and Optimism, each pause hel
     expect(withAave.status).toBe('exposed')
     expect(withAave.exposed.map(({ contract }) => contract)).toEqual([names.aavePool, names.aavePoolConfigurator])
     expect(withAave.exposed[1]?.reason).toContain('setPoolPause(bool): every normal operation already reverts (a user supplies the listed asset to the Aave Pool: Error("29"); anyone registers a pool with the Balancer Vault: Error("BAL#402"))')
+
+    // In the incident that paused it, the journal knows which step did, and its checks are read again.
+    incident = openIncident({ root: join(dir, 'incidents'), id: 'real' })
+    const sameIncident = await containAll()
+    expect(sameIncident.status).toBe('nothing-to-do')
+    expect(sameIncident.skipped.find((skip) => skip.contract === names.aavePoolConfigurator)?.reason).toBe(
+      'contained by step setPoolPause-AavePoolConfigurator of this incident, whose checks hold on chain now: a user supplies the listed asset to the Aave Pool now reverts',
+    )
   })
 
   it('ends exposed, naming the Vault, when its pause window has expired in chain time; the others are paused all the same', async () => {

@@ -20,6 +20,8 @@ export type ContainCall = {
   postconditions: Check[]
   /** A pause may go through a guardian contract, which pauses everything it guards in one call. */
   isPause: boolean
+  /** Targets this call contains besides its own contract: a Pool whose calls its configurator's pause stops. */
+  alsoContains?: string[]
 }
 
 export type BuildContainPlanParameters = {

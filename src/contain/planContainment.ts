@@ -7,7 +7,7 @@ import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { Inspection, LeverKind } from '../inspect/types.js'
-import { type ContainPlan, buildContainPlan } from './buildContainPlan.js'
+import { type ContainCall, type ContainPlan, buildContainPlan } from './buildContainPlan.js'
 import { PAUSE_ALL, resolvePlaybook } from './resolvePlaybook.js'
 
 export type PlanContainmentParameters = {
@@ -30,6 +30,8 @@ export type PlanContainmentReturnType = ContainPlan & {
   skipped: { contract: string; reason: string }[]
   /** Targets the plan cannot contain, and why: the run never ends in success while one is left. */
   exposed: { contract: string; reason: string }[]
+  /** The calls the plan makes, before they were grouped into steps. */
+  calls: ContainCall[]
 }
 
 /**
@@ -44,7 +46,7 @@ export async function planContainment({ manifest, playbook: name, chain: chainNa
   const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight, reason })
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
   const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
-  return { ...built, chain, inspection, playbook, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
+  return { ...built, chain, inspection, playbook, calls, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
 }
 
 /** A step that nothing reads back after it is sent cannot be called contained, whatever it does. */

@@ -130,7 +130,10 @@ async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, c
     if (!('exposed' in outcome)) continue
     const contract = contracts[position]!
     const cover = resolved.calls.find((call) => call.postconditions.some((check) => check.kind === 'call' && check.to.toLowerCase() === contract.address.toLowerCase()))
-    if (cover) resolved.skipped.push({ contract: contract.name, reason: `paused through ${cover.title}: its ordinary calls are checked to revert` })
+    if (cover) {
+      cover.alsoContains = [...(cover.alsoContains ?? []), contract.name]
+      resolved.skipped.push({ contract: contract.name, reason: `paused through ${cover.title}: its ordinary calls are checked to revert` })
+    }
     else resolved.exposed.push({ contract: contract.name, reason: outcome.exposed })
   }
   return resolved

@@ -7,6 +7,7 @@ import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
 import { containPlanId } from './buildContainPlan.js'
+import { containedEarlier, stepContainment } from './containedEarlier.js'
 import { keysAtHand } from './keysAtHand.js'
 import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
 
@@ -75,8 +76,12 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const { journal } = incident
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
   const keyAtHand = keysAtHand(parameters.manifest.authorities, parameters.accounts)
-  const { plan, notes, skipped, exposed, chain, targets } = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
-  journal.append('contain.planned', { planId: plan.id, notes, skipped, exposed, targets })
+  const planned = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
+  const { plan, notes, chain, targets } = planned
+  const earlier = await containedEarlier(chain, journal, plan.id, planned.exposed)
+  const skipped = [...planned.skipped, ...earlier.contained]
+  const exposed = earlier.exposed
+  journal.append('contain.planned', { planId: plan.id, notes, skipped, exposed, targets, contains: stepContainment(plan, planned.calls, targets) })
   onProgress({ stage: 'planned', plan, notes, skipped, exposed })
   // Every lever that can be pulled is pulled, even when another target stays exposed: a partial
   // containment now is worth more than a complete one later. Only the verdict waits for the rest.
