@@ -155,20 +155,35 @@ describe('contain pause-all through a node that fails', () => {
     ['drops every fifth answer', (upstream: string) => startFlakyNode(upstream, [{ fault: 'drop', every: 5 }])],
     ['answers every third request with HTTP 429', (upstream: string) => startFlakyNode(upstream, [{ fault: 'http-429', every: 3 }])],
   ] as const) {
-    it(`ends 0 only with every target paused on chain when the node ${name}`, async () => {
+    it(`contains everything, verified on chain, through a node that ${name}`, async () => {
       const node = await start(real.anvil.rpcUrl)
       try {
-        const { file, env } = manifestFile({ rpcUrl: node.rpcUrl })
-        const run = await runCli(['contain', 'pause-all', '--manifest', file, '--incidents', join(dir, 'incidents')], env)
-        const state = await paused()
-        if (run.code === 0) expect(state).toEqual(allPaused)
-        else expect(run.stdout + run.stderr).not.toMatch(/^contained/m)
-        expect([0, 1]).toContain(run.code)
+        const { file, env } = manifestFile()
+        const run = await runCli(['contain', 'pause-all', '--manifest', file, '--rpc-url', node.rpcUrl, '--incidents', join(dir, 'incidents')], env)
+
+        expect(run.code, run.stdout + run.stderr).toBe(0)
+        expect(run.stdout).toMatch(/^contained: 3 steps done and verified on chain by \d+ checks/m)
+        expect(await paused()).toEqual(allPaused)
       } finally {
         await node.stop()
       }
     })
   }
+
+  it('ends non-zero, never contained, through a node that keeps dropping every answer to eth_simulateV1 and eth_call', async () => {
+    const node = await startFlakyNode(real.anvil.rpcUrl, [{ fault: 'drop', method: 'eth_simulateV1' }, { fault: 'drop', method: 'eth_call' }])
+    try {
+      const { file, env } = manifestFile()
+      const run = await runCli(['contain', 'pause-all', '--manifest', file, '--rpc-url', node.rpcUrl, '--incidents', join(dir, 'incidents')], env)
+
+      expect(run.code).toBe(1)
+      expect(run.stderr.split('\n')[0]).toMatch(/^firebreak: the node at http:\/\/127\.0\.0\.1:\d+ kept failing \(5 attempts: connection dropped\) on eth_/)
+      expect(run.stdout).not.toMatch(/^contained/m)
+      expect(await paused()).toEqual({ aavePool: false, balancerVault: false, superchainConfig: false })
+    } finally {
+      await node.stop()
+    }
+  })
 })
 
 afterAll(() => {

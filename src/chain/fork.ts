@@ -1,4 +1,4 @@
-import { type Anvil, startAnvil } from './anvil.js'
+import { type Anvil, AnvilStartError, startAnvil } from './anvil.js'
 
 export type StartForkParameters = {
   /** The node to fork: the real chain, or the embedded one during a drill. */
@@ -7,9 +7,28 @@ export type StartForkParameters = {
   blockNumber?: bigint
 }
 
-/** A throwaway anvil that copies `forkUrl`'s state on demand: where plans and replays are simulated. */
-export function startFork({ forkUrl, blockNumber }: StartForkParameters): Promise<Anvil> {
-  return startAnvil({ forkUrl, forkBlockNumber: blockNumber })
+/** Tries at starting a fork whose node dropped or refused its first requests, 0.5 s, 1 s, 2 s apart. */
+const FORK_ATTEMPTS = 4
+
+/**
+ * A throwaway anvil that copies `forkUrl`'s state on demand: where plans and replays are simulated.
+ * anvil asks the node for its chain id and genesis once, without retrying: a node that dropped
+ * that one answer is asked again here, and one that keeps failing is reported as the node's fault.
+ */
+export async function startFork({ forkUrl, blockNumber }: StartForkParameters): Promise<Anvil> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAnvil({ forkUrl, forkBlockNumber: blockNumber })
+    } catch (error) {
+      if (!(error instanceof AnvilStartError) || !upstreamFault(error) || attempt >= FORK_ATTEMPTS) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+    }
+  }
+}
+
+/** anvil's words for a node that did not answer its fork requests (as opposed to a bad block or a busy port). */
+function upstreamFault(error: AnvilStartError): boolean {
+  return /failed to (fetch|get|create genesis)|error sending request|connection|timed out|429|too many requests/i.test(error.shortMessage)
 }
 
 /** anvil answers `anvil_nodeInfo`; a real network's node does not. Impersonation is only allowed there. */
