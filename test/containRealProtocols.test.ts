@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Abi, AbiFunction } from 'viem'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startAnvil } from '../src/chain/anvil.js'
 import { runContainment } from '../src/contain/runContainment.js'
 import { inspectManifest } from '../src/inspect/inspectManifest.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
@@ -169,6 +170,20 @@ describe('contain pause-all through a node that fails', () => {
       }
     })
   }
+
+  it('refuses the wrong node (another chain id) before inspecting anything', async () => {
+    const other = await startAnvil({ chainId: 10 })
+    try {
+      const { file, env } = manifestFile()
+      const run = await runCli(['contain', 'pause-all', '--manifest', file, '--rpc-url', other.rpcUrl, '--incidents', join(dir, 'incidents')], env)
+
+      expect(run.code).toBe(1)
+      expect(run.stderr.split('\n')[0]).toMatch(/^firebreak: .*firebreak\.yaml: chains\.local\.chainId: expected chain id 31337, but the node at .* reports 10$/)
+      expect(run.stdout).not.toMatch(/^contained/m)
+    } finally {
+      await other.stop()
+    }
+  })
 
   it('ends non-zero, never contained, through a node that keeps dropping every answer to eth_simulateV1 and eth_call', async () => {
     const node = await startFlakyNode(real.anvil.rpcUrl, [{ fault: 'drop', method: 'eth_simulateV1' }, { fault: 'drop', method: 'eth_call' }])
