@@ -228,10 +228,13 @@ function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (
   }
   const pulls = levers.filter((access) => (access.effect?.status === 'pauses' || access.effect?.status === 'already-paused') && access.paths.length > 0)
   if (pulls.length === 0) return { exposed: whyNotPausable(levers) }
-  const whole = pulls.filter((access) => access.effect!.status !== 'pauses' || evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address)))
+  const whole = pulls.filter((access) => access.effect!.status !== 'pauses' || evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address) && contractWide.test(evidence.getter.abi.name)))
   const chosen = whole.length > 0 ? [fastest(whole)] : pulls
   return { calls: chosen.map((access) => pauseCall(manifest, contract, access, reason)) }
 }
+
+/** A getter that says the whole contract is stopped, as opposed to one feature (`depositsPaused`). */
+const contractWide = /^(is|get)?(paused|pausedState|vaultPausedState|stopped|halted|shutdown|frozen)$/i
 
 function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): ContainCall {
   const effect = access.effect as Extract<LeverEffect, { status: 'pauses' | 'already-paused' }>
