@@ -17,6 +17,7 @@ import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
 import { type Check, type ContractRef, showValue, viewFunction } from '../engine/plan.js'
 import { DEFAULT_PAUSE_REASON } from '../inspect/inspectProtocol.js'
+import { leverAbiItem } from '../inspect/levers/leverAbiItem.js'
 import { pullArguments } from '../inspect/levers/pullArguments.js'
 import { authorityPaths } from '../inspect/authorities/authorityPaths.js'
 import { tryRead } from '../inspect/tryRead.js'
@@ -239,7 +240,7 @@ const contractWide = /^(is|get)?(paused|pausedState|vaultPausedState|stopped|hal
 function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): ContainCall {
   const effect = access.effect as Extract<LeverEffect, { status: 'pauses' | 'already-paused' }>
   const ref = contractRef(manifest, contract)
-  const fn = leverFunction(ref, access.lever.signature)
+  const fn = leverAbiItem(access.lever.signature, ref.abi)
   const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
   const args = fn.inputs.length === effect.args.length ? effect.args : pullArgumentsFor(fn, reason)
   const shown = args.length > 0 ? ` with ${fn.name}(${args.map(showValue).join(', ')})` : ''
@@ -292,11 +293,6 @@ function whyNotPausable(levers: readonly LeverAccess[]): string {
 
 function fastest(levers: readonly LeverAccess[]): LeverAccess {
   return [...levers].sort((a, b) => (a.fastest?.seconds ?? Infinity) - (b.fastest?.seconds ?? Infinity))[0]!
-}
-
-function leverFunction(ref: ContractRef, signature: string): AbiFunction {
-  const fromAbi = ref.abi.find((item): item is AbiFunction => item.type === 'function' && formatAbiItem(item) === signature)
-  return fromAbi ?? (parseAbiItem(`function ${signature}`) as AbiFunction)
 }
 
 function sameAddress(a: Address, b: Address): boolean {

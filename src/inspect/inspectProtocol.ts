@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { type Abi, type AbiFunction, type Address, type Hex, bytesToHex, getAddress, parseAbiItem, toFunctionSelector } from 'viem'
+import { type Abi, type AbiFunction, type Address, type Hex, getAddress, toFunctionSelector } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
@@ -12,6 +11,7 @@ import { knownErrorsAbi } from './levers/accessRevert.js'
 import { selectorsFromBytecode } from './levers/bytecodeSelectors.js'
 import { adminUpgradeLevers } from './levers/adminUpgradeLevers.js'
 import { confirmLever } from './levers/confirmLever.js'
+import { leverAbiItem, unrelatedAddress } from './levers/leverAbiItem.js'
 import { measurePauseEffect } from './levers/measurePauseEffect.js'
 import { pausedGetters } from './levers/pausedGetters.js'
 import { knownLeverBySignature } from './levers/leverSignatures.js'
@@ -132,11 +132,11 @@ async function pauseEffect(
   chain: ChainClients,
   { target, lever, confirmation, operations, reason }: { target: InspectTarget; lever: LeverFunction; confirmation: LeverConfirmation; operations: readonly OperationProbe[]; reason: string },
 ): Promise<LeverEffect> {
-  const pullers = confirmation.status === 'confirmed' ? confirmation.holders : confirmation.status === 'unguarded' ? [freshAddress()] : []
+  const pullers = confirmation.status === 'confirmed' ? confirmation.holders : confirmation.status === 'unguarded' ? [unrelatedAddress()] : []
   if (pullers.length === 0) return { status: 'untested', detail: 'no holder was confirmed to pull it' }
   return measurePauseEffect(chain, {
     address: target.address,
-    fn: functionOf(lever.signature, target.abi),
+    fn: leverAbiItem(lever.signature, target.abi),
     pullers,
     getters: pausedGetters(target),
     operations,
@@ -145,14 +145,7 @@ async function pauseEffect(
   })
 }
 
-function functionOf(signature: string, abi: Abi | undefined): AbiFunction {
-  const fromAbi = abi?.find((item): item is AbiFunction => item.type === 'function' && formatAbiItem(item) === signature)
-  return fromAbi ?? (parseAbiItem(`function ${signature}`) as AbiFunction)
-}
 
-function freshAddress(): Address {
-  return getAddress(bytesToHex(randomBytes(20)))
-}
 
 type CallableLever = { lever: LeverFunction; address: Address; abi?: Abi; traced?: LeverConfirmation }
 

@@ -1,4 +1,5 @@
 import type { Abi, AbiFunction, Address, Hex } from 'viem'
+import type { NormalOperationCall } from '../manifest/normalOperations.js'
 
 /**
  * What `firebreak inspect` learns about a protocol: its emergency levers, who can pull each one,
@@ -150,15 +151,7 @@ export type PausedGetter = {
 }
 
 /** An ordinary call the protocol serves (the manifest's `normalOperations`): a pause must make it revert. */
-export type OperationProbe = {
-  description: string
-  /** The manifest's name for the contract called. */
-  contract: string
-  from: Address
-  to: Address
-  data: Hex
-  value: bigint
-}
+export type OperationProbe = NormalOperationCall
 
 /** What shows that a pull paused something. */
 export type PauseEvidence =

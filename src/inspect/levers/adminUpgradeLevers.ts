@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto'
-import { type Abi, type AbiFunction, type Address, type Hex, bytesToHex, concat, encodeAbiParameters, getAddress, parseAbi, toFunctionSelector, zeroAddress } from 'viem'
+import { type Abi, type AbiFunction, type Address, type Hex, concat, encodeAbiParameters, getAddress, parseAbi, toFunctionSelector, zeroAddress } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../../chain/clients.js'
 import { type CallFrame, framesOf, traceCall } from '../../chain/traceCall.js'
 import { tryRead } from '../tryRead.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
 import { selectorsFromBytecode } from './bytecodeSelectors.js'
+import { unrelatedAddress } from './leverAbiItem.js'
 import { knownLeverBySelector } from './leverSignatures.js'
 
 export type AdminUpgradeLeversParameters = {
@@ -39,7 +39,7 @@ export async function adminUpgradeLevers(chain: ChainClients, { proxy, admin, im
   if (typeof owner !== 'string' || owner === zeroAddress) return []
   const candidates = (await candidateFunctions(chain, admin, adminAbi)).slice(0, MAX_CANDIDATES)
   const argument = encodeAbiParameters([{ type: 'address' }], [implementation])
-  const stranger = getAddress(bytesToHex(randomBytes(20)))
+  const stranger = unrelatedAddress()
   const found = await Promise.all(
     candidates.map(async (candidate): Promise<AdminUpgradeLever | undefined> => {
       const data = concat([candidate.selector, argument])

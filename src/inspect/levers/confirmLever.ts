@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import {
   type Abi,
   type AbiFunction,
@@ -6,17 +5,15 @@ import {
   BaseError,
   ExecutionRevertedError,
   type Hex,
-  bytesToHex,
   encodeFunctionData,
   getAddress,
-  parseAbiItem,
 } from 'viem'
-import { formatAbiItem } from 'viem/utils'
 import { changesStorage } from '../../chain/changesStorage.js'
 import type { ChainClients } from '../../chain/clients.js'
 import { decodeRevert, revertDataOf } from '../../engine/revert.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
 import { type CallRevert, errorMessageOf, knownErrorsAbi, revertClass, revertKey } from './accessRevert.js'
+import { leverAbiItem, unrelatedAddress } from './leverAbiItem.js'
 import { neutralArguments } from './neutralArguments.js'
 
 export type ConfirmLeverParameters = {
@@ -60,7 +57,7 @@ export async function confirmLever(chain: ChainClients, parameters: ConfirmLever
   const built = buildCall(lever, abi, address)
   if ('unbuildable' in built) return { status: 'unconfirmed', detail: built.unbuildable }
 
-  const unrelated = freshAddress()
+  const unrelated = unrelatedAddress()
   const candidates = [...new Set(parameters.candidates.map((candidate) => getAddress(candidate)))]
   const abis = abi ? [abi, knownErrorsAbi] : [knownErrorsAbi]
   const [stranger, ...outcomes] = await Promise.all(
@@ -131,7 +128,7 @@ function judge(signature: string, unrelated: Address, stranger: Outcome, candida
 function buildCall(lever: LeverFunction, abi: Abi | undefined, self: Address): { data: Hex } | { unbuildable: string } {
   let item: AbiFunction
   try {
-    item = functionOf(lever.signature, abi)
+    item = leverAbiItem(lever.signature, abi)
   } catch {
     return { unbuildable: `cannot read the signature ${lever.signature}` }
   }
@@ -142,10 +139,6 @@ function buildCall(lever: LeverFunction, abi: Abi | undefined, self: Address): {
   }
 }
 
-function functionOf(signature: string, abi: Abi | undefined): AbiFunction {
-  const fromAbi = abi?.find((item): item is AbiFunction => item.type === 'function' && formatAbiItem(item) === signature)
-  return fromAbi ?? (parseAbiItem(`function ${signature}`) as AbiFunction)
-}
 
 async function callFrom(chain: ChainClients, call: { caller: Address; to: Address; data: Hex; abis: readonly Abi[] }): Promise<Outcome> {
   try {
@@ -167,6 +160,4 @@ function isRevert(error: unknown): boolean {
   return error instanceof BaseError && error.walk((cause) => cause instanceof ExecutionRevertedError) !== null
 }
 
-function freshAddress(): Address {
-  return getAddress(bytesToHex(randomBytes(20)))
-}
+
