@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { type Address, erc20Abi } from 'viem'
 import { startAnvil } from '../src/chain/anvil.js'
 import { connect } from '../src/chain/clients.js'
-import { takeSnapshot } from '../src/eradicate/snapshot/takeSnapshot.js'
+import { takeSnapshot } from '../src/snapshot/takeSnapshot.js'
 import { deploySeedToken, seedHolders, seededHolder } from '../test/fixtures/seedHolders.js'
 
 const sizes = (process.env.SIZES ?? '10000,100000,1000000').split(',').map(Number)

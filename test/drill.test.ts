@@ -6,7 +6,7 @@ import { drillActors } from '../src/drill/actors.js'
 import { runDrill } from '../src/drill/runDrill.js'
 import type { DrillSummary } from '../src/drill/summary.js'
 import { Journal, verifyJournal } from '../src/journal/index.js'
-import { rootOfDump } from '../src/recover/buildDistribution.js'
+import { rootOfDump } from '../src/distribution/buildDistribution.js'
 import { anvilsOnPort } from './fixtures/processes.js'
 
 const unit = 10n ** 18n

@@ -9,7 +9,7 @@ import { AuthorityMissingError, SimulationFailedError } from '../src/engine/erro
 import type { KeyAuthority } from '../src/engine/plan.js'
 import { MigrationInputError, MigrationResumeError, type MigrationArtifacts, type RunMigrationParameters, migrationArtifacts, proveConservation, readSnapshotBatches, runMigration } from '../src/eradicate/migrate/index.js'
 import type { MigrationDistributionFile } from '../src/eradicate/migrate/claimDistribution.js'
-import { SnapshotIntegrityError, readBalances, resolveMulticall3, takeSnapshot } from '../src/eradicate/snapshot/index.js'
+import { SnapshotIntegrityError, readBalances, resolveMulticall3, takeSnapshot } from '../src/snapshot/index.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { useLocalChain } from './fixtures/localChain.js'
 import { type LegacyVaultFixture, deployLegacyVault, deployUpgradeableVault, legacyArtifacts, seededShares } from './fixtures/migration.js'

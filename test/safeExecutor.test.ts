@@ -7,7 +7,7 @@ import { devAccount } from '../src/chain/devAccounts.js'
 import { registerSafe } from '../src/cli/commands/safe.js'
 import { buildPausePlan } from '../src/contain/buildPausePlan.js'
 import { AuthorityMissingError, StepRevertedError } from '../src/engine/errors.js'
-import { type ContainCall, buildContainPlan } from '../src/contain/buildContainPlan.js'
+import { type RoutedCall, buildRoutedPlan } from '../src/engine/routing/buildRoutedPlan.js'
 import { AwaitingSignaturesError } from '../src/engine/awaitingSignatures.js'
 import { executePlan, executeStep, prepareExecutors, runPlan } from '../src/engine/execute.js'
 import { readMultiSendDeployments } from '../src/engine/executors/safe/multiSendDeployments.js'
@@ -446,13 +446,13 @@ describe('Safe executor', () => {
     const { vault } = drill.protocol
     const bySafe: AuthorityPath = { nodes: [{ kind: 'safe', address: safe, owners: owners.map((owner) => owner.address), threshold: 2 }], timeToExecute: { seconds: 3_600, description: '2-of-3 Safe' } }
     const reads = (name: string, expect: unknown): Check => ({ kind: 'read', description: `vault.${name}() is ${expect}`, address: vault.address, abi: viewFunction(vault.abi, name), args: [], expect })
-    const calls: ContainCall[] = [
+    const calls: RoutedCall[] = [
       { contract: vault, functionName: 'pause', args: [], title: 'pause vault', paths: [bySafe], postconditions: [reads('paused', true)], isPause: true },
       { contract: vault, functionName: 'setDepositCap', args: [0n], title: "lower vault's deposit cap to 0", paths: [bySafe], postconditions: [reads('depositCap', 0n)], isPause: false },
     ]
     const team: ManifestAuthority[] = [{ name: 'guardians', type: 'safe', address: safe }]
 
-    const { plan, notes } = buildContainPlan({ playbook: 'pause-all', calls, team, multiSendDeployed: await readMultiSendDeployments(drill.chain) })
+    const { plan, notes } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls, team, multiSendDeployed: await readMultiSendDeployments(drill.chain) })
     await executePlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, bob] })
 
     expect(notes).toContain(

@@ -2,13 +2,13 @@ import type { ChainClients } from '../chain/clients.js'
 import { evaluateChecks } from '../engine/checks.js'
 import { type JournalLike, findStepEntry } from '../engine/journalLike.js'
 import type { Check, Plan } from '../engine/plan.js'
-import type { ContainCall } from './buildContainPlan.js'
+import type { RoutedCall } from '../engine/routing/buildRoutedPlan.js'
 
 /** What one step of a containment plan contains, and the checks that show it: journaled with the plan. */
 export type StepContainment = { contracts: string[]; checks: Check[] }
 
 /** Per step, the targets it contains and its checks, as `contain.planned` journals them. */
-export function stepContainment(plan: Plan, calls: readonly ContainCall[], targets: Record<string, readonly string[]>): Record<string, StepContainment> {
+export function stepContainment(plan: Plan, calls: readonly RoutedCall[], targets: Record<string, readonly string[]>): Record<string, StepContainment> {
   const record: Record<string, StepContainment> = {}
   for (const step of plan.steps) {
     const addresses = new Set((targets[step.id] ?? []).map((address) => address.toLowerCase()))

@@ -3,11 +3,11 @@ import type { ChainClients } from '../chain/clients.js'
 import { readMultiSendDeployments } from '../engine/executors/safe/multiSendDeployments.js'
 import type { Plan } from '../engine/plan.js'
 import { UsageError } from '../errors.js'
-import { didYouMean } from '../manifest/describeValue.js'
+import { didYouMean } from '../describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { Inspection, LeverKind } from '../inspect/types.js'
-import { type ContainCall, type ContainPlan, buildContainPlan } from './buildContainPlan.js'
+import { type RoutedCall, type RoutedPlan, buildRoutedPlan } from '../engine/routing/buildRoutedPlan.js'
 import { PAUSE_ALL, resolvePlaybook } from './resolvePlaybook.js'
 
 export type PlanContainmentParameters = {
@@ -17,13 +17,13 @@ export type PlanContainmentParameters = {
   chain?: string
   rpcUrl?: string
   incidentId?: string
-  /** Whether this machine holds an account's key now (see buildContainPlan). */
+  /** Whether this machine holds an account's key now (see buildRoutedPlan). */
   keyAtHand?: (address: Address) => boolean
   /** Contracts with a journaled transaction of this plan still in flight: see resolvePlaybook. */
   inFlight?: ReadonlySet<Address>
 }
 
-export type PlanContainmentReturnType = ContainPlan & {
+export type PlanContainmentReturnType = RoutedPlan & {
   chain: ChainClients
   inspection: Inspection
   playbook: ManifestPlaybook
@@ -31,7 +31,7 @@ export type PlanContainmentReturnType = ContainPlan & {
   /** Targets the plan cannot contain, and why: the run never ends in success while one is left. */
   exposed: { contract: string; reason: string }[]
   /** The calls the plan makes, before they were grouped into steps. */
-  calls: ContainCall[]
+  calls: RoutedCall[]
 }
 
 /**
@@ -45,7 +45,7 @@ export async function planContainment({ manifest, playbook: name, chain: chainNa
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook), reason })
   const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight, reason })
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
-  const built = buildContainPlan({ playbook: playbook.name, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
+  const built = buildRoutedPlan({ planId: containPlanId(playbook.name), phase: 'contain', title: `contain: ${playbook.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   return { ...built, chain, inspection, playbook, calls, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
 }
 
@@ -55,6 +55,9 @@ function uncheckedSteps(plan: Plan): { contract: string; reason: string }[] {
     .filter((step) => step.postconditions.length === 0)
     .map((step) => ({ contract: step.actions.map((action) => action.decoded.contract).join(', '), reason: `"${step.title}" has no check that reads the chain after it (no getter shows its effect): it will be sent, but not verified` }))
 }
+
+/** The plan id a playbook's containment runs under, in every run of it: a re-run resumes it from the journal. */
+export const containPlanId = (playbook: string) => `contain-${playbook}`
 
 function findPlaybook(manifest: Manifest, name: string): ManifestPlaybook {
   const found = manifest.playbooks.find((playbook) => playbook.name === name)

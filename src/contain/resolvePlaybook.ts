@@ -1,32 +1,17 @@
-import {
-  type Abi,
-  type AbiFunction,
-  type Address,
-  type Hex,
-  encodeFunctionData,
-  getAbiItem,
-  isHex,
-  keccak256,
-  parseAbi,
-  parseAbiItem,
-  toFunctionSelector,
-  toHex,
-  zeroHash,
-} from 'viem'
+import { type Abi, type AbiFunction, type Address, type Hex, isHex, keccak256, parseAbi, parseAbiItem, toFunctionSelector, toHex, zeroHash } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../chain/clients.js'
-import { type Check, type ContractRef, showValue, viewFunction } from '../engine/plan.js'
+import { tryRead } from '../chain/tryRead.js'
+import type { Check, ContractRef } from '../engine/plan.js'
+import type { RoutedCall } from '../engine/routing/buildRoutedPlan.js'
+import { contractRef, findFunction, readCheck, resolveManifestCall, unknownFunction } from '../engine/routing/resolveManifestCall.js'
+import { showValue } from '../format.js'
 import { DEFAULT_PAUSE_REASON } from '../inspect/inspectProtocol.js'
 import { leverAbiItem } from '../inspect/levers/leverAbiItem.js'
 import { pullArguments } from '../inspect/levers/pullArguments.js'
-import { authorityPaths } from '../inspect/authorities/authorityPaths.js'
-import { tryRead } from '../inspect/tryRead.js'
-import type { AuthorityPath, ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from '../inspect/types.js'
+import type { ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from '../inspect/types.js'
 import { ManifestError } from '../manifest/ManifestError.js'
-import { formatArgument, manifestArguments, manifestFunction } from '../manifest/manifestCall.js'
-import { didYouMean } from '../manifest/describeValue.js'
 import type { Manifest, ManifestPlaybook, PlaybookAction } from '../manifest/types.js'
-import type { ContainCall } from './buildContainPlan.js'
 import { ContainError } from './errors.js'
 
 export type ResolvePlaybookParameters = {
@@ -44,7 +29,7 @@ export type ResolvePlaybookParameters = {
 }
 
 export type ResolvePlaybookReturnType = {
-  calls: ContainCall[]
+  calls: RoutedCall[]
   /** Contracts left alone because nothing is to be done: already paused, a guardian (it pauses others). */
   skipped: { contract: string; reason: string }[]
   /** Targets firebreak cannot contain, and why: they stay exposed, and the run must not end in success. */
@@ -142,19 +127,7 @@ async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, c
 
 async function limitAction(action: Extract<PlaybookAction, { kind: 'limit' }>, { chain, manifest, inspection, labels, fail }: ActionContext): Promise<ResolvePlaybookReturnType> {
   const contract = inspected(inspection, action.contract)
-  const ref = contractRef(manifest, contract)
-  const fn = findFunction(ref, contract, action.function) ?? fail(['limit', 'function'], unknownFunction(ref, contract, action.function))
-  const args = manifestArguments(fn, action.args, (path, problem) => fail(['limit', 'args', ...path], problem))
-  const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
-  const call: ContainCall = {
-    contract: target,
-    functionName: fn.name,
-    args,
-    title: `${contract.name}.${fn.name}(${args.map(formatArgument).join(', ')})`,
-    paths: await pathsTo(chain, contract, fn, args, manifest, labels),
-    postconditions: setterChecks(target, fn, args),
-    isPause: false,
-  }
+  const call = await resolveManifestCall(chain, { manifest, contract, function: action.function, args: action.args, labels, fail: (path, problem) => fail(['limit', ...path], problem) })
   return { calls: [call], skipped: [], exposed: [] }
 }
 
@@ -170,7 +143,7 @@ async function disableAction(action: Extract<PlaybookAction, { kind: 'disable' }
   if (settled(ref.address, enabled === false)) return { calls: [], skipped: [{ contract: contract.name, reason: `${fn.name} is already disabled` }], exposed: [] }
   const lever = parseAbiItem(`function ${switchLever.lever.signature}`) as AbiFunction
   const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
-  const call: ContainCall = {
+  const call: RoutedCall = {
     contract: target,
     functionName: lever.name,
     args: lever.inputs.length === 1 ? [selector] : [selector, true],
@@ -193,7 +166,7 @@ async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>,
     fail(['revoke'], `expected ${contract.name} to have revokeRole(bytes32,address) (OpenZeppelin AccessControl), found none`)
   const lever = parseAbiItem('function revokeRole(bytes32 role, address account)') as AbiFunction
   const target = { ...ref, abi: [lever, ...probeAbi, ...(ref.abi as Abi)] }
-  const call: ContainCall = {
+  const call: RoutedCall = {
     contract: target,
     functionName: 'revokeRole',
     args: [role, action.account],
@@ -205,7 +178,7 @@ async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>,
   return { calls: [call], skipped: [], exposed: [] }
 }
 
-type PauseOutcome = { calls: ContainCall[] } | { skip: string } | { exposed: string }
+type PauseOutcome = { calls: RoutedCall[] } | { skip: string } | { exposed: string }
 
 /**
  * The pulls that pause one contract, each checked by what its simulated pull showed (a paused
@@ -237,7 +210,7 @@ function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (
 /** A getter that says the whole contract is stopped, as opposed to one feature (`depositsPaused`). */
 const contractWide = /^(is|get)?(paused|pausedState|vaultPausedState|stopped|halted|shutdown|frozen)$/i
 
-function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): ContainCall {
+function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): RoutedCall {
   const effect = access.effect as Extract<LeverEffect, { status: 'pauses' | 'already-paused' }>
   const ref = contractRef(manifest, contract)
   const fn = leverAbiItem(access.lever.signature, ref.abi)
@@ -306,66 +279,11 @@ function inspected(inspection: Inspection, name: string): ContractInspection {
   return contract
 }
 
-function contractRef(manifest: Manifest, contract: ContractInspection): ContractRef {
-  const abi = manifest.contracts.find((candidate) => candidate.name === contract.name)?.abi ?? []
-  return { name: contract.name, address: contract.address, abi }
-}
 
-/** By full signature or by name in the manifest's ABI, else by name among the levers inspect found. */
-function findFunction(ref: ContractRef, contract: ContractInspection, name: string): AbiFunction | undefined {
-  const named = manifestFunction(ref.abi, name)
-  if (named || name.includes('(')) return named
-  const lever = contract.levers.find((access) => access.lever.signature.startsWith(`${name}(`))
-  return lever ? (parseAbiItem(`function ${lever.lever.signature}`) as AbiFunction) : undefined
-}
 
-function unknownFunction(ref: ContractRef, contract: ContractInspection, name: string): string {
-  const known = [...new Set([...ref.abi.flatMap((item) => (item.type === 'function' ? [item.name] : [])), ...contract.levers.map((access) => access.lever.signature.split('(')[0]!)])]
-  if (ref.abi.length === 0) return `expected a function of ${contract.name}, got ${JSON.stringify(name)}: without an ABI in the manifest, give its full signature, e.g. ${name}(uint256)`
-  return `expected a function of ${contract.name}, got ${JSON.stringify(name)}${didYouMean(name, known)}`
-}
 
-/** `setDepositCap(0)` is checked by `depositCap() == 0`, when the contract has that getter. */
-function setterChecks(ref: ContractRef, fn: AbiFunction, args: readonly unknown[]): Check[] {
-  if (!fn.name.startsWith('set') || args.length !== 1) return []
-  const property = fn.name.slice(3)
-  for (const name of [property.charAt(0).toLowerCase() + property.slice(1), property]) {
-    const getter = getAbiItem({ abi: ref.abi, name }) as AbiFunction | undefined
-    if (getter?.type === 'function' && getter.inputs.length === 0 && getter.outputs.length === 1) {
-      return [readCheck(ref, name, [], args[0], `${ref.name}.${name}() is ${String(args[0])}`)]
-    }
-  }
-  return []
-}
 
-function readCheck(ref: ContractRef, name: string, args: unknown[], expect: unknown, description: string): Check {
-  return { kind: 'read', description, address: ref.address, abi: viewFunction(ref.abi, name), args, expect }
-}
 
-/**
- * The paths to a call: those inspect found for the same lever, or else the paths of every team
- * authority and lever holder from which the exact call succeeds (`eth_call`, nothing sent).
- */
-async function pathsTo(chain: ChainClients, contract: ContractInspection, fn: AbiFunction, args: readonly unknown[], manifest: Manifest, labels: Map<string, string>): Promise<AuthorityPath[]> {
-  const signature = formatAbiItem(fn).replace(/^function /, '')
-  const lever = contract.levers.find((access: LeverAccess) => access.lever.signature === signature && access.lever.confirmation.status === 'confirmed')
-  if (lever) return lever.paths
-  const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args: args as unknown[] })
-  const holders = contract.levers.flatMap((access) => (access.lever.confirmation.status === 'confirmed' ? access.lever.confirmation.holders : []))
-  const candidates = [...new Set([...manifest.authorities.map((authority) => authority.address), ...holders])]
-  const callers = await Promise.all(
-    candidates.map(async (from) => {
-      try {
-        await chain.public.call({ account: from, to: contract.address, data })
-        return from
-      } catch {
-        return undefined
-      }
-    }),
-  )
-  const found = callers.filter((caller): caller is Address => caller !== undefined)
-  return (await Promise.all(found.map((caller) => authorityPaths(chain, caller, { labels })))).flat()
-}
 
 /** `DEFAULT_ADMIN_ROLE` is zero; `PAUSER_ROLE` is read from the contract's own constant, or else hashed as OpenZeppelin does. */
 async function roleId(chain: ChainClients, address: Address, role: string): Promise<Hex> {

@@ -6,9 +6,9 @@ import { type StepOutcome, executePlan } from '../engine/execute.js'
 import type { Plan, Step } from '../engine/plan.js'
 import type { SimulationResult } from '../engine/simulate.js'
 import type { Incident } from '../journal/incident.js'
-import { containPlanId } from './buildContainPlan.js'
+import { containPlanId } from './planContainment.js'
 import { containedEarlier, stepContainment } from './containedEarlier.js'
-import { keysAtHand } from './keysAtHand.js'
+import { keysAtHand } from '../engine/routing/keysAtHand.js'
 import { type PlanContainmentParameters, type PlanContainmentReturnType, planContainment } from './planContainment.js'
 
 export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incidentId'> & {

@@ -1,6 +1,6 @@
 import { type Abi, type PublicClient, isAddressEqual } from 'viem'
 import type { Check } from './plan.js'
-import { decodeRevert } from './revert.js'
+import { decodeRevert } from '../chain/revert.js'
 
 export type CheckResult = {
   description: string

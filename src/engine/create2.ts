@@ -1,5 +1,6 @@
 import { type Abi, type Address, type Hex, concat, encodeDeployData, getContractAddress, keccak256, toHex } from 'viem'
-import { type Authority, type Call, type Check, type Step, showValue } from './plan.js'
+import { showValue } from '../format.js'
+import type { Authority, Call, Check, Step } from './plan.js'
 
 /**
  * The deterministic deployment proxy (Arachnid's CREATE2 factory), present on most EVM chains and

@@ -11,7 +11,7 @@ import { type JournalLike, findStepEntry, journaledHashes, wasSent } from './jou
 import { type Authority, type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
 import { waitForAnyReceipt } from './executors/feeBump.js'
 import { firstRevertingCall } from './replayCalls.js'
-import { decodeRevert } from './revert.js'
+import { decodeRevert } from '../chain/revert.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 import { type RunStepsOptions, type StepsOutcome, runSteps } from './runSteps.js'
 import { stepDependencies } from './stepOrder.js'

@@ -8,6 +8,7 @@ import {
   encodeFunctionData,
   getAbiItem,
 } from 'viem'
+import { showValue } from '../format.js'
 
 /**
  * Who must perform a step. An executor is chosen by `kind`; the union grows with the executors
@@ -172,12 +173,6 @@ export function viewFunction(abi: Abi, name: string): AbiFunction {
   return item as AbiFunction
 }
 
-export function showValue(value: unknown): string {
-  if (typeof value === 'bigint') return value.toString()
-  if (typeof value === 'string') return value.length > 66 ? `${value.slice(0, 10)}…(${(value.length - 2) / 2} bytes)` : value
-  if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`
-  return JSON.stringify(value)
-}
 
 /** The decoded calls of a step on one line, as the journal and the progress list show them. */
 export function describeActions(step: Pick<Step, 'actions'>): string {

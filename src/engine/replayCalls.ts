@@ -1,7 +1,7 @@
 import type { Abi, Address } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import type { Call } from './plan.js'
-import { decodeRevert } from './revert.js'
+import { decodeRevert } from '../chain/revert.js'
 
 /**
  * The first of `calls` that reverts when replayed one by one as `from` (eth_call, nothing sent) on

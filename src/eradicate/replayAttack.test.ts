@@ -11,7 +11,7 @@ import { Journal } from '../journal/journal.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
 import { StorageLayoutConflictError, assertStorageCompatible, checkStorageLayout } from './checkStorageLayout.js'
 import { IMPLEMENTATION_SLOT, slotValueOf } from './proxySlots.js'
-import { AttackTransactionNotFoundError, readAttackTransactions } from './readAttackTransactions.js'
+import { AttackTransactionNotFoundError, readAttackTransactions } from '../attack/readAttackTransactions.js'
 import { type ReplayAttackParameters, replayAttack } from './replayAttack.js'
 
 const unit = 10n ** 18n

@@ -7,7 +7,9 @@ import { type UpgradeRoute, upgradeAbi, upgradeAction } from './upgradeRoute.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 
 /** `to` is absent for a transaction that creates a contract (an exploit fired from its constructor). */
-export type AttackTransaction = { from: Address; to?: Address | undefined; data: Hex; value?: bigint }
+import type { AttackTransaction } from '../attack/readAttackTransactions.js'
+
+export type { AttackTransaction }
 
 /** A call the protocol must still serve once fixed (a deposit, a withdrawal). */
 export type NormalOperation = { description: string; from: Address; to: Address; data: Hex; value?: bigint }

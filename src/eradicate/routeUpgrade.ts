@@ -1,6 +1,6 @@
 import { type Address, isAddressEqual } from 'viem'
-import { describePaths } from '../contain/buildContainPlan.js'
-import { type Route, routeLever } from '../contain/routeLever.js'
+import { describePaths } from '../engine/routing/buildRoutedPlan.js'
+import { type Route, routeLever } from '../engine/routing/routeLever.js'
 import type { Inspection } from '../inspect/types.js'
 import type { ManifestAuthority } from '../manifest/types.js'
 import { FirebreakError } from '../errors.js'

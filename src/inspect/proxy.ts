@@ -2,7 +2,7 @@ import { type Address, type Hex, bytesToHex, encodeFunctionData, getAddress, hex
 import type { ChainClients } from '../chain/clients.js'
 import { framesOf, traceCall } from '../chain/traceCall.js'
 import { isTransportError } from '../chain/transportError.js'
-import { tryRead } from './tryRead.js'
+import { tryRead } from '../chain/tryRead.js'
 import type { ProxyInfo } from './types.js'
 
 /** EIP-1967: bytes32(uint256(keccak256('eip1967.proxy.implementation')) - 1). */

@@ -1,5 +1,6 @@
 import type { Abi, AbiFunction, Address, Hex } from 'viem'
 import type { NormalOperationCall } from '../manifest/normalOperations.js'
+import type { ContractTarget } from '../manifest/types.js'
 
 /**
  * What `firebreak inspect` learns about a protocol: its emergency levers, who can pull each one,
@@ -218,10 +219,5 @@ export type Inspection = {
   timeToContain?: TimeToExecute
 }
 
-/** A contract to inspect, as the manifest names it. */
-export type InspectTarget = {
-  name: string
-  address: Address
-  /** Known ABI (from the manifest or an artifact); without it, levers come from the bytecode. */
-  abi?: Abi
-}
+/** A contract to inspect, as the manifest names it; without an ABI, levers come from the bytecode. */
+export type InspectTarget = ContractTarget

@@ -1,6 +1,6 @@
 import { type Abi, type AbiFunction, type AbiParameter, type Address, type Hex, encodeAbiParameters, getAbiItem, getAddress, parseAbiItem } from 'viem'
 import { arrayRegex, bytesRegex, integerRegex } from 'viem/utils'
-import { describeValue, didYouMean } from './describeValue.js'
+import { describeValue, didYouMean } from '../describeValue.js'
 import type { ManifestArgument } from './types.js'
 
 export type { ManifestArgument } from './types.js'

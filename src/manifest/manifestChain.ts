@@ -1,6 +1,6 @@
 import { type ChainClients, connect } from '../chain/clients.js'
 import { assertChainId } from './assertChainId.js'
-import { didYouMean } from './describeValue.js'
+import { didYouMean } from '../describeValue.js'
 import { ManifestError } from './ManifestError.js'
 import type { Manifest, ManifestChain, ManifestContract } from './types.js'
 

@@ -1,6 +1,6 @@
 import { getAddress } from 'viem'
 import { z } from 'zod'
-import { describeValue, didYouMean } from './describeValue.js'
+import { describeValue, didYouMean } from '../describeValue.js'
 import type { ManifestArgument } from './types.js'
 import { rpcUrlCarriesCredentials, rpcUrlShapeProblem } from './rpcUrl.js'
 

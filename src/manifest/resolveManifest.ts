@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { Hex } from 'viem'
-import { describeValue, didYouMean } from './describeValue.js'
+import { describeValue, didYouMean } from '../describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
 import { rpcUrlShapeProblem } from './rpcUrl.js'

@@ -22,6 +22,9 @@ export type ManifestContract = {
   abiFile?: string
 }
 
+/** A contract as the manifest gives it to inspection: its name, address and, when known, its ABI. */
+export type ContractTarget = { name: string; address: Address; abi?: Abi }
+
 export type AuthorityType = 'eoa' | 'safe' | 'timelock'
 
 /** The team's own authorities: labels in the authority graph, and what readiness expects to find. */

@@ -2,7 +2,7 @@ import { type Address, type Hex, erc20Abi } from 'viem'
 import { create2DeployStep } from '../engine/create2.js'
 import { type Authority, type Plan, contractCall, viewFunction } from '../engine/plan.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
-import type { Distribution } from './buildDistribution.js'
+import type { Distribution } from '../distribution/buildDistribution.js'
 
 export type BuildClaimPlanParameters = {
   claimArtifact: ContractArtifact

@@ -1,6 +1,6 @@
 import { type Address, type Hash, getAddress, getContractAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { readAttackTransactions } from '../eradicate/readAttackTransactions.js'
+import { readAttackTransactions } from '../attack/readAttackTransactions.js'
 
 /** An address whose losses are nobody's to reimburse, and how firebreak knows it is the attacker's. */
 export type AttackerAddress = { address: Address; kind: AttackerKind; reason: string }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { type Address, type Hex, getAddress } from 'viem'
-import { type SnapshotHeader, type SnapshotLine, verifySnapshot } from '../eradicate/snapshot/snapshotFile.js'
+import { type SnapshotHeader, type SnapshotLine, verifySnapshot } from '../snapshot/snapshotFile.js'
 
 export type SnapshotPositions = {
   file: string

@@ -1,9 +1,9 @@
 import type { ChainClients } from '../chain/clients.js'
-import { authorityFor } from '../contain/authorityFor.js'
+import { authorityFor } from '../engine/routing/authorityFor.js'
 import type { Authority } from '../engine/plan.js'
 import { UsageError } from '../errors.js'
 import { describeAccount } from '../inspect/authorities/describeAccount.js'
-import { didYouMean } from '../manifest/describeValue.js'
+import { didYouMean } from '../describeValue.js'
 import type { Manifest } from '../manifest/types.js'
 
 /**

@@ -3,7 +3,7 @@ import { type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { FirebreakError, UsageError, errorMessage } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
-import { readDistributionFile } from './distributionFile.js'
+import { readDistributionFile } from '../distribution/distributionFile.js'
 import { type ClaimsStatus, trackClaims } from './trackClaims.js'
 
 const claimViews = parseAbi(['function merkleRoot() view returns (bytes32)', 'function claimDeadline() view returns (uint64)'])

@@ -1,4 +1,4 @@
-import { snapshotContract } from '../eradicate/snapshot/snapshotContract.js'
+import { snapshotContract } from '../snapshot/snapshotContract.js'
 import type { Incident } from '../journal/incident.js'
 import type { Manifest } from '../manifest/types.js'
 

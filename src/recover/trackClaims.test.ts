@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type FundedClaim, deployFundedClaim, entryAt, submitClaim } from '../../test/fixtures/claim.js'
 import { useLocalChain } from '../../test/fixtures/localChain.js'
 import { devAccount } from '../chain/devAccounts.js'
-import { buildDistribution } from './buildDistribution.js'
+import { buildDistribution } from '../distribution/buildDistribution.js'
 import { trackClaims } from './trackClaims.js'
 
 const unit = 10n ** 18n

@@ -2,7 +2,7 @@ import { type AbiEvent, type Address, getAddress, parseAbiItem } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { readLogsAdaptive } from '../chain/readLogsAdaptive.js'
 import { FirebreakError } from '../errors.js'
-import type { Distribution } from './buildDistribution.js'
+import type { Distribution } from '../distribution/buildDistribution.js'
 
 const claimedEvent = parseAbiItem('event Claimed(uint256 indexed index, address indexed account, uint256 amount)') as AbiEvent
 const sweptEvent = parseAbiItem('event Swept(address indexed treasury, uint256 amount)') as AbiEvent

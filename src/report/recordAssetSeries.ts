@@ -3,7 +3,7 @@ import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
 import type { JournalLike } from '../engine/journalLike.js'
 import { FirebreakError, errorMessage } from '../errors.js'
-import { tryRead } from '../inspect/tryRead.js'
+import { tryRead } from '../chain/tryRead.js'
 
 export type RecordAssetSeriesParameters = {
   journal: JournalLike

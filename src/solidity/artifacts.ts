@@ -1,5 +1,5 @@
 import type { Abi, Hex } from 'viem'
-import { didYouMean } from '../manifest/describeValue.js'
+import { didYouMean } from '../describeValue.js'
 import { ArtifactNotFoundError } from './errors.js'
 
 /** solc's `storageLayout` output, the input of the upgrade storage gate. */

@@ -20,7 +20,7 @@ export function registerClaims(program: Command) {
       const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }, { addressOption }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
-        import('../../recover/connectManifestChain.js'),
+        import('../../manifest/connectManifestChain.js'),
         import('../../recover/runClaimsTracking.js'),
         import('../../recover/readAssetInfo.js'),
         import('../../recover/formatClaims.js'),

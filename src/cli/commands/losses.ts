@@ -55,7 +55,7 @@ export function registerLosses(program: Command) {
       const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { runLosses }, { takeLossSnapshots }, { formatLosses }, { addressOption, hashOption }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
-        import('../../recover/connectManifestChain.js'),
+        import('../../manifest/connectManifestChain.js'),
         import('../../recover/runLosses.js'),
         import('../../recover/takeLossSnapshots.js'),
         import('../../recover/formatLosses.js'),

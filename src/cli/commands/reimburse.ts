@@ -57,7 +57,7 @@ export function registerReimburse(program: Command) {
       const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain, resolveContract }, { resolveFunder }, { reimbursementPolicy }, { runReimbursement }, { compileContracts }, { formatProgress, formatOutcome }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
-        import('../../recover/connectManifestChain.js'),
+        import('../../manifest/connectManifestChain.js'),
         import('../../recover/resolveFunder.js'),
         import('../../recover/policy.js'),
         import('../../recover/runReimbursement.js'),

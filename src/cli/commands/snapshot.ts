@@ -22,7 +22,7 @@ export function registerSnapshot(program: Command) {
     .action(async (contract: string, options: SnapshotOptions) => {
       const [{ loadManifest }, { snapshotContract }, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),
-        import('../../eradicate/snapshot/snapshotContract.js'),
+        import('../../snapshot/snapshotContract.js'),
         import('../../journal/index.js'),
       ])
       const manifest = loadManifest(options.manifest)

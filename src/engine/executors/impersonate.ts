@@ -3,7 +3,7 @@ import { isLocalChain } from '../../chain/fork.js'
 import type { ChainClients } from '../../chain/clients.js'
 import { AuthorityMissingError } from '../errors.js'
 import type { Authority, Call } from '../plan.js'
-import { decodeRevert } from '../revert.js'
+import { decodeRevert } from '../../chain/revert.js'
 import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
 

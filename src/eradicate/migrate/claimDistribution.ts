@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { type Address, type Hex, getAddress } from 'viem'
-import { type Distribution, buildDistribution, rootOfDump } from '../../recover/buildDistribution.js'
+import { type Distribution, buildDistribution, rootOfDump } from '../../distribution/buildDistribution.js'
 import { readSnapshotLines } from './readSnapshotBatches.js'
 
 /** The published claim file of a claim-mode migration: the distribution drill and recover publish, plus what it belongs to. */

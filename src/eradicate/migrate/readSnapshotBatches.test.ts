@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { SnapshotIntegrityError } from '../snapshot/errors.js'
+import { SnapshotIntegrityError } from '../../snapshot/errors.js'
 import { readSnapshotBatches } from './readSnapshotBatches.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-batches-'))

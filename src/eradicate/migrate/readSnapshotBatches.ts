@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Address } from 'viem'
-import { SnapshotIntegrityError } from '../snapshot/errors.js'
-import type { SnapshotLine } from '../snapshot/snapshotFile.js'
+import { SnapshotIntegrityError } from '../../snapshot/errors.js'
+import type { SnapshotLine } from '../../snapshot/snapshotFile.js'
 
 /** Consecutive account lines of a snapshot file, as one mint transaction carries them over. */
 export type SnapshotBatch = {

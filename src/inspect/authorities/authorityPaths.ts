@@ -3,7 +3,7 @@ import type { ChainClients } from '../../chain/clients.js'
 import type { AuthorityNode, AuthorityPath } from '../types.js'
 import { type AuthorityLabels, describeAccount } from './describeAccount.js'
 import { timeToExecute } from './timeToExecute.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 
 const ownableAbi = parseAbi(['function owner() view returns (address)'])
 

@@ -2,7 +2,7 @@ import { type Abi, type AbiFunction, type Address, getAddress, parseAbi, zeroAdd
 import type { ChainClients } from '../../chain/clients.js'
 import type { ProxyInfo } from '../types.js'
 import { roleMembers } from './roleMembers.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 
 const ownableAbi = parseAbi(['function owner() view returns (address)'])
 

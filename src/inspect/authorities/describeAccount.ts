@@ -2,7 +2,7 @@ import { type Address, getAddress, keccak256, parseAbi, toHex } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import type { AuthorityNode } from '../types.js'
 import { roleMembers } from './roleMembers.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 
 /** Names for addresses the team knows (from the manifest), keyed by lower-case address. */
 export type AuthorityLabels = ReadonlyMap<string, string>

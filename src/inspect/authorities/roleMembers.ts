@@ -1,7 +1,7 @@
 import { type AbiEvent, type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { readLogsAdaptive } from '../../chain/readLogsAdaptive.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 
 const roleEvents = parseAbi([
   'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',

@@ -2,7 +2,7 @@ import { type Abi, type AbiFunction, type Address, type Hex, concat, encodeAbiPa
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../../chain/clients.js'
 import { type CallFrame, framesOf, traceCall } from '../../chain/traceCall.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
 import { selectorsFromBytecode } from './bytecodeSelectors.js'
 import { unrelatedAddress } from './leverAbiItem.js'

@@ -10,7 +10,7 @@ import {
 } from 'viem'
 import { changesStorage } from '../../chain/changesStorage.js'
 import type { ChainClients } from '../../chain/clients.js'
-import { decodeRevert, revertDataOf } from '../../engine/revert.js'
+import { decodeRevert, revertDataOf } from '../../chain/revert.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
 import { type CallRevert, errorMessageOf, knownErrorsAbi, revertClass, revertKey } from './accessRevert.js'
 import { leverAbiItem, unrelatedAddress } from './leverAbiItem.js'

@@ -1,6 +1,6 @@
 import { type Address, parseAbi } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import { tryRead } from '../tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 
 export type PauseWindow = {
   /** Unix time (seconds) after which the contract can no longer be paused. */

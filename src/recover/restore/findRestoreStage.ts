@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js'
-import { didYouMean } from '../../manifest/describeValue.js'
+import { didYouMean } from '../../describeValue.js'
 import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
 
 /** The stage named on the command line; a name the manifest does not list says which it does. */

@@ -1,7 +1,7 @@
 import { type Abi, type AbiFunction, type AbiParameter, type Address, type Hex, encodeFunctionData, getAbiItem, isAddress, isHex, parseAbiItem } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { Check } from '../../engine/plan.js'
-import { describeValue, didYouMean } from '../../manifest/describeValue.js'
+import { describeValue, didYouMean } from '../../describeValue.js'
 import { ManifestError } from '../../manifest/ManifestError.js'
 import type { Manifest, ManifestInvariant, ManifestRestoreStage } from '../../manifest/types.js'
 

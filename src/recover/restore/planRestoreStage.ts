@@ -1,10 +1,10 @@
 import { type Abi, type AbiFunction, type Address, parseAbi, parseAbiItem } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import { type ContainCall, buildContainPlan } from '../../contain/buildContainPlan.js'
-import { resolvePlaybook } from '../../contain/resolvePlaybook.js'
+import { type RoutedCall, buildRoutedPlan } from '../../engine/routing/buildRoutedPlan.js'
+import { resolveManifestCall } from '../../engine/routing/resolveManifestCall.js'
 import type { Check, Plan } from '../../engine/plan.js'
 import { connectAndInspect } from '../../inspect/inspectManifest.js'
-import { tryRead } from '../../inspect/tryRead.js'
+import { tryRead } from '../../chain/tryRead.js'
 import type { ContractInspection, Inspection, LeverKind } from '../../inspect/types.js'
 import { ManifestError } from '../../manifest/ManifestError.js'
 import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
@@ -58,11 +58,11 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
     inspection.contracts.find((contract) => contract.name === name) ?? fail(path, `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${name}, which is on another: run it with --chain naming ${name}'s chain`)
 
   const unpauses = await Promise.all(stage.unpause.map((name, position) => unpauseCall(chain, manifest, inspected(name, ['unpause', position]), (problem) => fail(['unpause', position], problem))))
-  const calls: ContainCall[] = [...unpauses]
+  const calls: RoutedCall[] = [...unpauses]
   for (const [position, call] of stage.calls.entries()) calls.push(...(await featureCalls(chain, manifest, inspection, stage, position, call)))
 
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
-  const built = buildContainPlan({ playbook: stage.name, planId: restorePlanId(stage.name), calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
+  const built = buildRoutedPlan({ planId: restorePlanId(stage.name), phase: 'recover', title: `restore: ${stage.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   const steps = built.plan.steps.map((step, index, all) => (index === all.length - 1 ? { ...step, postconditions: [...step.postconditions, ...invariants] } : step))
   const abis = [...built.plan.abis, ...manifest.contracts.flatMap((contract) => (contract.abi ? [contract.abi] : []))]
   const plan: Plan = { id: built.plan.id, phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
@@ -70,7 +70,7 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
 }
 
 /** The contract's unpause lever with the paths inspect found to it, verified by `paused() == false` where the contract answers. */
-async function unpauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection, fail: (problem: string) => never): Promise<ContainCall> {
+async function unpauseCall(chain: ChainClients, manifest: Manifest, contract: ContractInspection, fail: (problem: string) => never): Promise<RoutedCall> {
   if (contract.error) fail(`expected a contract firebreak can inspect, but ${contract.name} could not be: ${contract.error}`)
   const access = UNPAUSE_SIGNATURES.map((signature) => contract.levers.find((candidate) => candidate.lever.signature === signature)).find(Boolean)
   if (!access) fail(`expected ${contract.name} to have an unpause lever firebreak can pull (${UNPAUSE_SIGNATURES.join(', ')}), found none: reopen it with calls instead`)
@@ -82,20 +82,16 @@ async function unpauseCall(chain: ChainClients, manifest: Manifest, contract: Co
 }
 
 /**
- * A stage's call (re-enable a function, raise a cap back) resolved as containment resolves a
- * playbook's `limit`: the function found in the ABI or by signature, its arguments typed, the
- * paths to whoever can make the call, and a getter check for a setter. Its errors name the
- * restore stage's call, not the playbook it borrows the resolution from.
+ * A stage's call (re-enable a function, raise a cap back) resolved as a playbook's `limit` is: the
+ * function found in the ABI or by signature, its arguments typed, the paths to whoever can make the
+ * call, and a getter check for a setter. Its errors name the restore stage's call.
  */
-async function featureCalls(chain: ChainClients, manifest: Manifest, inspection: Inspection, stage: ManifestRestoreStage, position: number, call: ManifestRestoreStage['calls'][number]): Promise<ContainCall[]> {
-  const name = `${restorePlanId(stage.name)}-call-${position}`
-  try {
-    return (await resolvePlaybook(chain, { manifest, inspection, playbook: { name, actions: [{ kind: 'limit', ...call }] } })).calls
-  } catch (error) {
-    if (!(error instanceof ManifestError) || !error.path?.startsWith(`playbooks.${name}.steps[0]`)) throw error
-    const inner = error.path.slice(`playbooks.${name}.steps[0].limit`.length)
-    const problem = error.shortMessage.slice(`${error.file}: ${error.path}: `.length)
-    const path = [...inner.matchAll(/\.([A-Za-z_][\w-]*)|\[(\d+)\]/g)].map((match) => (match[2] === undefined ? match[1]! : Number(match[2])))
-    throw new ManifestError({ file: manifest.file, path: ['restore', 'stages', manifest.restore.indexOf(stage), 'calls', position, ...path], problem })
+async function featureCalls(chain: ChainClients, manifest: Manifest, inspection: Inspection, stage: ManifestRestoreStage, position: number, call: ManifestRestoreStage['calls'][number]): Promise<RoutedCall[]> {
+  const path = ['restore', 'stages', manifest.restore.indexOf(stage), 'calls', position]
+  const fail = (inner: (string | number)[], problem: string): never => {
+    throw new ManifestError({ file: manifest.file, path: [...path, ...inner], problem })
   }
+  const contract = inspection.contracts.find((candidate) => candidate.name === call.contract) ?? fail(['contract'], `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${call.contract}, which is on another: run it with --chain naming ${call.contract}'s chain`)
+  const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
+  return [await resolveManifestCall(chain, { manifest, contract, function: call.function, args: call.args, labels, fail })]
 }

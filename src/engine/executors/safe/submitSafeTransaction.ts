@@ -1,7 +1,7 @@
 import { type Address, type Hash, type TransactionReceipt, isAddressEqual, parseEventLogs } from 'viem'
 import type { Call } from '../../plan.js'
 import { firstRevertingCall } from '../../replayCalls.js'
-import { decodeRevert } from '../../revert.js'
+import { decodeRevert } from '../../../chain/revert.js'
 import type { Executor, ExecutorContext, SignedForBroadcast } from '../types.js'
 import { safeAbi } from './abi.js'
 import { SafeTransactionError } from './errors.js'

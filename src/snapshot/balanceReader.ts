@@ -1,6 +1,6 @@
 import { type Address, type Hex, concat } from 'viem'
-import type { ChainClients } from '../../chain/clients.js'
-import { FirebreakError } from '../../errors.js'
+import type { ChainClients } from '../chain/clients.js'
+import { FirebreakError } from '../errors.js'
 
 /**
  * The runtime code of contracts/eradicate/BalanceReader.sol, as firebreak compiles it (a test

@@ -1,10 +1,12 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree'
 import type { Address, Hex } from 'viem'
-import type { AccountLoss } from './computeLosses.js'
 import { buildDistributionTree } from './merkle/distributionTree.js'
 import { LEAF_ENCODING, type LeafValue } from './merkle/leafHashes.js'
 
 export { LEAF_ENCODING }
+
+/** What one account is owed: its loss, after whatever policy the distribution pays. */
+export type OwedAmount = { account: Address; loss: bigint }
 
 export type DistributionEntry = { index: number; account: Address; amount: bigint; proof: Hex[] }
 
@@ -23,7 +25,7 @@ export type Distribution = {
  * takes minutes at a million accounts (bench/merkle.ts); merkle/*.test.ts hold the two to the
  * same root, proofs and dump.
  */
-export function buildDistribution(losses: readonly AccountLoss[]): Distribution {
+export function buildDistribution<entry extends OwedAmount>(losses: readonly entry[]): Distribution {
   const values = losses.map((entry, index): LeafValue => [BigInt(index), entry.account, entry.loss])
   const tree = buildDistributionTree(values)
   const entries = losses.map((entry, index) => ({ index, account: entry.account, amount: entry.loss, proof: tree.proof(index) }))

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { type Address, type Hex, encodeFunctionData, multicall3Abi } from 'viem'
-import type { ChainClients } from '../../chain/clients.js'
+import type { ChainClients } from '../chain/clients.js'
 
 /** Multicall3's address on every chain it is deployed to (and the one viem assumes). */
 export const multicall3Address: Address = '0xcA11bde05977b3631167028862bE2a173976CA11'

@@ -1,7 +1,10 @@
-import { type Hash, getAddress } from 'viem'
+import { type Address, type Hash, type Hex, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { FirebreakError } from '../errors.js'
-import type { AttackTransaction } from './replayAttack.js'
+
+/** A transaction of the attack, as it is replayed: who sent it, to what, with what. */
+export type AttackTransaction = { from: Address; to?: Address | undefined; data: Hex; value?: bigint }
+
 
 export class AttackTransactionNotFoundError extends FirebreakError {
   override name = 'AttackTransactionNotFoundError'

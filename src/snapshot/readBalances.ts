@@ -1,6 +1,6 @@
 import { type Address, decodeFunctionResult, encodeFunctionData, erc20Abi, hexToBigInt, multicall3Abi } from 'viem'
-import type { ChainClients } from '../../chain/clients.js'
-import { FirebreakError } from '../../errors.js'
+import type { ChainClients } from '../chain/clients.js'
+import { FirebreakError } from '../errors.js'
 import { readThroughBalanceReader } from './balanceReader.js'
 import { type Multicall3Access, multicall3Address } from './resolveMulticall3.js'
 

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type FundedClaim, deployFundedClaim, entryAt, submitClaim } from '../../test/fixtures/claim.js'
 import { useLocalChain } from '../../test/fixtures/localChain.js'
 import { devAccount } from '../chain/devAccounts.js'
-import { type DecodedRevert, decodeRevert } from '../engine/revert.js'
+import { type DecodedRevert, decodeRevert } from '../chain/revert.js'
 import { buildDistribution, rootOfDump } from './buildDistribution.js'
-import type { AccountLoss } from './computeLosses.js'
+import type { AccountLoss } from '../recover/computeLosses.js'
 
 const unit = 10n ** 18n
 const admin = devAccount(0)

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { type Address, type LocalAccount, isAddressEqual } from 'viem'
-import type { ManifestAuthority } from '../manifest/types.js'
+import type { ManifestAuthority } from '../../manifest/types.js'
 
 /**
  * Whether this machine holds an account's key right now: handed over in memory, in the variable the

@@ -1,8 +1,8 @@
 import { type Address, isAddressEqual } from 'viem'
-import type { Authority, KeyAuthority, SafeAuthority } from '../engine/plan.js'
-import type { AuthorityNode } from '../inspect/types.js'
-import type { ManifestAuthority } from '../manifest/types.js'
-import { ContainError } from './errors.js'
+import type { Authority, KeyAuthority, SafeAuthority } from '../plan.js'
+import type { AuthorityNode } from '../../inspect/types.js'
+import type { ManifestAuthority } from '../../manifest/types.js'
+import { RoutingError } from './errors.js'
 
 /**
  * The engine's authority for a signer of the authority graph: an EOA signs with the key the
@@ -24,7 +24,7 @@ export function authorityFor(node: AuthorityNode, team: readonly ManifestAuthori
       return safe
     }
     default:
-      throw new ContainError(`${node.label ?? node.address} is a ${node.kind}, which cannot sign: firebreak acts through an EOA key or a Safe`)
+      throw new RoutingError(`${node.label ?? node.address} is a ${node.kind}, which cannot sign: firebreak acts through an EOA key or a Safe`)
   }
 }
 

@@ -1,16 +1,16 @@
 import { type Abi, type Address, isAddressEqual, parseAbi } from 'viem'
-import type { MultiSendDeployed } from '../engine/executors/safe/multiSendDeployments.js'
-import { multiSendOf } from '../engine/executors/safe/pendingSafeTransactions.js'
-import { throughTimelock, timelockControllerAbi } from '../engine/executors/timelock.js'
-import { type Action, type Authority, type Check, type ContractRef, type Plan, type SafeAuthority, type Step, contractCall } from '../engine/plan.js'
-import { delayName } from '../inspect/authorities/timeToExecute.js'
-import type { AuthorityPath } from '../inspect/types.js'
-import type { ManifestAuthority } from '../manifest/types.js'
-import { ContainError } from './errors.js'
+import type { MultiSendDeployed } from '../executors/safe/multiSendDeployments.js'
+import { multiSendOf } from '../executors/safe/pendingSafeTransactions.js'
+import { throughTimelock, timelockControllerAbi } from '../executors/timelock.js'
+import { type Action, type Authority, type Check, type ContractRef, type Phase, type Plan, type SafeAuthority, type Step, contractCall } from '../plan.js'
+import { delayName } from '../../inspect/authorities/timeToExecute.js'
+import type { AuthorityPath } from '../../inspect/types.js'
+import type { ManifestAuthority } from '../../manifest/types.js'
+import { RoutingError } from './errors.js'
 import { type Route, routeLever } from './routeLever.js'
 
-/** One call a playbook makes on one contract, with the paths `inspect` found to the lever. */
-export type ContainCall = {
+/** One call a phase makes on one contract (a pause, a cap, an unpause), with the paths `inspect` found to the lever. */
+export type RoutedCall = {
   contract: ContractRef
   functionName: string
   args: readonly unknown[]
@@ -24,18 +24,19 @@ export type ContainCall = {
   alsoContains?: string[]
 }
 
-export type BuildContainPlanParameters = {
-  /** The playbook's name: the plan's id is `contain-<playbook>`, stable across runs so that a re-run resumes. */
-  playbook: string
-  calls: readonly ContainCall[]
+export type BuildRoutedPlanParameters = {
+  /** Stable across runs of the same command in an incident, so that a re-run resumes: `contain-pause-all`. */
+  planId: string
+  phase: Phase
+  /** `contain: pause-all`, `restore: withdrawals` */
+  title: string
+  calls: readonly RoutedCall[]
   /** The team's authorities from the manifest: their keys and Safe settings. */
   team: readonly ManifestAuthority[]
-  /** Goes into a timelock operation's salt: the same playbook in a later incident schedules anew. */
+  /** Goes into a timelock operation's salt: the same plan in a later incident schedules anew. */
   incidentId?: string
   /** Whether this machine holds the key of an account now: of two equal routes, the one it can sign. */
   keyAtHand?: (address: Address) => boolean
-  /** The plan's id when another phase builds on these routes (a restore stage); `contain-<playbook>` by default. */
-  planId?: string
   /**
    * Whether a MultiSendCallOnly is deployed at an address of the chain (readMultiSendDeployments).
    * A Safe whose MultiSend is not there signs one transaction per call, said in the notes.
@@ -44,7 +45,7 @@ export type BuildContainPlanParameters = {
   multiSendDeployed?: MultiSendDeployed
 }
 
-export type ContainPlan = {
+export type RoutedPlan = {
   plan: Plan
   /** What a war room must know before signing: a timelock's delay, the route each lever takes. */
   notes: string[]
@@ -52,24 +53,22 @@ export type ContainPlan = {
   targets: Record<string, Address[]>
 }
 
-/** The plan id a playbook's containment runs under, in every run of it: a re-run resumes it from the journal. */
-export const containPlanId = (playbook: string) => `contain-${playbook}`
 
 const guardianAbi = parseAbi(['function pause(address[] targets)'])
 
 /**
- * Turns a playbook's calls into the fewest transactions their authorities allow: a key sends one
+ * Turns a phase's calls into the fewest transactions their authorities allow: a key sends one
  * call per transaction; a Safe signs all of its calls once (MultiSend), a timelock's schedule it
  * proposes included; a guardian pauses all of its contracts in one call; a timelock schedules all
  * of its calls in one batch, executed after its delay. Fastest routes come first, and the plan's
  * authorities are independent: the engine pulls a key's levers while Safe signers are still
  * being reached.
  */
-export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand, planId = containPlanId(playbook), multiSendDeployed = () => true }: BuildContainPlanParameters): ContainPlan {
+export function buildRoutedPlan({ planId, phase, title, calls, team, incidentId, keyAtHand, multiSendDeployed = () => true }: BuildRoutedPlanParameters): RoutedPlan {
   const groups = new Map<string, Group>()
   for (const [index, call] of calls.entries()) {
     const route = routeLever(call.isPause ? call.paths : call.paths.filter((path) => !path.nodes.some((node) => node.kind === 'guardian')), team, keyAtHand)
-    if (!route) throw new ContainError(`nobody firebreak can act through can ${call.title}: ${describePaths(call.paths)}`)
+    if (!route) throw new RoutingError(`nobody firebreak can act through can ${call.title}: ${describePaths(call.paths)}`)
     const key = groupKey(route, index)
     const group = groups.get(key) ?? { route, calls: [] }
     group.calls.push(call)
@@ -85,10 +84,10 @@ export function buildContainPlan({ playbook, calls, team, incidentId, keyAtHand,
   const perSafe = oneTransactionPerSafe(built, targets, team, multiSendDeployed)
   const notes = [...ordered.map(noteOf), ...perSafe.notes]
   const abis = [...new Map(calls.map((call) => [call.contract.address, call.contract.abi])).values(), guardianAbi, timelockControllerAbi] as Abi[]
-  return { plan: { id: planId, phase: 'contain', title: `contain: ${playbook}`, steps: perSafe.steps, abis, independentAuthorities: true }, notes, targets: perSafe.targets }
+  return { plan: { id: planId, phase, title, steps: perSafe.steps, abis, independentAuthorities: true }, notes, targets: perSafe.targets }
 }
 
-type Group = { route: Route; calls: ContainCall[] }
+type Group = { route: Route; calls: RoutedCall[] }
 
 /** Calls that can share one transaction share a group; a key's calls never do (one call per transaction). */
 function groupKey(route: Route, callIndex: number): string {
@@ -107,7 +106,7 @@ function stepsOf(planId: string, { route, calls }: Group, incidentId: string | u
   const actions = calls.map(actionOf)
   switch (route.kind) {
     case 'direct': {
-      const [first] = calls as [ContainCall]
+      const [first] = calls as [RoutedCall]
       const { authority } = route
       if (authority.kind === 'safe' && calls.length > 1 && !multiSendDeployed(multiSendOf(authority))) {
         // No MultiSend to batch through: one Safe transaction per call (see oneTransactionPerSafe's note).
@@ -222,7 +221,7 @@ function multiSendMissingNote(authority: SafeAuthority, multiSend: Address, tran
   return `${what}: Safe ${authority.label} signs ${transactions} transactions instead of one; name a deployed MultiSendCallOnly in ${where} to batch them`
 }
 
-function actionOf(call: ContainCall): Action {
+function actionOf(call: RoutedCall): Action {
   return contractCall(call.contract as ContractRef<Abi>, call.functionName as never, call.args as never)
 }
 

@@ -1,11 +1,11 @@
 import { type Address, parseAbi, zeroAddress } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { CANONICAL_MULTI_SEND_CALL_ONLY } from '../engine/executors/safe/abi.js'
-import { type Check, type ContractRef, viewFunction } from '../engine/plan.js'
-import { stepDependencies } from '../engine/stepOrder.js'
-import type { AuthorityNode, AuthorityPath } from '../inspect/types.js'
-import type { ManifestAuthority } from '../manifest/types.js'
-import { type ContainCall, buildContainPlan } from './buildContainPlan.js'
+import { CANONICAL_MULTI_SEND_CALL_ONLY } from '../executors/safe/abi.js'
+import { type Check, type ContractRef, viewFunction } from '../plan.js'
+import { stepDependencies } from '../stepOrder.js'
+import type { AuthorityNode, AuthorityPath } from '../../inspect/types.js'
+import type { ManifestAuthority } from '../../manifest/types.js'
+import { type RoutedCall, buildRoutedPlan } from './buildRoutedPlan.js'
 
 const pausable = parseAbi(['function pause()', 'function paused() view returns (bool)'])
 const guardianKey: Address = '0x1000000000000000000000000000000000000001'
@@ -27,7 +27,7 @@ const byKey: AuthorityPath = { nodes: [eoa], timeToExecute: { seconds: 12, descr
 const bySafe: AuthorityPath = { nodes: [safe], timeToExecute: { seconds: 3_600, description: '2-of-3 Safe (signature collection)' } }
 const byTimelock: AuthorityPath = { nodes: [safe, timelock], timeToExecute: { seconds: 3_600 + 172_800, description: '2-of-3 Safe + 2-day timelock' } }
 
-function pauseCall(name: string, address: Address, path: AuthorityPath): ContainCall {
+function pauseCall(name: string, address: Address, path: AuthorityPath): RoutedCall {
   const contract: ContractRef = { name, address, abi: pausable }
   const paused: Check = { kind: 'read', description: `${name}.paused() is true`, address, abi: viewFunction(pausable, 'paused'), args: [], expect: true }
   return { contract, functionName: 'pause', args: [], title: `pause ${name}`, paths: [path], postconditions: [paused], isPause: true }
@@ -38,9 +38,9 @@ const market = pauseCall('market', '0x7000000000000000000000000000000000000007',
 const pool = pauseCall('pool', '0x7100000000000000000000000000000000000071', bySafe)
 const lending = pauseCall('lending', '0x8000000000000000000000000000000000000008', byTimelock)
 
-describe('buildContainPlan with a key, a Safe and a timelock the Safe proposes to', () => {
+describe('buildRoutedPlan with a key, a Safe and a timelock the Safe proposes to', () => {
   it("has the Safe sign one transaction holding its own pauses and the timelock's schedule; the execution stays its own step", () => {
-    const { plan, notes, targets } = buildContainPlan({ playbook: 'pause-all', calls: [vault, market, pool, lending], team, incidentId: 'incident-1' })
+    const { plan, notes, targets } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls: [vault, market, pool, lending], team, incidentId: 'incident-1' })
 
     expect(plan.steps.map((step) => [step.id, step.authority.kind, step.authority.label, step.actions.map((action) => action.decoded.functionName)])).toEqual([
       ['pause-vault', 'key', 'guardian', ['pause']],
@@ -60,21 +60,21 @@ describe('buildContainPlan with a key, a Safe and a timelock the Safe proposes t
   })
 
   it("lets the key's pause go without waiting for the Safe, and the execution wait for the Safe's schedule", () => {
-    const { plan } = buildContainPlan({ playbook: 'pause-all', calls: [vault, market, lending], team })
+    const { plan } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls: [vault, market, lending], team })
 
     expect(plan.independentAuthorities).toBe(true)
     expect(Object.fromEntries(stepDependencies(plan))).toEqual({ 'pause-vault': [], 'safe-council': [], 'timelock-governance': ['pause-vault', 'safe-council'] })
   })
 
   it('leaves a Safe with one call as it is', () => {
-    const { plan, notes } = buildContainPlan({ playbook: 'pause-all', calls: [vault, lending], team })
+    const { plan, notes } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls: [vault, lending], team })
 
     expect(plan.steps.map((step) => step.id)).toEqual(['pause-vault', 'schedule-timelock-governance', 'timelock-governance'])
     expect(notes.filter((note) => note.startsWith('Safe council'))).toEqual([])
   })
 
   it('gives each call its own Safe transaction where MultiSendCallOnly is not deployed, and says how to batch them', () => {
-    const { plan, notes } = buildContainPlan({ playbook: 'pause-all', calls: [vault, market, pool, lending], team, multiSendDeployed: () => false })
+    const { plan, notes } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls: [vault, market, pool, lending], team, multiSendDeployed: () => false })
 
     expect(plan.steps.map((step) => [step.id, step.authority.label, step.actions.length])).toEqual([
       ['pause-vault', 'guardian', 1],
@@ -92,7 +92,7 @@ describe('buildContainPlan with a key, a Safe and a timelock the Safe proposes t
     const ownMultiSend: Address = '0x9000000000000000000000000000000000000009'
     const withOwn: ManifestAuthority[] = [team[0]!, { name: 'council', type: 'safe', address: councilSafe, multiSend: ownMultiSend }]
 
-    const { plan, notes } = buildContainPlan({ playbook: 'pause-all', calls: [market, lending], team: withOwn, multiSendDeployed: (address) => address === ownMultiSend })
+    const { plan, notes } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls: [market, lending], team: withOwn, multiSendDeployed: (address) => address === ownMultiSend })
 
     expect(plan.steps.map((step) => [step.id, step.actions.length])).toEqual([
       ['safe-council', 2],

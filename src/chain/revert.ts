@@ -1,5 +1,5 @@
 import { type Abi, BaseError, type Hex, decodeErrorResult } from 'viem'
-import { showValue } from './plan.js'
+import { showValue } from '../format.js'
 
 /** The raw revert data inside a viem error, wherever it sits in the cause chain. */
 export function revertDataOf(error: unknown): Hex | undefined {

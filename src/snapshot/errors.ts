@@ -1,4 +1,4 @@
-import { FirebreakError } from '../../errors.js'
+import { FirebreakError } from '../errors.js'
 
 /** The snapshot block has not been mined yet: a snapshot of a future state would silently be wrong. */
 export class SnapshotBlockInFutureError extends FirebreakError {
@@ -6,7 +6,7 @@ export class SnapshotBlockInFutureError extends FirebreakError {
 }
 
 // Raised by the adaptive log reader, which lives with the chain clients now.
-export { LogRangeError } from '../../chain/readLogsAdaptive.js'
+export { LogRangeError } from '../chain/readLogsAdaptive.js'
 
 /** A snapshot file whose content does not match the hash in its footer, or that has no footer. */
 export class SnapshotIntegrityError extends FirebreakError {

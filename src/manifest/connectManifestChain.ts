@@ -1,10 +1,10 @@
 import { type Address, getAddress, isAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { UsageError } from '../errors.js'
-import { didYouMean } from '../manifest/describeValue.js'
-import { connectToManifestChain } from '../manifest/manifestChain.js'
-import { manifestTargets } from '../manifest/manifestTargets.js'
-import type { Manifest } from '../manifest/types.js'
+import { didYouMean } from '../describeValue.js'
+import { connectToManifestChain } from './manifestChain.js'
+import { manifestTargets } from './manifestTargets.js'
+import type { Manifest } from './types.js'
 
 export type ManifestChainConnection = {
   chain: ChainClients

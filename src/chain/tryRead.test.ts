@@ -2,8 +2,8 @@ import { type Address, parseAbi } from 'viem'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FlakyFault, type FlakyNode, startFlakyNode } from '../../test/fixtures/flakyNode.js'
 import { useLocalChain } from '../../test/fixtures/localChain.js'
-import { type ChainClients, connect } from '../chain/clients.js'
-import { NodeFailedError } from '../chain/nodeFault.js'
+import { type ChainClients, connect } from './clients.js'
+import { NodeFailedError } from './nodeFault.js'
 import { tryRead } from './tryRead.js'
 
 const local = useLocalChain({ compile: false })

@@ -1,7 +1,7 @@
-import type { Incident } from '../../journal/incident.js'
-import { connectToManifestChain, manifestContract } from '../../manifest/manifestChain.js'
-import type { Manifest } from '../../manifest/types.js'
-import { errorMessage } from '../../errors.js'
+import type { Incident } from '../journal/incident.js'
+import { connectToManifestChain, manifestContract } from '../manifest/manifestChain.js'
+import type { Manifest } from '../manifest/types.js'
+import { errorMessage } from '../errors.js'
 import { type TakeSnapshotReturnType, takeSnapshot } from './takeSnapshot.js'
 
 export type SnapshotContractParameters = {

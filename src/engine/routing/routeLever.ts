@@ -1,7 +1,7 @@
 import { type Address, isAddressEqual, zeroAddress } from 'viem'
-import type { Authority } from '../engine/plan.js'
-import type { AuthorityNode, AuthorityPath, TimeToExecute } from '../inspect/types.js'
-import type { ManifestAuthority } from '../manifest/types.js'
+import type { Authority } from '../plan.js'
+import type { AuthorityNode, AuthorityPath, TimeToExecute } from '../../inspect/types.js'
+import type { ManifestAuthority } from '../../manifest/types.js'
 import { authorityFor, keyAuthority } from './authorityFor.js'
 
 type NodeOf<kind extends AuthorityNode['kind']> = Extract<AuthorityNode, { kind: kind }>

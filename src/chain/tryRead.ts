@@ -1,6 +1,6 @@
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName } from 'viem'
-import type { ChainClients } from '../chain/clients.js'
-import { isTransportError, unwrapNodeFailure } from '../chain/transportError.js'
+import type { ChainClients } from './clients.js'
+import { isTransportError, unwrapNodeFailure } from './transportError.js'
 
 export type TryReadParameters<abi extends Abi, functionName extends ContractFunctionName<abi, 'view' | 'pure'>> = {
   address: Address

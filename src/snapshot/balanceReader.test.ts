@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileContracts } from '../../solidity/compile.js'
+import { compileContracts } from '../solidity/compile.js'
 import { balanceReaderCode } from './balanceReader.js'
 
 describe('balanceReaderCode', () => {

@@ -1,5 +1,5 @@
 import { type AbiEvent, type AbiParameter, type Address, decodeEventLog, zeroAddress } from 'viem'
-import type { RawLog } from '../../chain/readLogsAdaptive.js'
+import type { RawLog } from '../chain/readLogsAdaptive.js'
 
 /**
  * Reads the address fields of an event straight from a raw log: an indexed address is the low 20
