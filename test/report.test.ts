@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -18,11 +18,20 @@ import { approveRestore } from '../src/recover/restore/approveRestore.js'
 import { runRestore } from '../src/recover/restore/runRestore.js'
 import { recordAssetSeries } from '../src/report/recordAssetSeries.js'
 import { writeReportFiles } from '../src/report/writeReport.js'
+import { CHROMIUM_INSTALL_TIMEOUT_MS, findOrInstallChromium } from './fixtures/chromium.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { closeDeposits, recordFixGates, withdrawalsStage, writeRestoreManifest } from './fixtures/restore.js'
 
-/** Debian's package; the report must be checked in a real browser, so its absence fails the test. */
-const CHROMIUM = process.env.FIREBREAK_CHROMIUM ?? '/usr/bin/chromium'
+/**
+ * Debian's Chromium, installed by the test itself when missing and run as root. The report must be
+ * checked in a real browser, so a Chromium that cannot be had fails the test that needs it, with
+ * the one line to act on; the journal's tests still run.
+ */
+let chromium: string | Error
+beforeAll(async () => {
+  chromium = await findOrInstallChromium().catch((error: Error) => error)
+}, CHROMIUM_INSTALL_TIMEOUT_MS)
+
 const unit = 10n ** 18n
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
@@ -107,11 +116,11 @@ const MEASURE_LAYOUT = `(() => {
 
 /** Opens the page in headless Chromium with every network request refused, and measures what it laid out. */
 async function measureInChromium(file: string): Promise<Measured> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install chromium\` (the report test renders report.html in a real browser)`)
+  if (chromium instanceof Error) throw chromium
   let browser: Browser | undefined
   try {
     // As root (CI containers) Chromium refuses to start without --no-sandbox.
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
+    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
     const page = await browser.newPage()
     const requests: string[] = []
     const problems: string[] = []
