@@ -77,7 +77,7 @@ try {
     const incident = openIncident({ root: join(dir, 'incidents'), id: `round-${round}-${simulate}` })
     const append = incident.journal.append.bind(incident.journal)
     let sentAt = 0
-    incident.journal.append = ((type: string, data: unknown) => {
+    incident.journal.append = ((type, data) => {
       if (type === 'step.sent' && sentAt === 0) sentAt = performance.now()
       return append(type, data)
     }) as typeof incident.journal.append
@@ -91,7 +91,7 @@ try {
       const executors = await prepareExecutors(planned, plan, { journal: incident.journal, accounts: [guardian] })
       for (const step of plan.steps) {
         const hash = await executors.get(step.id)!.send()
-        incident.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: hash })
+        incident.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: hash, executor: executors.get(step.id)!.describe, calls: step.actions.map((action) => action.call) })
         await planned.public.waitForTransactionReceipt({ hash })
       }
     }

@@ -18,8 +18,8 @@ beforeAll(() => {
   journal.append('losses.computed', {
     method: `balances ${hostile}`,
     asset: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-    losses: [{ account: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65', before: '5', after: '0', loss: '5' }],
-    total: '5',
+    losses: [{ account: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65', before: 5n, after: 0n, loss: 5n }],
+    total: 5n,
     excluded: [],
   })
 })

@@ -1,5 +1,6 @@
 import { type Address, type Hash, encodeFunctionData, maxUint256 } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
+import { recordAttack as recordAttackEntry } from '../attack/recordAttack.js'
 import type { JournalLike } from '../engine/journalLike.js'
 import { deployContract } from '../chain/deploy.js'
 import type { Artifacts } from '../solidity/artifacts.js'
@@ -57,9 +58,9 @@ async function balanceOf(chain: ChainClients, protocol: DrillProtocol, account: 
   return (await chain.public.readContract({ ...protocol.token, functionName: 'balanceOf', args: [account] })) as bigint
 }
 
-/** The attack as the incident's first entry: what the report's summary and timeline start from. */
-export function recordAttack(journal: Pick<JournalLike, 'append'>, attack: Attack, protocol: DrillProtocol): void {
-  journal.append('attack.detected', {
+/** The attack as the incident's first entry (src/attack/recordAttack.ts): what the report's summary and timeline start from. */
+export function recordAttack(journal: JournalLike, attack: Attack, protocol: DrillProtocol): void {
+  recordAttackEntry(journal, {
     txHash: attack.txHash,
     blockNumber: attack.blockNumber,
     attacker: attack.from,
@@ -67,5 +68,6 @@ export function recordAttack(journal: Pick<JournalLike, 'append'>, attack: Attac
     victims: attack.victims,
     stolen: attack.stolen,
     asset: { address: protocol.token.address, symbol: 'dUSD', decimals: 18 },
+    measuredBy: 'chain',
   })
 }

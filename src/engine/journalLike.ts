@@ -1,13 +1,17 @@
 import type { Hash } from 'viem'
+import { type Journaled, type JournalEntries, type JournalEntryType, entriesOf } from '../journal/entries.js'
 
 /**
- * What the engine needs of a journal: append an entry, read the entries back. The file journal
- * (src/journal) and, later, a shared database journal both provide it.
+ * What the engine needs of a journal: append an entry of a known type, read the entries back. The
+ * file journal (src/journal) and, later, a shared database journal both provide it.
  */
 export type JournalLike = {
-  append(type: string, data: unknown): unknown
+  append<Type extends JournalEntryType>(type: Type, data: JournalEntries[Type]): unknown
   entries(): readonly { type: string; data: unknown }[]
 }
+
+/** The entry types that are about one step of one plan. */
+type StepEntryType = { [Type in JournalEntryType]: JournalEntries[Type] extends { planId: string; stepId: string } ? Type : never }[JournalEntryType]
 
 /**
  * A step is sent once the journal holds its transaction: it is on chain or on its way, and is never
@@ -21,7 +25,7 @@ export function wasSent(journal: JournalLike, plan: { id: string }, step: { id: 
     return data?.planId === plan.id && data?.stepId === step.id
   })
   const lastSent = about.findLastIndex((entry) => entry.type === 'step.sent')
-  const lastRefused = about.findLastIndex((entry) => entry.type === 'step.failed' && (entry.data as { stage?: unknown }).stage === 'broadcast')
+  const lastRefused = about.findLastIndex((entry) => entry.type === 'step.failed' && (entry.data as Journaled<JournalEntries['step.failed']>).stage === 'broadcast')
   return lastSent > lastRefused
 }
 
@@ -32,17 +36,13 @@ export function wasSent(journal: JournalLike, plan: { id: string }, step: { id: 
 export function journaledHashes(journal: JournalLike, plan: { id: string }, step: { id: string }): Hash[] {
   return journal
     .entries()
-    .filter((entry) => entry.type === 'step.sent' || entry.type === 'step.replaced')
-    .map((entry) => entry.data as { planId?: unknown; stepId?: unknown; txHash?: unknown })
+    .filter((entry): entry is { type: 'step.sent' | 'step.replaced'; data: Journaled<JournalEntries['step.sent' | 'step.replaced']> } => entry.type === 'step.sent' || entry.type === 'step.replaced')
+    .map((entry) => entry.data)
     .filter((data) => data.planId === plan.id && data.stepId === step.id && typeof data.txHash === 'string')
-    .map((data) => data.txHash as Hash)
+    .map((data) => data.txHash)
 }
 
 /** The latest entry of `type` about one step of one plan. */
-export function findStepEntry(journal: JournalLike, type: string, planId: string, stepId: string) {
-  const matches = journal.entries().filter((entry) => {
-    const data = entry.data as { planId?: unknown; stepId?: unknown } | null
-    return entry.type === type && data?.planId === planId && data?.stepId === stepId
-  })
-  return matches.at(-1)?.data as Record<string, unknown> | undefined
+export function findStepEntry<Type extends StepEntryType>(journal: JournalLike, type: Type, planId: string, stepId: string): Journaled<JournalEntries[Type]> | undefined {
+  return entriesOf(journal, type).findLast((entry) => entry.data.planId === planId && entry.data.stepId === stepId)?.data
 }

@@ -39,15 +39,15 @@ describe('openIncident', () => {
 
   it('reopens an incident and continues the chain', () => {
     const first = openIncident({ root, title: 'oracle manipulation', now })
-    first.journal.append('step.sent', { step: 'pause-vault' })
+    first.journal.append('step.sent', { planId: 'contain-pause-all', stepId: 'pause-vault', txHash: `0x${'ab'.repeat(32)}`, executor: 'key guardian', calls: [] })
 
     const again = openIncident({ root, id: first.id })
-    again.journal.append('check.passed', { paused: true })
+    again.journal.append('step.verified', { planId: 'contain-pause-all', stepId: 'pause-vault', checks: [] })
 
     expect(again.journal.entries().map((entry) => `${entry.seq}:${entry.type}`)).toEqual([
       '0:incident.opened',
       '1:step.sent',
-      '2:check.passed',
+      '2:step.verified',
     ])
     expect(verifyJournal(first.dir)).toEqual({ ok: true, count: 3, problems: [] })
   })

@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { Address, Hash } from 'viem'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { GENESIS, SecretInJournalError, hashEntry } from './hashChain.js'
+import type { JournalEntries } from './entries.js'
+import { GENESIS, SecretInJournalError, hashEntry, toJsonValue } from './hashChain.js'
 import {
   HEAD_FILE,
   JOURNAL_FILE,
@@ -30,10 +32,18 @@ afterEach(() => {
   fs.rmSync(path.dirname(dir), { recursive: true, force: true })
 })
 
-/** A journal on disk with `count` entries `step.sent` {step: i}. */
+const guardian: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+
+/** `step.sent` for the step `pause-<step>`, as the engine journals it. */
+function sent(step: number | string): JournalEntries['step.sent'] {
+  const txHash: Hash = `0x${String(step).padStart(64, '0')}`
+  return { planId: 'contain-pause-all', stepId: `pause-${step}`, txHash, executor: `key guardian ${guardian}`, calls: [] }
+}
+
+/** A journal on disk with `count` entries `step.sent`, for the steps pause-0, pause-1… */
 function writeJournal(count: number): Journal {
   const journal = Journal.open(dir, { now })
-  for (let step = 0; step < count; step++) journal.append('step.sent', { step })
+  for (let step = 0; step < count; step++) journal.append('step.sent', sent(step))
   return journal
 }
 
@@ -58,9 +68,9 @@ describe('Journal.append', () => {
       seq: 0,
       time: '2025-03-14T09:15:00.000Z',
       type: 'step.sent',
-      data: { step: 0 },
+      data: toJsonValue(sent(0)),
       prev: GENESIS,
-      hash: hashEntry({ seq: 0, time: '2025-03-14T09:15:00.000Z', type: 'step.sent', data: { step: 0 }, prev: GENESIS }),
+      hash: hashEntry({ seq: 0, time: '2025-03-14T09:15:00.000Z', type: 'step.sent', data: toJsonValue(sent(0)), prev: GENESIS }),
     })
     expect(second.prev).toBe(first.hash)
     expect(journal.entries().map((entry) => entry.hash)).toEqual([first.hash, second.hash])
@@ -74,37 +84,39 @@ describe('Journal.append', () => {
   })
 
   it('round-trips a bigint as a decimal string', () => {
-    writeJournal(0).append('loss.computed', { account: '0xabc', loss: 10n ** 30n + 1n })
+    const loss = { account: guardian, before: 10n ** 30n + 1n, after: 0n, loss: 10n ** 30n + 1n }
+    writeJournal(0).append('losses.computed', { method: 'by hand', losses: [loss], total: loss.loss, excluded: [] })
 
     const reopened = Journal.open(dir)
 
-    expect(reopened.last('loss.computed')?.data).toEqual({ account: '0xabc', loss: '1000000000000000000000000000001' })
+    expect(reopened.last('losses.computed')?.data.losses).toEqual([{ account: guardian, before: '1000000000000000000000000000001', after: '0', loss: '1000000000000000000000000000001' }])
     expect(verifyJournal(dir).ok).toBe(true)
   })
 
   it('refuses to journal a private key, and writes nothing', () => {
     const journal = writeJournal(1)
+    // An authority object that still carries its key, journaled with the plan it signs.
+    const authority = { kind: 'key' as const, address: guardian, label: 'guardian', privateKey: `0x${'ab'.repeat(32)}` }
+    const step = { stepId: 'pause-vault', title: 'pause vault', authority, calls: [], decoded: 'vault.pause()', postconditions: [] }
 
-    expect(() => journal.append('authority.loaded', { address: '0xabc', privateKey: `0x${'ab'.repeat(32)}` })).toThrow(
-      SecretInJournalError,
-    )
+    expect(() => journal.append('plan.built', { planId: 'contain-pause-all', phase: 'contain', title: 'pause', steps: [step] })).toThrow(SecretInJournalError)
     expect(fileLines()).toHaveLength(1)
     expect(journal.entries()).toHaveLength(1)
   })
 
   it('hands out entries that cannot be changed in memory', () => {
-    const entry = writeJournal(0).append('check.passed', { paused: true })
+    const entry = writeJournal(0).append('plan.done', { planId: 'contain-pause-all' })
 
     expect(() => {
-      ;(entry.data as { paused: boolean }).paused = false
+      ;(entry.data as { planId: string }).planId = 'another-plan'
     }).toThrow(TypeError)
   })
 
   it('refuses to append when another process wrote to the journal since it was opened', () => {
     const ours = writeJournal(1)
-    Journal.open(dir).append('step.sent', { step: 'theirs' })
+    Journal.open(dir).append('step.sent', sent('theirs'))
 
-    expect(() => ours.append('step.sent', { step: 'ours' })).toThrow(JournalConflictError)
+    expect(() => ours.append('step.sent', sent('ours'))).toThrow(JournalConflictError)
     expect(fileLines()).toHaveLength(2)
   })
 
@@ -112,7 +124,7 @@ describe('Journal.append', () => {
     writeJournal(2)
     fs.writeFileSync(journalPath, fs.readFileSync(journalPath, 'utf8').trimEnd())
 
-    Journal.open(dir).append('step.sent', { step: 2 })
+    Journal.open(dir).append('step.sent', sent(2))
 
     expect(verifyJournal(dir)).toMatchObject({ ok: true, count: 3 })
   })
@@ -121,14 +133,14 @@ describe('Journal.append', () => {
 describe('Journal queries', () => {
   it('finds the last entry of a type and filters by type', () => {
     const journal = Journal.open(dir, { now })
-    journal.append('step.sent', { step: 0 })
-    journal.append('check.passed', { check: 'paused' })
-    journal.append('step.sent', { step: 1 })
+    journal.append('step.sent', sent(0))
+    journal.append('plan.done', { planId: 'contain-pause-all' })
+    journal.append('step.sent', sent(1))
 
     expect(journal.last()?.seq).toBe(2)
-    expect(journal.last('check.passed')?.data).toEqual({ check: 'paused' })
+    expect(journal.last('plan.done')?.data).toEqual({ planId: 'contain-pause-all' })
     expect(journal.last('plan.approved')).toBeUndefined()
-    expect(journal.filter('step.sent').map((entry) => entry.data)).toEqual([{ step: 0 }, { step: 1 }])
+    expect(journal.filter('step.sent').map((entry) => entry.data.stepId)).toEqual(['pause-0', 'pause-1'])
     expect(journal.head()).toEqual({ seq: 2, hash: journal.last()?.hash })
   })
 })
@@ -145,7 +157,7 @@ describe('Journal.open', () => {
   it('reopens a journal and continues the chain', () => {
     const before = writeJournal(2)
 
-    const entry = Journal.open(dir, { now }).append('step.sent', { step: 2 })
+    const entry = Journal.open(dir, { now }).append('step.sent', sent(2))
 
     expect(entry.seq).toBe(2)
     expect(entry.prev).toBe(before.last()?.hash)
@@ -155,7 +167,7 @@ describe('Journal.open', () => {
   it('refuses a journal with an edited entry, naming the file and line', () => {
     writeJournal(3)
     const lines = fileLines()
-    lines[1] = (lines[1] as string).replace('"step":1', '"step":7')
+    lines[1] = (lines[1] as string).replace('"stepId":"pause-1"', '"stepId":"pause-7"')
     writeLines(lines)
 
     expect(() => Journal.open(dir)).toThrow(JournalCorruptError)

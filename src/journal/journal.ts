@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { FirebreakError } from '../errors.js'
+import type { JournalEntries, JournalEntryType, TypedJournalEntry } from './entries.js'
 import {
   GENESIS,
   type JournalEntry,
@@ -174,25 +175,34 @@ export class Journal {
     return new Journal(resolved, read.entries, now)
   }
 
-  /** Records one fact. `data` goes through `toJsonValue`: bigints become decimal strings, secrets are refused. */
-  append(type: string, data: unknown): JournalEntry {
+  /**
+   * Records one fact, of a type of `JournalEntries` and with that type's data. `data` goes through
+   * `toJsonValue`: bigints become decimal strings, secrets are refused.
+   */
+  append<Type extends JournalEntryType>(type: Type, data: JournalEntries[Type]): TypedJournalEntry<Type, JournalEntry> {
     if (type.trim() === '') throw new FirebreakError('a journal entry needs a type, e.g. "step.sent"')
     const entry = this.#nextEntry(type, toJsonValue(data))
     this.#writeLine(`${JSON.stringify(entry)}\n`)
     this.#entries.push(deepFreeze(entry))
     writeHead(this.dir, { seq: entry.seq, hash: entry.hash })
-    return entry
+    return entry as TypedJournalEntry<Type, JournalEntry>
   }
 
+  /** Every entry, of whatever type (an older journal may hold types this version no longer writes); `entriesOf` reads one type typed. */
   entries(): readonly JournalEntry[] {
     return this.#entries
   }
 
+  last(): JournalEntry | undefined
+  last<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry> | undefined
+  last(type: string): JournalEntry | undefined
   last(type?: string): JournalEntry | undefined {
     if (type === undefined) return this.#entries.at(-1)
     return this.#entries.findLast((entry) => entry.type === type)
   }
 
+  filter<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry>[]
+  filter(type: string): JournalEntry[]
   filter(type: string): JournalEntry[] {
     return this.#entries.filter((entry) => entry.type === type)
   }

@@ -1,12 +1,19 @@
 import { formatTokenAmount } from '../format.js'
+import { type Journaled, type JournalEntries, type JournalEntryType, type JournaledPhase, type TypedJournalEntry, entriesOf } from '../journal/entries.js'
 import type { JournalEntry } from '../journal/hashChain.js'
 import type { Asset, AssetChart, Block, ChartMark, ListItem, LossChart, ReportDocument, Text } from './reportDocument.js'
 
 /**
- * Journal data is read as written by the phases (see src/drill and src/recover): loosely typed,
- * since a report must render the journal of an older or a partial incident as well.
+ * An entry's data as the report reads it: typed by the journal's entry map (src/journal/entries.ts),
+ * amounts and blocks as the decimal strings the file holds. A journal of an older version or
+ * edited by hand may still lack a field: each section is rendered `safely`.
  */
-type Data = Record<string, any>
+type Data<Type extends JournalEntryType> = Journaled<JournalEntries[Type]>
+type Entry<Type extends JournalEntryType> = TypedJournalEntry<Type, JournalEntry>
+/** Any entry of a known type, discriminated by `type`. */
+type KnownEntry = { [Type in JournalEntryType]: Entry<Type> }[JournalEntryType]
+/** A step done by a transaction mined here, as opposed to one found already done on chain. */
+type MinedStep = Data<'step.done'> & { txHash: string; blockNumber: string }
 
 /** The bars a loss chart shows before grouping the rest: a long tail of dust accounts says nothing bar by bar. */
 const LOSS_BARS = 20
@@ -17,8 +24,8 @@ const LOSS_BARS = 20
  */
 export function buildReport(entries: readonly JournalEntry[]): ReportDocument {
   const journal = new JournalView(entries)
-  const openedEntry = entries.find((entry) => entry.type === 'incident.opened')
-  const opened = openedEntry?.data as Data | undefined
+  const openedEntry = journal.of('incident.opened')[0]
+  const opened = openedEntry?.data
   const title = `Incident report: ${opened?.title ?? 'incident'}`
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: title },
@@ -27,7 +34,20 @@ export function buildReport(entries: readonly JournalEntry[]): ReportDocument {
       kind: 'paragraph',
       text: [`Generated from ${entries.length} journal entries; last entry hash `, { code: entries.at(-1)?.hash ?? '-' }, ' (check it with ', { code: 'firebreak journal verify' }, ').'],
     },
-    ...[summarySection, phasesSection, timelineSection, assetsSection, attackSection, lossesSection, gatesSection, restoreSection, plansSection, reimbursementSection].flatMap((section) => safely(section, journal)),
+    ...[
+      summarySection,
+      phasesSection,
+      timelineSection,
+      assetsSection,
+      attackSection,
+      lossesSection,
+      gatesSection,
+      refusedUpgradesSection,
+      migrationsSection,
+      restoreSection,
+      plansSection,
+      reimbursementSection,
+    ].flatMap((section) => safely(section, journal)),
   ]
   return { title, blocks }
 }
@@ -45,84 +65,165 @@ function safely(section: (journal: JournalView) => Block[], journal: JournalView
   }
 }
 
+/**
+ * One `firebreak upgrade` run, from its `upgrade.started` to the next: its gates and how it ended.
+ * A drill journals the gates without a start: they make one run of their own.
+ */
+type UpgradeAttempt = {
+  started?: Entry<'upgrade.started'>
+  storage?: Data<'gate.storage'>
+  replay?: Data<'gate.replay'>
+  refused?: Entry<'upgrade.refused'>
+  failed?: Entry<'upgrade.failed'>
+  finished?: Data<'upgrade.finished'>
+}
+
 /** Lookups over the entries, and amounts printed in the asset they are of. */
 class JournalView {
   readonly entries: readonly JournalEntry[]
-  readonly attack: Data | undefined
+  readonly attack: Data<'attack.detected'> | undefined
   readonly #assets: Asset[]
 
   constructor(entries: readonly JournalEntry[]) {
     this.entries = entries
-    this.attack = this.first('attack.detected')
+    this.attack = this.all('attack.detected')[0]
     this.#assets = [
-      ...(this.attack?.asset ? [this.attack.asset as Asset] : []),
-      ...this.all('assets.observed').flatMap((observed) => (observed.asset ? [observed.asset as Asset] : [])),
-    ]
+      ...this.all('attack.detected').map((attack) => attack.asset),
+      ...this.all('assets.observed').map((observed) => observed.asset),
+      ...this.all('migrate.planned').map(({ token }) => ({ address: token.address, symbol: token.symbol, decimals: token.decimals })),
+      // An entry written by hand may lack its asset: the others still print in theirs.
+    ].filter((asset) => asset !== undefined)
   }
 
-  first(type: string): Data | undefined {
-    return this.entries.find((entry) => entry.type === type)?.data as Data | undefined
+  of<Type extends JournalEntryType>(type: Type): Entry<Type>[] {
+    return entriesOf(this.entries, type)
   }
 
-  last(type: string): Data | undefined {
-    return this.entries.findLast((entry) => entry.type === type)?.data as Data | undefined
+  all<Type extends JournalEntryType>(type: Type): Data<Type>[] {
+    return this.of(type).map((entry) => entry.data)
   }
 
-  all(type: string): Data[] {
-    return this.entries.filter((entry) => entry.type === type).map((entry) => entry.data as Data)
+  last<Type extends JournalEntryType>(type: Type): Data<Type> | undefined {
+    return this.of(type).at(-1)?.data
   }
 
-  stepsDone(): Data[] {
-    return this.all('step.done')
+  /** Steps done by a transaction this incident sent; a step found already done on chain has no block of its own. */
+  minedSteps(): MinedStep[] {
+    return this.all('step.done').filter((step): step is MinedStep => step.blockNumber !== undefined)
   }
 
   /** The asset at `address`, or the attack's asset when the entry names none; amounts of an unknown asset print raw. */
-  asset(address?: unknown): Asset {
-    const attackAsset = (this.attack?.asset as Asset | undefined) ?? { address: '', symbol: '', decimals: 18 }
-    if (typeof address !== 'string') return attackAsset
+  asset(address?: string): Asset {
+    const attackAsset = this.attack?.asset ?? { address: '', symbol: '', decimals: 18 }
+    if (address === undefined) return attackAsset
     // Decimals unknown: base units, said so, rather than a guess that is off by 10^12 for a 6-decimal token.
     return this.#assets.find((asset) => asset.address.toLowerCase() === address.toLowerCase()) ?? { address, symbol: `units of ${short(address)}`, decimals: 0 }
   }
 
-  amount(value: unknown, asset: Asset = this.asset()): string {
+  amount(value: string | undefined, asset: Asset = this.asset()): string {
     if (value === undefined || value === null) return '?'
-    return formatTokenAmount(BigInt(value as string), asset)
+    return formatTokenAmount(BigInt(value), asset)
   }
 
   /** A block's time as the chain stamped it, when an observation of assets sampled that block. */
-  blockTime(blockNumber: unknown): string | undefined {
+  blockTime(blockNumber: string | undefined): string | undefined {
     if (blockNumber === undefined || blockNumber === null) return undefined
     for (const observed of this.all('assets.observed')) {
-      const point = (observed.points as Data[] | undefined)?.find((candidate) => String(candidate.blockNumber) === String(blockNumber))
+      const point = observed.points.find((candidate) => candidate.blockNumber === String(blockNumber))
       if (point?.timestamp !== undefined) return new Date(Number(point.timestamp) * 1000).toISOString()
     }
     return undefined
   }
 
-  /** The plan each journaled step belongs to, with its phase (`contain`, `eradicate`, `recover`). */
-  planOf(planId: unknown): Data | undefined {
+  /** The plan as the engine journaled it before simulating it. */
+  planOf(planId: string): Data<'plan.built'> | undefined {
     return this.all('plan.built').find((plan) => plan.planId === planId)
+  }
+
+  /** Which phase a plan belongs to: as the engine journaled it, or as the runner that planned it did. */
+  phaseOf(planId: string): JournaledPhase | undefined {
+    const built = this.planOf(planId)?.phase
+    if (built !== undefined) return built
+    if (this.all('contain.planned').some((planned) => planned.planId === planId)) return 'contain'
+    if ([...this.all('upgrade.planned'), ...this.all('migrate.planned')].some((planned) => planned.planId === planId)) return 'eradicate'
+    if ([...this.all('restore.planned'), ...this.all('reimburse.planned')].some((planned) => planned.planId === planId)) return 'recover'
+    return undefined
+  }
+
+  /** Restore plans, one per manifest stage, as runRestore journals them. */
+  isRestorePlan(planId: string): boolean {
+    return this.all('restore.planned').some((planned) => planned.planId === planId)
+  }
+
+  isMigrationPlan(planId: string): boolean {
+    return this.all('migrate.planned').some((planned) => planned.planId === planId)
+  }
+
+  /** Each upgrade run, in journal order, with the gates it ran and how it ended. */
+  upgradeAttempts(): UpgradeAttempt[] {
+    const attempts: UpgradeAttempt[] = []
+    let current: UpgradeAttempt | undefined
+    const open = (): UpgradeAttempt => {
+      current = {}
+      attempts.push(current)
+      return current
+    }
+    const ended = (attempt: UpgradeAttempt) => attempt.refused !== undefined || attempt.failed !== undefined || attempt.finished !== undefined
+    for (const entry of this.entries as readonly KnownEntry[]) {
+      switch (entry.type) {
+        case 'upgrade.started':
+          open().started = entry
+          break
+        case 'gate.storage': {
+          const attempt = current === undefined || ended(current) || current.storage ? open() : current
+          attempt.storage = entry.data
+          break
+        }
+        case 'gate.replay': {
+          const attempt = current === undefined || ended(current) || current.replay ? open() : current
+          attempt.replay = entry.data
+          break
+        }
+        case 'upgrade.refused':
+          ;(current ?? open()).refused = entry
+          break
+        case 'upgrade.failed':
+          ;(current ?? open()).failed = entry
+          break
+        case 'upgrade.finished':
+          ;(current ?? open()).finished = entry.data
+          break
+      }
+    }
+    return attempts
   }
 }
 
-/** Restore plans: the drill's own and one per manifest stage. */
-const isRestorePlan = (planId: unknown) => typeof planId === 'string' && (planId === 'recover-restore' || planId.startsWith('restore-'))
-
 function summarySection(journal: JournalView): Block[] {
   const { attack } = journal
-  const pauseDone = journal.stepsDone().find((step) => journal.planOf(step.planId)?.phase === 'contain' || String(step.planId).startsWith('contain'))
-  const blocked = journal.first('attack.blocked')
-  const upgrade = journal.stepsDone().find((step) => String(step.planId).startsWith('eradicate') && String(step.stepId).startsWith('upgrade'))
+  const mined = journal.minedSteps()
+  const pauseDone = mined.find((step) => journal.phaseOf(step.planId) === 'contain')
+  const blocked = journal.all('attack.blocked')[0]
   const claims = journal.last('claims.tracked')
-  const restored = journal.stepsDone().filter((step) => isRestorePlan(step.planId))
+  const restored = mined.filter((step) => journal.isRestorePlan(step.planId))
   const items: ListItem[] = []
-  if (attack) items.push({ text: [{ strong: 'Attack:' }, ` ${journal.amount(attack.stolen)} taken from ${attack.victims.length} accounts in block ${attack.blockNumber} (tx `, { code: String(attack.txHash) }, ').'] })
+  if (attack) items.push({ text: [{ strong: 'Attack:' }, ` ${attackTaken(journal, attack)} in block ${attack.blockNumber}`, ...(attack.txHash ? [' (tx ', { code: attack.txHash }, ').'] : ['.'])] })
   if (pauseDone && attack) {
     const seconds = secondsBetween(journal, attack.blockNumber, pauseDone.blockNumber)
     items.push({ text: [{ strong: 'Contained:' }, ` paused in block ${pauseDone.blockNumber}, ${plural(BigInt(pauseDone.blockNumber) - BigInt(attack.blockNumber), 'block')}${seconds === undefined ? '' : ` (${seconds} s)`} after the attack.`] })
   }
+  const contained = journal.last('contain.finished')
+  if (contained?.exposed?.length) items.push({ text: [{ strong: 'Still exposed:' }, ` ${contained.exposed.map((target) => `${target.contract} (${target.reason})`).join('; ')}.`] })
   if (blocked) items.push({ text: [{ strong: 'Second attempt:' }, ` ${blocked.reverted ? `reverted (${blocked.reason})` : 'SUCCEEDED'} in block ${blocked.blockNumber}.`] })
-  if (upgrade) items.push({ text: [{ strong: 'Fixed:' }, ` proxy upgraded in block ${upgrade.blockNumber} after the storage and replay gates passed.`] })
+  const refused = journal.upgradeAttempts().filter((attempt) => attempt.refused)
+  if (refused.length > 0) items.push({ text: [{ strong: 'Refused:' }, ` ${plural(refused.length, 'upgrade')} stopped by ${[...new Set(refused.map(refusingGate))].join(' and ')}.`] })
+  const upgradeBlock = fixedInBlock(journal)
+  if (upgradeBlock !== undefined) items.push({ text: [{ strong: 'Fixed:' }, ` proxy upgraded in block ${upgradeBlock} after the storage and replay gates passed.`] })
+  for (const migration of journal.all('migrate.planned')) {
+    const proof = proofOf(journal, migration)
+    const verdict = proof === undefined ? 'conservation not proven yet' : proof.ok ? 'conservation verified' : 'conservation FAILED'
+    items.push({ text: [{ strong: 'Migrated:' }, ` ${migration.contract} to ${migration.token.symbol} `, { code: migration.token.address }, ` (${plural(migration.snapshot.accounts, 'account')}, ${batchesOf(journal, migration.planId).describe}); ${verdict}.`] })
+  }
   if (claims) items.push({ text: [{ strong: 'Reimbursed:' }, ` ${journal.amount(claims.claimedAmount)} claimed by ${claims.claimed.length} accounts; ${journal.amount(claims.unclaimedAmount)} unclaimed.`] })
   const stages = journal.all('restore.finished').filter((finished) => finished.status === 'restored')
   if (stages.length > 0) {
@@ -133,32 +234,44 @@ function summarySection(journal: JournalView): Block[] {
   return items.length > 0 ? [{ kind: 'heading', level: 2, text: 'Summary' }, { kind: 'list', items }] : []
 }
 
+/** `95,000 dUSD taken from 3 accounts`, or what is known when the figure is not. */
+function attackTaken(journal: JournalView, attack: Data<'attack.detected'>): string {
+  const from = `from ${plural(attack.victims.length, 'account')}`
+  return attack.stolen === undefined ? `an amount not measured taken ${from}` : `${journal.amount(attack.stolen, journal.asset(attack.asset.address))} taken ${from}`
+}
+
+/** The block the fix landed in: as `firebreak upgrade` finished it, or the upgrade step of an upgrade plan. */
+function fixedInBlock(journal: JournalView): string | undefined {
+  const finished = journal.all('upgrade.finished').findLast((upgrade) => upgrade.status === 'upgraded')
+  if (finished) return finished.blockNumber ?? '?'
+  return journal
+    .minedSteps()
+    .findLast((step) => journal.phaseOf(step.planId) === 'eradicate' && !journal.isMigrationPlan(step.planId) && step.stepId.startsWith('upgrade-'))?.blockNumber
+}
+
 /**
  * One row per phase of the response, at the block its decisive transaction landed in: the
  * figures a post-mortem is asked for first (how long to contain, to fix, to reopen).
  */
 function phasesSection(journal: JournalView): Block[] {
-  type Row = { phase: string; blockNumber?: unknown; journaled: string; what: Text }
+  type Row = { phase: string; blockNumber?: string; journaled: string; what: Text }
   const rows: Row[] = []
-  const at = (type: string, data: Data) => journal.entries.find((entry) => entry.type === type && entry.data === data)?.time ?? ''
-  for (const attack of journal.all('attack.detected')) {
-    rows.push({ phase: 'detection', blockNumber: attack.blockNumber, journaled: at('attack.detected', attack), what: ['attack ', { code: String(attack.txHash) }, ` took ${journal.amount(attack.stolen)}`] })
+  for (const { data: attack, time } of journal.of('attack.detected')) {
+    rows.push({ phase: 'detection', blockNumber: attack.blockNumber, journaled: time, what: ['attack ', ...(attack.txHash ? [{ code: attack.txHash }] : []), `: ${attackTaken(journal, attack)}`] })
   }
-  const done = journal.entries.filter((entry) => entry.type === 'step.done')
-  const lastDoneOf = (test: (plan: Data | undefined, planId: string) => boolean) => done.filter((entry) => test(journal.planOf((entry.data as Data).planId), String((entry.data as Data).planId))).at(-1)
-  const firstDoneOf = (test: (plan: Data | undefined, planId: string) => boolean) => done.find((entry) => test(journal.planOf((entry.data as Data).planId), String((entry.data as Data).planId)))
-  const row = (phase: string, entry: JournalEntry | undefined, describe: (plan: Data | undefined) => string) => {
+  const done = journal.of('step.done').filter((entry): entry is Entry<'step.done'> & { data: MinedStep } => entry.data.blockNumber !== undefined)
+  const lastDoneOf = (test: (planId: string) => boolean) => done.filter((entry) => test(entry.data.planId)).at(-1)
+  const firstDoneOf = (test: (planId: string) => boolean) => done.find((entry) => test(entry.data.planId))
+  const row = (phase: string, entry: { time: string; data: MinedStep } | undefined, describe: (title: string | undefined) => string) => {
     if (!entry) return
-    const data = entry.data as Data
-    const plan = journal.planOf(data.planId)
-    rows.push({ phase, blockNumber: data.blockNumber, journaled: entry.time, what: [describe(plan), ' (tx ', { code: String(data.txHash) }, ')'] })
+    const { data } = entry
+    rows.push({ phase, blockNumber: data.blockNumber, journaled: entry.time, what: [describe(journal.planOf(data.planId)?.title), ' (tx ', { code: data.txHash }, ')'] })
   }
-  row('containment', firstDoneOf((plan, id) => plan?.phase === 'contain' || id.startsWith('contain')), (plan) => `${plan?.title ?? 'contained'}: first lever pulled`)
-  row('fix', lastDoneOf((plan, id) => plan?.phase === 'eradicate' || id.startsWith('eradicate')), (plan) => `${plan?.title ?? 'fixed'}: last step`)
-  row('reimbursement', lastDoneOf((plan, id) => plan?.phase === 'recover' && !isRestorePlan(id)), (plan) => `${plan?.title ?? 'reimbursement'}: funded`)
-  for (const entry of done.filter((candidate) => isRestorePlan((candidate.data as Data).planId))) {
-    const data = entry.data as Data
-    rows.push({ phase: 'restore', blockNumber: data.blockNumber, journaled: entry.time, what: [`${journal.planOf(data.planId)?.title ?? data.planId}: step ${data.stepId}`, ' (tx ', { code: String(data.txHash) }, ')'] })
+  row('containment', firstDoneOf((id) => journal.phaseOf(id) === 'contain'), (title) => `${title ?? 'contained'}: first lever pulled`)
+  row('fix', lastDoneOf((id) => journal.phaseOf(id) === 'eradicate'), (title) => `${title ?? 'fixed'}: last step`)
+  row('reimbursement', lastDoneOf((id) => journal.phaseOf(id) === 'recover' && !journal.isRestorePlan(id)), (title) => `${title ?? 'reimbursement'}: funded`)
+  for (const { data, time } of done.filter((candidate) => journal.isRestorePlan(candidate.data.planId))) {
+    rows.push({ phase: 'restore', blockNumber: data.blockNumber, journaled: time, what: [`${journal.planOf(data.planId)?.title ?? data.planId}: step ${data.stepId}`, ' (tx ', { code: data.txHash }, ')'] })
   }
   if (rows.length === 0) return []
   return [
@@ -173,48 +286,66 @@ function phasesSection(journal: JournalView): Block[] {
 
 function timelineSection(journal: JournalView): Block[] {
   const rows: Text[][] = []
-  for (const entry of journal.entries) {
-    const data = entry.data as Data
-    const event = describeEvent(entry.type, data)
-    if (event) rows.push([[entry.time], [String(data?.blockNumber ?? '')], event])
+  for (const entry of journal.entries as readonly KnownEntry[]) {
+    const event = describeEvent(entry)
+    const blockNumber = (entry.data as { blockNumber?: unknown } | null)?.blockNumber
+    if (event) rows.push([[entry.time], [blockNumber === undefined || blockNumber === null ? '' : String(blockNumber)], event])
   }
   return [{ kind: 'heading', level: 2, text: 'Timeline' }, { kind: 'table', head: ['time (UTC)', 'block', 'event'], rows }]
 }
 
-function describeEvent(type: string, data: Data): Text | undefined {
-  switch (type) {
+function describeEvent(entry: KnownEntry): Text | undefined {
+  switch (entry.type) {
     case 'incident.opened':
-      return [`incident opened: ${data.title}`]
+      return [`incident opened: ${entry.data.title}`]
     case 'attack.detected':
-      return ['attack detected: tx ', { code: short(data.txHash) }, ` by ${short(data.attacker)}`]
+      return ['attack detected: ', ...(entry.data.txHash ? ['tx ', { code: short(entry.data.txHash) }] : ['calls']), ` by ${short(entry.data.attacker)}`]
     case 'plan.built':
-      return [`plan built: ${data.title} (${plural(data.steps.length, 'step')})`]
+      return [`plan built: ${entry.data.title} (${plural(entry.data.steps.length, 'step')})`]
     case 'plan.simulated':
-      return [`plan ${data.planId} simulated on a fork at block ${data.forkBlock}: ${data.ok ? 'passed' : 'FAILED'}`]
+      return [`plan ${entry.data.planId} simulated on a fork at block ${entry.data.forkBlock}: ${entry.data.ok ? 'passed' : 'FAILED'}`]
     case 'step.done':
-      return [`step ${data.stepId} done, tx `, { code: short(data.txHash) }]
+      return entry.data.txHash === undefined ? [`step ${entry.data.stepId} found done on chain: ${entry.data.alreadyOnChain}`] : [`step ${entry.data.stepId} done, tx `, { code: short(entry.data.txHash) }]
     case 'step.failed':
-      return [`step ${data.stepId} FAILED at ${data.stage}`]
+      return [`step ${entry.data.stepId} FAILED at ${entry.data.stage}`]
     case 'attack.blocked':
-      return [`attacker's next attempt ${data.reverted ? 'reverted' : 'succeeded'}: ${data.reason}`]
+      return [`attacker's next attempt ${entry.data.reverted ? 'reverted' : 'succeeded'}: ${entry.data.reason}`]
+    case 'contain.finished':
+      return [`containment ${entry.data.planId}: ${entry.data.status}${entry.data.exposed?.length ? `, ${entry.data.exposed.map((target) => target.contract).join(', ')} still exposed` : ''}`]
+    case 'snapshot.taken':
+      return [`snapshot of ${entry.data.contract}: ${plural(entry.data.accounts, 'account')} in `, { code: entry.data.file }]
     case 'gate.storage':
-      return [`storage gate ${data.compatible ? 'passed' : 'FAILED'}: ${data.from} → ${data.to}`]
+      return [`storage gate ${entry.data.compatible ? 'passed' : 'FAILED'}: ${entry.data.from} → ${entry.data.to}`]
     case 'gate.replay':
-      return [`replay gate ${data.passed ? 'passed' : 'FAILED'}: ${data.verdict}`]
+      return [`replay gate ${entry.data.passed ? 'passed' : 'FAILED'}: ${entry.data.verdict}`]
+    case 'upgrade.refused':
+      return [`upgrade of ${entry.data.contract} REFUSED: ${entry.data.reason ?? 'no reason journaled'}`]
+    case 'upgrade.finished':
+      return entry.data.status === 'upgraded' ? ['proxy upgraded to ', { code: short(entry.data.implementation) }] : undefined
+    case 'migrate.planned':
+      return [`migration of ${entry.data.contract} planned: ${plural(entry.data.snapshot.accounts, 'account')} to ${entry.data.token.symbol} in ${plural(entry.data.steps, 'step')}`]
+    case 'migration.verified':
+      return [`migration conserved: ${plural(entry.data.token.accountsChecked, 'account')} checked, ${entry.data.token.mismatches} mismatches`]
+    case 'migration.unbalanced':
+      return [`migration UNBALANCED: ${entry.data.problems[0] ?? 'see the migration section'}`]
+    case 'migrate.failed':
+      return [`migration of ${entry.data.contract} stopped: ${entry.data.reason ?? 'no reason journaled'}`]
     case 'losses.computed':
-      return [`losses computed for ${plural(data.losses.length, 'account')}`]
+      return [`losses computed for ${plural(entry.data.losses.length, 'account')}`]
     case 'distribution.built':
-      return ['distribution built, root ', { code: short(data.root) }]
+      return ['distribution built, root ', { code: short(entry.data.root) }]
+    case 'reimburse.finished':
+      return [`reimbursement ${entry.data.planId} (${entry.data.mode}): ${entry.data.status}`]
     case 'claims.tracked':
-      return [`claims: ${data.claimed.length} paid, ${data.unclaimed.length} open`]
+      return [`claims: ${entry.data.claimed.length} paid, ${entry.data.unclaimed.length} open`]
     case 'plan.done':
-      return [`plan ${data.planId} complete`]
+      return [`plan ${entry.data.planId} complete`]
     case 'restore.approved':
-      return [`restore stage ${data.stage} approved by ${data.authority} (signed)`]
+      return [`restore stage ${entry.data.stage} approved by ${entry.data.authority} (signed)`]
     case 'restore.gates':
-      return [`restore stage ${data.stage} gates: ${data.passed ? 'all passed' : `REFUSED by ${(data.gates as Data[]).filter((gate) => !gate.passed).map((gate) => gate.gate).join(', ')}`}`]
+      return [`restore stage ${entry.data.stage} gates: ${entry.data.passed ? 'all passed' : `REFUSED by ${entry.data.gates.filter((gate) => !gate.passed).map((gate) => gate.gate).join(', ')}`}`]
     case 'restore.finished':
-      return data.status === 'restored' ? [`restore stage ${data.stage} reopened`] : undefined
+      return entry.data.status === 'restored' ? [`restore stage ${entry.data.stage} reopened`] : undefined
     default:
       return undefined
   }
@@ -222,27 +353,25 @@ function describeEvent(type: string, data: Data): Text | undefined {
 
 /** The protocol's assets over blocks, one chart per asset observed, with the incident's events marked. */
 function assetsSection(journal: JournalView): Block[] {
-  const latest = new Map<string, Data>()
+  const latest = new Map<string, Data<'assets.observed'>>()
   for (const observed of journal.all('assets.observed')) latest.set(String(observed.asset?.address).toLowerCase(), observed)
   if (latest.size === 0) return []
   const marks = chartMarks(journal)
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Protocol assets' }]
   for (const observed of latest.values()) {
-    const asset = observed.asset as Asset
-    const holders = observed.holders as Data[]
-    const points = observed.points as Data[]
+    const { asset, holders, points } = observed
     const chart: AssetChart = {
       kind: 'assets',
       title: `${asset.symbol} held by ${holders.map((holder) => holder.name).join(', ')}, blocks ${observed.fromBlock} to ${observed.toBlock}`,
       asset,
       series: holders.map((holder, index) => ({
-        name: String(holder.name),
-        address: String(holder.address),
-        points: points.map((point) => ({ blockNumber: BigInt(point.blockNumber), amount: BigInt(point.balances[index]) })),
+        name: holder.name,
+        address: holder.address,
+        points: points.map((point) => ({ blockNumber: BigInt(point.blockNumber), amount: BigInt(point.balances[index]!) })),
       })),
       marks,
     }
-    blocks.push({ kind: 'paragraph', text: [`${chart.title}, read from the chain at ${plural(points.length, 'sampled block')}${(observed.unavailable as unknown[] | undefined)?.length ? ` (${observed.unavailable.length} blocks could not be read)` : ''}.`] })
+    blocks.push({ kind: 'paragraph', text: [`${chart.title}, read from the chain at ${plural(points.length, 'sampled block')}${observed.unavailable?.length ? ` (${observed.unavailable.length} blocks could not be read)` : ''}.`] })
     blocks.push({ kind: 'chart', chart })
   }
   return blocks
@@ -250,15 +379,14 @@ function assetsSection(journal: JournalView): Block[] {
 
 function chartMarks(journal: JournalView): ChartMark[] {
   const marks: ChartMark[] = journal.all('attack.detected').map((attack) => ({ kind: 'attack', blockNumber: BigInt(attack.blockNumber), label: 'attack' }))
-  const done = journal.stepsDone()
-  const phaseOf = (step: Data) => journal.planOf(step.planId)?.phase ?? String(step.planId).split('-')[0]
-  const pause = done.find((step) => phaseOf(step) === 'contain')
+  const done = journal.minedSteps()
+  const pause = done.find((step) => journal.phaseOf(step.planId) === 'contain')
   if (pause) marks.push({ kind: 'pause', blockNumber: BigInt(pause.blockNumber), label: 'pause' })
-  const fix = done.filter((step) => phaseOf(step) === 'eradicate').at(-1)
+  const fix = done.filter((step) => journal.phaseOf(step.planId) === 'eradicate').at(-1)
   if (fix) marks.push({ kind: 'fix', blockNumber: BigInt(fix.blockNumber), label: 'fix' })
-  const stages = journal.all('restore.finished').filter((finished) => finished.status === 'restored' && finished.blockNumber !== undefined)
+  const stages = journal.all('restore.finished').filter((finished): finished is typeof finished & { blockNumber: string } => finished.status === 'restored' && finished.blockNumber !== undefined)
   if (stages.length > 0) for (const stage of stages) marks.push({ kind: 'restore', blockNumber: BigInt(stage.blockNumber), label: `restore ${stage.stage}` })
-  else for (const step of done.filter((candidate) => isRestorePlan(candidate.planId))) marks.push({ kind: 'restore', blockNumber: BigInt(step.blockNumber), label: 'restore' })
+  else for (const step of done.filter((candidate) => journal.isRestorePlan(candidate.planId))) marks.push({ kind: 'restore', blockNumber: BigInt(step.blockNumber), label: 'restore' })
   return marks
 }
 
@@ -267,15 +395,25 @@ function attackSection(journal: JournalView): Block[] {
   if (attacks.length === 0) return []
   const items: ListItem[] = []
   for (const attack of attacks) {
+    const hashes = attack.transactions ?? (attack.txHash ? [attack.txHash] : [])
+    const asset = journal.asset(attack.asset.address)
     items.push(
-      { text: ['transaction ', { code: String(attack.txHash) }, ` in block ${attack.blockNumber}`] },
-      { text: ['attacker ', { code: String(attack.attacker) }, ', through contract ', { code: String(attack.exploitContract) }] },
-      { text: [`taken: ${journal.amount(attack.stolen, journal.asset(attack.asset?.address))}`] },
-      { text: ['victims: ', ...joined((attack.victims as string[]).map((victim) => [{ code: victim }]), ', ')] },
+      hashes.length > 0
+        ? { text: [`${hashes.length > 1 ? 'transactions' : 'transaction'} `, ...joined(hashes.map((hash) => [{ code: hash }]), ', '), ` in block ${attack.blockNumber}`] }
+        : { text: [`calls in block ${attack.blockNumber} (given without their transaction hashes)`] },
+      { text: ['attacker ', { code: attack.attacker }, ...(attack.exploitContract ? [', through contract ', { code: attack.exploitContract }] : [', deploying its exploit in the attack'])] },
+      {
+        text: [
+          attack.stolen === undefined
+            ? 'taken: not measured (replayed on a fork, the attack did not reproduce)'
+            : `taken: ${journal.amount(attack.stolen, asset)}${attack.measuredBy === 'replay' ? ` (measured by replaying the attack on a fork of block ${BigInt(attack.blockNumber) - 1n})` : ''}`,
+        ],
+      },
+      { text: ['victims: ', ...joined(attack.victims.map((victim) => [{ code: victim }]), ', ')] },
     )
   }
   for (const attempt of journal.all('attack.blocked')) {
-    items.push({ text: ['later attempt ', { code: String(attempt.txHash) }, ` in block ${attempt.blockNumber}: ${attempt.reverted ? `reverted (${attempt.reason})` : 'SUCCEEDED'}`] })
+    items.push({ text: ['later attempt ', { code: attempt.txHash }, ` in block ${attempt.blockNumber}: ${attempt.reverted ? `reverted (${attempt.reason})` : 'SUCCEEDED'}`] })
   }
   return [{ kind: 'heading', level: 2, text: 'Attack' }, { kind: 'list', items }]
 }
@@ -297,19 +435,19 @@ function lossesSection(journal: JournalView): Block[] {
   }
   for (const losses of computed) {
     const asset = journal.asset(losses.asset)
-    const amount = (value: unknown) => journal.amount(value, asset)
-    const rows: Text[][] = (losses.losses as Data[]).map((row) => [[{ code: String(row.account) }], [amount(row.before)], [amount(row.after)], [amount(row.loss)]])
+    const amount = (value: string) => journal.amount(value, asset)
+    const rows: Text[][] = losses.losses.map((row) => [[{ code: row.account }], [amount(row.before)], [amount(row.after)], [amount(row.loss)]])
     rows.push([[{ strong: 'total' }], [], [], [{ strong: amount(losses.total) }]])
     blocks.push({ kind: 'paragraph', text: [`Method: ${losses.method}.`] })
     blocks.push({ kind: 'table', head: ['account', 'before', 'after', 'loss'], align: ['left', 'right', 'right', 'right'], rows })
-    if ((losses.excluded as string[] | undefined)?.length) blocks.push({ kind: 'paragraph', text: ['Excluded (attacker): ', ...joined((losses.excluded as string[]).map((account) => [{ code: account }]), ', '), '.'] })
+    if (losses.excluded?.length) blocks.push({ kind: 'paragraph', text: ['Excluded (attacker): ', ...joined(losses.excluded.map((account) => [{ code: account }]), ', '), '.'] })
     blocks.push({ kind: 'chart', chart: lossChart(losses, asset) })
   }
   return blocks
 }
 
-function lossChart(losses: Data, asset: Asset): LossChart {
-  const sorted = (losses.losses as Data[]).map((row) => ({ account: String(row.account), loss: BigInt(row.loss) })).sort((a, b) => (a.loss === b.loss ? 0 : a.loss > b.loss ? -1 : 1))
+function lossChart(losses: Data<'losses.computed'>, asset: Asset): LossChart {
+  const sorted = losses.losses.map((row) => ({ account: row.account, loss: BigInt(row.loss) })).sort((a, b) => (a.loss === b.loss ? 0 : a.loss > b.loss ? -1 : 1))
   const rest = sorted.slice(LOSS_BARS)
   return {
     kind: 'losses',
@@ -320,47 +458,149 @@ function lossChart(losses: Data, asset: Asset): LossChart {
   }
 }
 
+/** The gates of the fix: those of the last upgrade run they did not refuse (refused runs have their own section). */
 function gatesSection(journal: JournalView): Block[] {
-  const storage = journal.first('gate.storage')
-  const replay = journal.first('gate.replay')
-  if (!storage && !replay) return []
+  const attempt = journal.upgradeAttempts().findLast((candidate) => !candidate.refused && (candidate.storage || candidate.replay))
+  if (!attempt) return []
+  const { storage, replay } = attempt
   const items: ListItem[] = []
-  if (storage) {
-    const details: Text[] = (storage.conflicts as Data[]).map((conflict) => [String(conflict.message)])
-    if (storage.appended.length) details.push([`appended: ${storage.appended.join(', ')}`])
-    items.push({ text: [{ strong: 'Storage layout' }, ` ${storage.from} → ${storage.to}: ${storage.compatible ? 'compatible' : 'INCOMPATIBLE'}.`], items: details })
-  }
-  if (replay) {
-    const details: Text[] = [
-      [`before the fix: ${journal.amount(replay.unpatched.extracted)} extracted`],
-      [`after the fix: ${replay.patched.reverted ? `reverted with ${replay.patched.revert}` : `${journal.amount(replay.patched.extracted)} extracted`}`],
-      ...(replay.normalOperations as Data[]).map((operation): Text => [`${operation.description}: ${operation.ok ? 'works' : `FAILS (${operation.revert})`}`]),
-    ]
-    items.push({ text: [{ strong: 'Attack replay' }, ` on a fork at block ${replay.forkBlock}: ${replay.passed ? 'passed' : 'FAILED'} — ${replay.verdict}.`], items: details })
-  }
+  if (storage) items.push({ text: [{ strong: 'Storage layout' }, ` ${storage.from} → ${storage.to}: ${storage.compatible ? 'compatible' : 'INCOMPATIBLE'}.`], items: storageDetails(storage) })
+  if (replay) items.push({ text: [{ strong: 'Attack replay' }, ` on a fork at block ${replay.forkBlock}: ${replay.passed ? 'passed' : 'FAILED'} — ${replay.verdict}.`], items: replayDetails(journal, replay) })
   return [{ kind: 'heading', level: 2, text: 'Fix gates' }, { kind: 'list', items }]
+}
+
+function storageDetails(storage: Data<'gate.storage'>): Text[] {
+  const details: Text[] = storage.conflicts.map((conflict) => [conflict.message])
+  if (storage.appended.length) details.push([`appended: ${storage.appended.join(', ')}`])
+  return details
+}
+
+function replayDetails(journal: JournalView, replay: Data<'gate.replay'>): Text[] {
+  return [
+    [`before the fix: ${journal.amount(replay.unpatched.extracted)} extracted`],
+    [`after the fix: ${replay.patched.reverted ? `reverted with ${replay.patched.revert}` : `${journal.amount(replay.patched.extracted)} extracted`}`],
+    ...replay.normalOperations.map((operation): Text => [`${operation.description}: ${operation.ok ? 'works' : `FAILS (${operation.revert})`}`]),
+  ]
+}
+
+/** Which gate stopped an upgrade run: the storage gate runs first, the replay gate only when it passed. */
+function refusingGate(attempt: UpgradeAttempt): string {
+  if (attempt.storage && !attempt.storage.compatible) return 'the storage gate'
+  if (attempt.replay && !attempt.replay.passed) return 'the replay gate'
+  return 'a gate'
+}
+
+/** Each upgrade a gate refused, with the gate's reason: the fixes the team tried and why they did not ship. */
+function refusedUpgradesSection(journal: JournalView): Block[] {
+  const refused = journal.upgradeAttempts().filter((attempt): attempt is UpgradeAttempt & { refused: Entry<'upgrade.refused'> } => attempt.refused !== undefined)
+  if (refused.length === 0) return []
+  const items: ListItem[] = refused.map((attempt) => {
+    const { time, data } = attempt.refused
+    const from = attempt.started?.data.from ?? attempt.storage?.from
+    const to = attempt.started?.data.to ?? attempt.storage?.to
+    const gate = refusingGate(attempt)
+    const details: Text[] =
+      gate === 'the storage gate' ? storageDetails(attempt.storage!) : gate === 'the replay gate' ? [[`replayed on a fork at block ${attempt.replay!.forkBlock}`], ...replayDetails(journal, attempt.replay!)] : []
+    // The runner's reason names the gate already; one that does not is told which.
+    const why = data.reason === undefined ? `refused by ${gate}` : data.reason.includes(gate) ? data.reason : `refused by ${gate}: ${data.reason}`
+    return { text: [`${time}: `, { strong: data.contract }, `${from && to ? ` ${from} → ${to}` : ''}: ${why}`], items: details }
+  })
+  return [{ kind: 'heading', level: 2, text: 'Refused upgrades' }, { kind: 'list', items }]
+}
+
+/** The mint batches of a migration plan (`mint-000000`…): how many the plan has, how many are done. */
+function batchesOf(journal: JournalView, planId: string): { planned: number; done: number; describe: string } {
+  const isBatch = (stepId: string) => /^mint-\d+$/.test(stepId)
+  const planned = journal.planOf(planId)?.steps.filter((step) => isBatch(step.stepId)).length ?? 0
+  const done = new Set(journal.all('step.done').filter((step) => step.planId === planId && isBatch(step.stepId)).map((step) => step.stepId)).size
+  return { planned, done, describe: `${done} of ${plural(planned, 'mint batch', 'mint batches')} done` }
+}
+
+/** The conservation proof of a migration: the one read for its new token. */
+function proofOf(journal: JournalView, migration: Data<'migrate.planned'>): Data<'migration.verified'> | undefined {
+  const sameToken = (proof: Data<'migration.verified'>) => proof.token.address.toLowerCase() === migration.token.address.toLowerCase()
+  return [...journal.of('migration.verified'), ...journal.of('migration.unbalanced')]
+    .sort((a, b) => a.seq - b.seq)
+    .map((entry) => entry.data)
+    .findLast(sameToken)
+}
+
+/** Each migration: the snapshot it carried, its batches, the assets moved, and the conservation proof's verdict. */
+function migrationsSection(journal: JournalView): Block[] {
+  // A rerun journals its plan again: one migration per plan, as last planned.
+  const migrations = [...new Map(journal.all('migrate.planned').map((planned) => [planned.planId, planned])).values()]
+  if (migrations.length === 0) return []
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Migrations' }]
+  for (const migration of migrations) {
+    const token: Asset = { address: migration.token.address, symbol: migration.token.symbol, decimals: migration.token.decimals }
+    const amount = (value: string | undefined) => journal.amount(value, token)
+    const { snapshot } = migration
+    const batches = batchesOf(journal, migration.planId)
+    const items: ListItem[] = [
+      { text: ['snapshot ', { code: snapshot.file }, ` at block ${snapshot.blockNumber}: ${plural(snapshot.accounts, 'account')} holding ${amount(snapshot.total)} (sha256 `, { code: short(snapshot.sha256) }, ')'] },
+      { text: [`new token ${migration.token.name} (${migration.token.symbol}) `, { code: migration.token.address }] },
+      migration.mode === 'mint'
+        ? { text: [`mint batches: ${batches.done} of ${batches.planned} done, ${plural(migration.batchSize, 'account')} each`] }
+        : { text: ['claim contract ', { code: migration.claim?.address ?? '?' }, ', root ', { code: short(migration.claim?.root) }, ...(migration.claim?.file ? [', distribution ', { code: migration.claim.file }] : []), `: the snapshot total ${batches.done > 0 ? 'minted to it' : 'not minted yet'}`] },
+      ...migration.assets.map((asset): ListItem => {
+        const moved = journal.asset(asset.asset)
+        const units = moved.decimals === 0 ? { ...moved, symbol: `${asset.label} base units` } : moved
+        return { text: [`asset ${asset.label} `, { code: asset.asset }, `: ${journal.amount(asset.held, units)} to move to `, { code: asset.to ?? '?' }] }
+      }),
+    ]
+    const stopped = journal.of('step.failed').findLast((failed) => failed.data.planId === migration.planId)
+    if (stopped) items.push({ text: [`${stopped.time}: step ${stopped.data.stepId} FAILED at ${stopped.data.stage}${stopped.data.reason ? `: ${stopped.data.reason}` : ''}`] })
+    items.push(conservationItem(journal, migration, amount))
+    const finished = journal.all('migrate.finished').findLast((candidate) => candidate.planId === migration.planId)
+    const finishedAs = { migrated: 'migrated', 'dry-run': 'dry run only: nothing sent', waiting: 'waiting: a step waits for signatures or a timelock delay' }
+    if (finished) items.push({ text: [finishedAs[finished.status] ?? finished.status] })
+    blocks.push({ kind: 'heading', level: 3, text: `${migration.contract} → ${migration.token.symbol} (${migration.mode} mode)` }, { kind: 'list', items })
+  }
+  return blocks
+}
+
+function conservationItem(journal: JournalView, migration: Data<'migrate.planned'>, amount: (value: string | undefined) => string): ListItem {
+  const proof = proofOf(journal, migration)
+  if (!proof) return { text: [{ strong: 'Conservation:' }, ' not proven yet (the proof runs once every step is done).'] }
+  const details: Text[] = [
+    [`new supply ${amount(proof.token.totalSupply)}, snapshot total ${amount(proof.snapshot.total)} over ${plural(proof.snapshot.accounts, 'account')}`],
+    ...(proof.token.sumOfBalances === undefined ? [] : [[`sum of migrated balances ${amount(proof.token.sumOfBalances)}; ${plural(proof.token.accountsChecked, 'account')} checked, ${proof.token.mismatches} mismatched`] satisfies Text]),
+    ...proof.token.firstMismatches.map((mismatch): Text => [{ code: mismatch.account }, `: snapshot ${amount(mismatch.snapshot)}, migrated ${amount(mismatch.migrated)}`]),
+    ...(proof.claim ? [['claim contract holds ', amount(proof.claim.balance), ', root on chain ', { code: short(proof.claim.rootOnChain) }, proof.claim.rootOnChain === proof.claim.rootFromSnapshot && proof.claim.rootFromSnapshot === proof.claim.rootFromFile ? ' = rebuilt from the snapshot = rebuilt from the file' : ' DIFFERS from the one rebuilt'] satisfies Text] : []),
+    ...proof.assets.map((asset): Text => {
+      const units = journal.asset(asset.asset)
+      const shown = units.decimals === 0 ? { ...units, symbol: `${asset.label} base units` } : units
+      return [`${asset.label}: ${journal.amount(asset.heldBeforeMove, shown)} held before the move, ${journal.amount(asset.moved, shown)} moved to `, { code: asset.to }, `, ${journal.amount(asset.remaining, shown)} left`]
+    }),
+    ...proof.problems.map((problem): Text => [`✘ ${problem}`]),
+  ]
+  return { text: [{ strong: 'Conservation:' }, proof.ok ? ` verified at block ${proof.block}: nothing created, nothing lost.` : ` FAILED at block ${proof.block}: ${proof.problems[0] ?? 'see below'}.`], items: details }
 }
 
 /** Each restore stage: who approved it, every time its gates were checked (and what stopped it), when it reopened. */
 function restoreSection(journal: JournalView): Block[] {
-  const names = [...new Set(journal.entries.filter((entry) => entry.type.startsWith('restore.')).map((entry) => (entry.data as Data).stage as string))]
+  const names = [
+    ...new Set(
+      journal.entries
+        .filter((entry) => entry.type.startsWith('restore.'))
+        .map((entry) => (entry.data as { stage?: unknown } | null)?.stage)
+        .filter((stage): stage is string => typeof stage === 'string'),
+    ),
+  ]
   if (names.length === 0) return []
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Restore' }]
   for (const name of names) {
-    const about = (type: string) => journal.entries.filter((entry) => entry.type === type && (entry.data as Data).stage === name)
     const items: ListItem[] = []
-    for (const approval of about('restore.approved')) {
-      const data = approval.data as Data
-      items.push({ text: [`${approval.time}: approved by ${data.authority} `, { code: String(data.address) }, ', EIP-191 signature ', { code: short(data.signature) }] })
+    for (const { time, data } of journal.of('restore.approved').filter((entry) => entry.data.stage === name)) {
+      items.push({ text: [`${time}: approved by ${data.authority} `, { code: data.address }, ', EIP-191 signature ', { code: short(data.signature) }] })
     }
-    for (const gates of about('restore.gates')) {
-      const data = gates.data as Data
-      items.push({ text: [`${gates.time}: gates ${data.passed ? 'passed' : 'REFUSED the stage'}`], items: (data.gates as Data[]).map((gate): Text => [`${gate.passed ? '✔' : '✘'} ${gate.gate}: ${gate.detail}`]) })
+    for (const { time, data } of journal.of('restore.gates').filter((entry) => entry.data.stage === name)) {
+      items.push({ text: [`${time}: gates ${data.passed ? 'passed' : 'REFUSED the stage'}`], items: data.gates.map((gate): Text => [`${gate.passed ? '✔' : '✘'} ${gate.gate}: ${gate.detail}`]) })
     }
-    for (const failed of about('restore.failed')) {
-      if (!(failed.data as Data).refusedBy) items.push({ text: [`${failed.time}: stopped: ${(failed.data as Data).reason}`] })
+    for (const { time, data } of journal.of('restore.failed').filter((entry) => entry.data.stage === name)) {
+      if (!data.refusedBy) items.push({ text: [`${time}: stopped: ${data.reason}`] })
     }
-    const finished = about('restore.finished').map((entry) => entry.data as Data).find((data) => data.status === 'restored')
+    const finished = journal.all('restore.finished').find((data) => data.stage === name && data.status === 'restored')
     items.push({ text: [finished ? `reopened in block ${finished.blockNumber ?? '?'} (plan ${finished.planId})` : 'not reopened'] })
     blocks.push({ kind: 'heading', level: 3, text: `stage ${name}` }, { kind: 'list', items })
   }
@@ -375,12 +615,14 @@ function plansSection(journal: JournalView): Block[] {
     const simulated = journal.all('plan.simulated').find((entry) => entry.planId === plan.planId)
     blocks.push({ kind: 'heading', level: 3, text: `${plan.phase}: ${plan.title}` })
     blocks.push({ kind: 'paragraph', text: [`Simulated on a fork at block ${simulated?.forkBlock ?? '?'}: ${simulated ? (simulated.ok ? 'passed' : 'failed') : 'not simulated'}.`] })
-    const items: ListItem[] = (plan.steps as Data[]).map((step) => {
-      const done = journal.stepsDone().find((entry) => entry.planId === plan.planId && entry.stepId === step.stepId)
+    const items: ListItem[] = plan.steps.map((step) => {
+      const done = journal.all('step.done').find((entry) => entry.planId === plan.planId && entry.stepId === step.stepId)
       const verified = journal.all('step.verified').findLast((entry) => entry.planId === plan.planId && entry.stepId === step.stepId)
-      const details: Text[] = [done ? [`done in block ${done.blockNumber}, tx `, { code: String(done.txHash) }] : [{ strong: 'not done' }]]
-      for (const check of (verified?.checks as Data[] | undefined) ?? []) details.push([`${check.passed ? '✔' : '✘'} ${check.description} (got ${check.actual})`])
-      return { text: [{ code: String(step.decoded) }, ` by ${step.authority.label} (${step.authority.kind}, `, { code: String(step.authority.address) }, ')'], items: details }
+      const details: Text[] = [
+        done === undefined ? [{ strong: 'not done' }] : done.txHash === undefined ? [`found done on chain: ${done.alreadyOnChain}`] : [`done in block ${done.blockNumber}, tx `, { code: done.txHash }],
+      ]
+      for (const check of verified?.checks ?? []) details.push([`${check.passed ? '✔' : '✘'} ${check.description} (got ${check.actual})`])
+      return { text: [{ code: step.decoded }, ` by ${step.authority.label} (${step.authority.kind}, `, { code: step.authority.address }, ')'], items: details }
     })
     blocks.push({ kind: 'list', items })
   }
@@ -388,7 +630,7 @@ function plansSection(journal: JournalView): Block[] {
 }
 
 function reimbursementSection(journal: JournalView): Block[] {
-  const distribution = journal.first('distribution.built')
+  const distribution = journal.all('distribution.built')[0]
   if (!distribution) return []
   const claims = journal.last('claims.tracked')
   const blocks: Block[] = [
@@ -397,9 +639,9 @@ function reimbursementSection(journal: JournalView): Block[] {
       kind: 'paragraph',
       text: [
         `Policy: ${distribution.policy}. Merkle root `,
-        { code: String(distribution.root) },
+        { code: distribution.root },
         ` over ${distribution.accounts} accounts, ${journal.amount(distribution.total)} in all, published in `,
-        { code: String(distribution.file) },
+        { code: distribution.file },
         ' (OpenZeppelin StandardMerkleTree format: rebuild it and compare the root).',
       ],
     },
@@ -407,13 +649,13 @@ function reimbursementSection(journal: JournalView): Block[] {
   if (claims) {
     blocks.push({
       kind: 'paragraph',
-      text: ['Claim contract ', { code: String(claims.claimAddress) }, `: ${claims.claimed.length} claimed (${journal.amount(claims.claimedAmount)}), ${claims.unclaimed.length} unclaimed (${journal.amount(claims.unclaimedAmount)}).`],
+      text: ['Claim contract ', { code: claims.claimAddress }, `: ${claims.claimed.length} claimed (${journal.amount(claims.claimedAmount)}), ${claims.unclaimed.length} unclaimed (${journal.amount(claims.unclaimedAmount)}).`],
     })
   }
   return blocks
 }
 
-function secondsBetween(journal: JournalView, from: unknown, to: unknown): number | undefined {
+function secondsBetween(journal: JournalView, from: string, to: string): number | undefined {
   const start = journal.blockTime(from)
   const end = journal.blockTime(to)
   return start && end ? (Date.parse(end) - Date.parse(start)) / 1000 : undefined
@@ -427,6 +669,6 @@ function short(hex: unknown): string {
   return typeof hex === 'string' && hex.length > 14 ? `${hex.slice(0, 10)}…${hex.slice(-4)}` : String(hex)
 }
 
-function plural(count: number | bigint, noun: string): string {
-  return `${count} ${noun}${count === 1 || count === 1n ? '' : 's'}`
+function plural(count: number | bigint, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 || count === 1n ? noun : nouns}`
 }

@@ -2,6 +2,7 @@ import { type Address, erc20Abi } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
 import type { JournalLike } from '../engine/journalLike.js'
+import { dataOf, entriesOf } from '../journal/entries.js'
 import { FirebreakError, errorMessage } from '../errors.js'
 import { tryRead } from '../chain/tryRead.js'
 
@@ -107,22 +108,17 @@ async function readPoint(chain: ChainClients, asset: Address, holders: RecordAss
  * migration of a thousand batches adds two blocks, not a thousand).
  */
 function incidentBlocks(journal: JournalLike): { attack?: bigint; all: bigint[] } {
-  type Data = { blockNumber?: unknown; planId?: unknown } | null
-  const blockOf = (data: unknown) => {
-    const value = (data as Data)?.blockNumber
-    return typeof value === 'string' || typeof value === 'bigint' || typeof value === 'number' ? BigInt(value) : undefined
+  const attacks = entriesOf(journal, 'attack.detected').map((entry) => entry.data)
+  const events = [...attacks, ...dataOf(journal, 'attack.blocked'), ...dataOf(journal, 'restore.finished')]
+  // A step found already done on chain has no block of its own: it marks nothing.
+  const stepsByPlan = new Map<string, { blockNumber: string }[]>()
+  for (const step of dataOf(journal, 'step.done')) {
+    if (step.blockNumber !== undefined) stepsByPlan.set(step.planId, [...(stepsByPlan.get(step.planId) ?? []), { blockNumber: step.blockNumber }])
   }
-  const entries = journal.entries()
-  const events = entries.filter((entry) => ['attack.detected', 'attack.blocked', 'restore.finished'].includes(entry.type))
-  const stepsByPlan = new Map<unknown, unknown[]>()
-  for (const entry of entries.filter((candidate) => candidate.type === 'step.done')) stepsByPlan.set((entry.data as Data)?.planId, [...(stepsByPlan.get((entry.data as Data)?.planId) ?? []), entry.data])
-  const ends = [...stepsByPlan.values()].flatMap((steps) => [steps[0], steps.at(-1)])
-  const attack = blockOf(events.find((entry) => entry.type === 'attack.detected')?.data)
-  const all = [...events.map((entry) => entry.data), ...ends].flatMap((data) => {
-    const block = blockOf(data)
-    return block === undefined ? [] : [block, block - 1n]
-  })
-  return { ...(attack === undefined ? {} : { attack }), all }
+  const ends = [...stepsByPlan.values()].flatMap((steps) => [steps[0]!, steps.at(-1)!])
+  const all = [...events, ...ends].flatMap(({ blockNumber }) => (blockNumber === undefined ? [] : [BigInt(blockNumber), BigInt(blockNumber) - 1n]))
+  const attack = attacks[0]?.blockNumber
+  return { ...(attack === undefined ? {} : { attack: BigInt(attack) }), all }
 }
 
 /** `samples` evenly spaced blocks, the ends and the incident's blocks in range included, in order. */

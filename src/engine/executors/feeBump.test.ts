@@ -168,7 +168,7 @@ describe('replacing a key transaction that is not mined in time', () => {
     const first = keyExecutor(authority, context())
     const firstHash = await first.send()
     const ids = { planId: 'fee-bump', stepId: 'send-one-wei' }
-    journal.append('step.sent', { ...ids, txHash: firstHash })
+    journal.append('step.sent', { ...ids, txHash: firstHash, executor: first.describe, calls: [{ to: recipient, data: '0x', value: 1n }] })
     // The killed run journaled a replacement (journal before broadcast) that never reached the node.
     const sent = await local.chain.public.getTransaction({ hash: firstHash })
     const unsent = await signKeyTransaction(signer, {
