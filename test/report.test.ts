@@ -7,8 +7,8 @@ import { encodeFunctionData } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPausePlan } from '../src/contain/buildPausePlan.js'
 import { type Attack, recordAttack, runAttack } from '../src/drill/scenario.js'
-import { runPlan } from '../src/engine/execute.js'
-import type { KeyAuthority } from '../src/engine/plan.js'
+import type { KeyAuthority, Plan } from '../src/engine/plan.js'
+import { runPhase } from '../src/engine/runPhase.js'
 import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
 import { type Incident, openIncident } from '../src/journal/index.js'
 import { loadManifest } from '../src/manifest/index.js'
@@ -56,12 +56,13 @@ beforeAll(async () => {
 
   attack = await runAttack(chain, artifacts, protocol, actors)
   recordAttack(journal, attack, protocol)
-  await runPlan(chain, buildPausePlan({ targets: [{ contract: protocol.vault, authority: key(actors.guardian.address, 'guardian') }] }), execution)
+  const run = (plan: Plan) => runPhase({ ...execution, build: async () => ({ chain, plan }) })
+  await run(buildPausePlan({ targets: [{ contract: protocol.vault, authority: key(actors.guardian.address, 'guardian') }] }))
   await closeDeposits(drill)
 
   await recordFixGates(journal, drill, attack)
   const v2 = artifacts.get('DrillVaultV2')
-  await runPlan(chain, buildUpgradePlan({ proxy: protocol.vault, implementation: v2, initData: encodeFunctionData({ abi: v2.abi, functionName: 'initializeV2' }), authority: key(actors.admin.address, 'governance') }), execution)
+  await run(buildUpgradePlan({ proxy: protocol.vault, implementation: v2, initData: encodeFunctionData({ abi: v2.abi, functionName: 'initializeV2' }), authority: key(actors.admin.address, 'governance') }))
 
   const now = await chain.public.getBlockNumber({ cacheTime: 0 })
   const depositors = actors.users.map((user) => user.account.address)

@@ -125,7 +125,7 @@ describe('firebreak restore on the drained drill vault', () => {
       await drill.chain.public.waitForTransactionReceipt({ hash })
     }
 
-    const error = await runRestore({ manifest, incident, stage: 'withdrawals', accounts: [actors.admin], onProgress: (event) => (event.event === 'prepared' ? raiseCap() : undefined) }).catch((caught: unknown) => caught)
+    const error = await runRestore({ manifest, incident, stage: 'withdrawals', accounts: [actors.admin], onProgress: (event) => (event.stage === 'prepared' ? raiseCap() : undefined) }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(RestoreError)
     expect((error as RestoreError).shortMessage).toBe(

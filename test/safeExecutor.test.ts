@@ -9,7 +9,7 @@ import { buildPausePlan } from '../src/contain/buildPausePlan.js'
 import { AuthorityMissingError, StepRevertedError } from '../src/engine/errors.js'
 import { type RoutedCall, buildRoutedPlan } from '../src/engine/routing/buildRoutedPlan.js'
 import { AwaitingSignaturesError } from '../src/engine/awaitingSignatures.js'
-import { executePlan, executeStep, prepareExecutors, runPlan } from '../src/engine/execute.js'
+import { type ExecuteOptions, executeStep, prepareExecutors } from '../src/engine/execute.js'
 import { readMultiSendDeployments } from '../src/engine/executors/safe/multiSendDeployments.js'
 import { CANONICAL_MULTI_SEND_CALL_ONLY, safeAbi } from '../src/engine/executors/safe/abi.js'
 import { SafeSignatureError, SafeThresholdNotMetError, SafeTransactionError } from '../src/engine/executors/safe/errors.js'
@@ -18,6 +18,7 @@ import { signSafeTransactionFile } from '../src/engine/executors/safe/signSafeTr
 import { signSafeTransaction } from '../src/engine/executors/safe/signatures.js'
 import { type TransactionBuilderBatch, transactionBuilderChecksum } from '../src/engine/executors/safe/transactionBuilderBatch.js'
 import { type Check, type Plan, type SafeAuthority, type Step, contractCall, viewFunction } from '../src/engine/plan.js'
+import { type AwaitingSignaturesMode, runPhase } from '../src/engine/runPhase.js'
 import type { AuthorityPath } from '../src/inspect/types.js'
 import type { ManifestAuthority } from '../src/manifest/types.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
@@ -46,6 +47,11 @@ beforeAll(async () => {
   // anvil funds accounts 0-9 only; the owners sign and need no ether.
   await drill.chain.test.setBalance({ address: submitter.address, value: parseEther('10') })
 })
+
+/** A plan through the runner every phase uses, with nothing of a phase around it. */
+function runBarePlan(plan: Plan, options: ExecuteOptions & { awaitingSignatures?: AwaitingSignaturesMode }) {
+  return runPhase({ ...options, build: async () => ({ chain: drill.chain, plan }) })
+}
 
 function authority(overrides: Partial<SafeAuthority> = {}): SafeAuthority {
   // The plan's copy of owners and threshold is deliberately stale: the executor reads the chain's.
@@ -122,12 +128,12 @@ function sleep(milliseconds: number): Promise<void> {
 describe('Safe executor', () => {
   it('pauses the vault through a 2-of-3 Safe once two owners sign on their own machines, proposing the transaction once', async () => {
     const plan = pausePlan()
-    const firstRun = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter] }).catch((caught: unknown) => caught)
-    expect(firstRun).toBeInstanceOf(SafeThresholdNotMetError)
+    const firstRun = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter] }).catch((caught: unknown) => caught)
+    expect(firstRun).toBeInstanceOf(AwaitingSignaturesError)
     const signatureFiles = await sign(plan, [carol, alice])
     const submitterSent = await sentBy(submitter.address)
 
-    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
+    const outcome = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await safeNonce()).toBe(1n)
@@ -147,7 +153,7 @@ describe('Safe executor', () => {
     const plan = pauseAndCapPlan()
     const submitterSent = await sentBy(submitter.address)
 
-    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, carol] })
+    const outcome = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter, alice, carol] })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -180,7 +186,7 @@ describe('Safe executor', () => {
     expect(notMet.metaMessages).toContain(`also to sign for step "close deposits" (nonce 1): ${safeTxFile(plan, plan.steps[1])}`)
     const signatureFiles = [...(await sign(plan, [alice, bob], plan.steps[0])), ...(await sign(plan, [bob, carol], plan.steps[1]))]
 
-    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
+    await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -194,7 +200,7 @@ describe('Safe executor', () => {
     const signatureFiles = [...(await sign(plan, [alice, bob], plan.steps[0])), ...(await sign(plan, [bob, carol], plan.steps[1]))]
     await executeStep(drill.chain, plan, plan.steps[0]!, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
-    const outcome = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
+    const outcome = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(outcome.steps.map((step) => step.status)).toEqual(['skipped', 'done'])
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -210,16 +216,16 @@ describe('Safe executor', () => {
     // The command run again after Bob signed: a new process reading the same incident.
     temp.reopen()
 
-    const error = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
+    const error = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
 
-    expect(error).toBeInstanceOf(SafeThresholdNotMetError)
+    expect(error).toBeInstanceOf(AwaitingSignaturesError)
     const { safeTxHash } = readSafeTxFile(plan)
-    const { shortMessage, have, need, metaMessages } = error as SafeThresholdNotMetError
-    expect([have, need]).toEqual([1, 2])
-    expect(shortMessage).toContain(`has 1 of the 2 owner signatures it needs for Safe transaction ${safeTxHash}`)
-    expect(shortMessage).toContain(`firebreak safe sign ${safeTxFile(plan)} --out`)
+    const { shortMessage, awaitingSignatures, metaMessages } = error as AwaitingSignaturesError
+    expect(awaitingSignatures.map((each) => [each.signed.length, each.threshold, each.safeTxHash])).toEqual([[1, 2, safeTxHash]])
+    expect(shortMessage).toContain(`Safe guardians (${safe}) has 1 of 2 signatures, needs 1 more from any 1 of ${alice.address}, ${carol.address}, on ${safeTxFile(plan)}`)
+    expect(metaMessages).toContain(`  ${alice.address} runs: firebreak safe sign ${safeTxFile(plan)} --out ${alice.address}.signature.json --key-env <VARIABLE holding its key>`)
     expect(shortMessage).toContain('--signature <signature.json>')
-    expect(metaMessages).toContain(`owners who may still sign: ${alice.address}, ${carol.address}`)
+    expect(metaMessages).toContain(`to sign: ${safeTxFile(plan)} — step "pause vault as guardians", Safe guardians nonce 0, safeTxHash ${safeTxHash}`)
     expect(await safeNonce()).toBe(0n)
     expect(await sentBy(submitter.address)).toBe(submitterSent)
     expect(await read<boolean>('paused')).toBe(false)
@@ -240,7 +246,7 @@ describe('Safe executor', () => {
     writeFileSync(forged, JSON.stringify({ safe, chainId, safeTxHash, signer: mallory.address, signature }))
     const [aliceFile] = await sign(plan, [alice])
 
-    const error = await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [aliceFile!, forged] }).catch((caught: unknown) => caught)
+    const error = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [aliceFile!, forged] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeSignatureError)
     expect((error as SafeSignatureError).shortMessage).toBe(`${forged}: ${mallory.address} is not an owner of Safe ${safe} (owners: ${owners.map((owner) => owner.address).join(', ')})`)
@@ -258,7 +264,7 @@ describe('Safe executor', () => {
     const changed = pausePlan()
     changed.steps[0]!.actions.push(contractCall(drill.protocol.vault, 'setDepositCap', [0n]))
 
-    const error = await runPlan(drill.chain, changed, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
+    const error = await runBarePlan(changed, { journal: temp.journal, accounts: [submitter], signatureFiles }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SafeSignatureError)
     const changedHash = readSafeTxFile(changed).safeTxHash
@@ -278,7 +284,7 @@ describe('Safe executor', () => {
     writeFileSync(castFile, JSON.stringify({ safe, chainId, safeTxHash, signer: bob.address, signature: castSignature }))
     const [carolFile] = await sign(plan, [carol])
 
-    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [castFile, carolFile!] })
+    await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [castFile, carolFile!] })
 
     expect(await read<boolean>('paused')).toBe(true)
     const approvals = temp.journal.filter('safe.approved').map((entry) => entry.data as { owner: Address; kind: string })
@@ -334,7 +340,7 @@ describe('Safe executor', () => {
       signatureFiles.push(out)
     }
 
-    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
+    await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(0n)
@@ -400,7 +406,7 @@ describe('Safe executor', () => {
     const plan = await safeAndKeyPlan()
     const accounts = [submitter, actors.guardian]
 
-    const first = await executePlan(drill.chain, plan, { journal: temp.journal, accounts, awaitingSignatures: 'return' })
+    const first = await runBarePlan(plan, { journal: temp.journal, accounts, awaitingSignatures: 'return' })
 
     expect(await read<boolean>('paused')).toBe(true)
     expect(await read<bigint>('depositCap')).toBe(drill.protocol.depositCap)
@@ -413,7 +419,7 @@ describe('Safe executor', () => {
 
     const signatureFiles = await sign(plan, [alice, carol])
     const guardianSent = await sentBy(actors.guardian.address)
-    const second = await executePlan(drill.chain, plan, { journal: temp.journal, accounts, signatureFiles })
+    const second = await runBarePlan(plan, { journal: temp.journal, accounts, signatureFiles })
 
     expect(await read<bigint>('depositCap')).toBe(0n)
     expect(await safeNonce()).toBe(1n)
@@ -430,7 +436,7 @@ describe('Safe executor', () => {
   it('ends a run short of signatures with an AwaitingSignaturesError that carries what was done', async () => {
     const plan = await safeAndKeyPlan()
 
-    const error = await executePlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, actors.guardian] }).catch((caught: unknown) => caught)
+    const error = await runBarePlan(plan, { journal: temp.journal, accounts: [submitter, actors.guardian] }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(AwaitingSignaturesError)
     const { shortMessage, outcome } = error as AwaitingSignaturesError
@@ -453,7 +459,7 @@ describe('Safe executor', () => {
     const team: ManifestAuthority[] = [{ name: 'guardians', type: 'safe', address: safe }]
 
     const { plan, notes } = buildRoutedPlan({ planId: 'contain-pause-all', phase: 'contain', title: 'contain: pause-all', calls, team, multiSendDeployed: await readMultiSendDeployments(drill.chain) })
-    await executePlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter, alice, bob] })
+    await runBarePlan(plan, { journal: temp.journal, accounts: [submitter, alice, bob] })
 
     expect(notes).toContain(
       `MultiSendCallOnly is not deployed at ${CANONICAL_MULTI_SEND_CALL_ONLY} on this chain: Safe guardians signs 2 transactions instead of one; name a deployed MultiSendCallOnly in authorities[0].multiSend (guardians) to batch them`,
@@ -520,7 +526,7 @@ describe('firebreak safe', () => {
     expect(printed).not.toContain(aliceKey.slice(2))
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ safe, chainId: drill.chain.chain.id, safeTxHash, signer: alice.address })
     const [bobFile] = await sign(plan, [bob])
-    await runPlan(drill.chain, plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [out, bobFile!] })
+    await runBarePlan(plan, { journal: temp.journal, accounts: [submitter], signatureFiles: [out, bobFile!] })
     expect(await read<boolean>('paused')).toBe(true)
   })
 

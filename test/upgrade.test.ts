@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { type Address, getAddress, parseAbi, zeroAddress } from 'viem'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
-import { planStages, runPlan, runSteps } from '../src/engine/execute.js'
+import type { ExecuteOptions } from '../src/engine/execute.js'
+import type { Plan } from '../src/engine/plan.js'
+import { runPhase } from '../src/engine/runPhase.js'
 import { routeUpgrade } from '../src/eradicate/routeUpgrade.js'
 import { inspectProtocol } from '../src/inspect/inspectProtocol.js'
 import { buildUpgradePlan } from '../src/eradicate/buildUpgradePlan.js'
@@ -38,6 +40,11 @@ afterEach(() => {
   rmSync(journalDir, { recursive: true, force: true })
 })
 
+/** A plan through the runner every phase uses, with nothing of a phase around it. */
+function runBarePlan(plan: Plan, options: ExecuteOptions) {
+  return runPhase({ ...options, build: async () => ({ chain: local.chain, plan }) })
+}
+
 function planFor(proxy: Address, route: Awaited<ReturnType<typeof readUpgradeRoute>>) {
   const implementation = fixtures.get('PausableTargetUpgradeable')
   return buildUpgradePlan({ proxy: { name: 'lending', address: proxy, abi: implementation.abi }, route, implementation, initData: '0x', authority, id: `upgrade-${route.kind}` })
@@ -54,7 +61,7 @@ describe('upgrading each kind of proxy', () => {
     const route = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy }, 'transparent')
     const plan = planFor(target.proxy, route)
 
-    await runPlan(local.chain, plan, { journal: Journal.open(journalDir), accounts: [governance] })
+    await runBarePlan(plan, { journal: Journal.open(journalDir), accounts: [governance] })
 
     expect(route).toEqual({ kind: 'transparent', proxy: target.proxy, proxyAdmin: target.proxyAdmin })
     expect(plan.steps[1]!.actions[0]!.decoded.text).toBe(`lending ProxyAdmin.upgradeAndCall(${target.proxy}, ${plan.implementationAddress}, 0x)`)
@@ -66,7 +73,7 @@ describe('upgrading each kind of proxy', () => {
     const route = await readUpgradeRoute(local.chain, { name: 'lending', address: target.proxy })
     const plan = planFor(target.proxy, route)
 
-    await runPlan(local.chain, plan, { journal: Journal.open(journalDir), accounts: [governance] })
+    await runBarePlan(plan, { journal: Journal.open(journalDir), accounts: [governance] })
 
     expect(route).toEqual({ kind: 'beacon', proxy: target.proxy, beacon: target.beacon })
     const beaconImplementation = await local.chain.public.readContract({ address: target.beacon, abi: parseAbi(['function implementation() view returns (address)']), functionName: 'implementation' })
@@ -97,18 +104,13 @@ describe('upgrading each kind of proxy', () => {
     })
     const options = { journal: Journal.open(journalDir), accounts: [governance] }
 
-    const stages = planStages(local.chain, plan, options)
-    await stages.simulate()
-    await stages.prepare()
-    const first = await runSteps(stages)
+    const first = await runBarePlan(plan, options)
     expect(first.waiting?.step).toBe('upgrade-lending')
     expect(await implementationSlot(target.proxy)).toBe(target.implementation)
 
     await local.chain.test.increaseTime({ seconds: Number(TWO_DAYS) })
     await local.chain.test.mine({ blocks: 1 })
-    const resumed = planStages(local.chain, plan, options)
-    await resumed.prepare()
-    const second = await runSteps(resumed)
+    const second = await runBarePlan(plan, options)
     expect(second.waiting).toBeUndefined()
     expect(await implementationSlot(target.proxy)).toBe(plan.implementationAddress)
   })

@@ -1,10 +1,8 @@
 import { type Address, type LocalAccount, getAddress } from 'viem'
+import type { StepOutcome } from '../engine/execute.js'
 import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
-import { errorMessage } from '../errors.js'
-import type { SafeTransactionAwaitingSignatures } from '../engine/awaitingSignatures.js'
-import { type StepOutcome, executePlan } from '../engine/execute.js'
-import type { Plan, Step } from '../engine/plan.js'
-import type { SimulationResult } from '../engine/simulate.js'
+import type { Plan } from '../engine/plan.js'
+import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
 import type { Incident } from '../journal/incident.js'
 import { containPlanId } from './planContainment.js'
 import { containedEarlier, stepContainment } from './containedEarlier.js'
@@ -23,35 +21,40 @@ export type RunContainmentParameters = Omit<PlanContainmentParameters, 'incident
   onProgress?: (event: ContainmentProgress) => void
 }
 
-export type ContainmentProgress =
-  | { stage: 'planned'; plan: Plan; notes: string[]; skipped: PlanContainmentReturnType['skipped']; exposed: PlanContainmentReturnType['exposed'] }
-  | { stage: 'simulated'; simulation: SimulationResult }
-  | { stage: 'prepared'; awaitingSignatures: SafeTransactionAwaitingSignatures[] }
-  | { stage: 'step'; step: Step; outcome: StepOutcome }
+/** The plan as the war room sees it before anything is signed, with what the playbook leaves alone or cannot contain. */
+type ContainmentShown = { skipped: PlanContainmentReturnType['skipped']; exposed: PlanContainmentReturnType['exposed'] }
 
-export type ContainmentOutcome = {
-  /**
-   * `contained`: every target is verified contained by checks read on chain. `exposed`: some
-   * target is not (it could not be inspected, nobody can pull its lever, or nothing checks a step);
-   * every step that could be sent was. `signatures`: every step that could go went, and Safe
-   * transactions wait for their owners' signatures (all named in `awaitingSignatures`). `waiting`: a
-   * step waits for a timelock's delay; run the same command again once it has passed.
-   * `nothing-to-do`: the chain shows every target contained already.
-   */
-  status: 'contained' | 'exposed' | 'signatures' | 'dry-run' | 'waiting' | 'nothing-to-do'
+export type ContainmentProgress = PhaseProgress<ContainmentShown>
+
+type ContainmentDetail = {
   incident: string
-  plan: Plan
   notes: string[]
   skipped: PlanContainmentReturnType['skipped']
   /** What remains exposed, target by target, and why. */
   exposed: PlanContainmentReturnType['exposed']
-  simulation?: SimulationResult
+}
+
+/**
+ * `contained`: every target is verified contained by checks read on chain. `exposed`: some
+ * target is not (it could not be inspected, nobody can pull its lever, or nothing checks a step);
+ * every step that could be sent was. `signatures`: every step that could go went, and Safe
+ * transactions wait for their owners' signatures (all named in `awaitingSignatures`): sign them
+ * all, then run the same command with the signature files. `waiting`: a step waits for a
+ * timelock's delay; run the same command again once it has passed. `nothing-to-do`: the chain
+ * shows every target contained already. Steps held back behind a step that waits (same sender,
+ * or a timelock's schedule) are in `blocked`.
+ */
+export type ContainmentOutcome = PhaseOutcome<PhaseStatus<'contained' | 'exposed', 'return'>, ContainmentDetail> | NothingToSend
+
+/** The plan has no step: every target is contained already, or none can be. */
+type NothingToSend = ContainmentDetail & {
+  status: 'exposed' | 'nothing-to-do'
+  plan: Plan
+  simulation?: undefined
   steps: StepOutcome[]
-  waiting?: { step: string; readyAt: bigint }
-  /** Safe transactions written and waiting for owners: sign them all, then run the same command with the signature files. */
-  awaitingSignatures?: SafeTransactionAwaitingSignatures[]
-  /** Steps held back behind a step that waits (same sender, or a timelock's schedule). */
-  blocked?: { step: string; behind: string }[]
+  waiting?: undefined
+  awaitingSignatures?: undefined
+  blocked?: undefined
 }
 
 /**
@@ -59,20 +62,33 @@ export type ContainmentOutcome = {
  * every key and signature, then execute and verify step by step, all journaled in the incident.
  * Run again after an interruption, it resumes from the journal and sends nothing twice.
  */
-export async function runContainment(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
-  const { journal } = parameters.incident
-  journal.append('contain.started', { playbook: parameters.playbook, dryRun: parameters.dryRun ?? false })
-  try {
-    return await contain(parameters)
-  } catch (error) {
-    // The war room's record must say the run stopped, and why, whatever stopped it.
-    journal.append('contain.failed', { playbook: parameters.playbook, reason: errorMessage(error).split('\n')[0] })
-    throw error
-  }
+export function runContainment(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
+  const { incident, playbook, dryRun = false } = parameters
+  const { journal } = incident
+  return runPhase({
+    journal,
+    outputDir: incident.dir,
+    accounts: parameters.accounts,
+    signatureFiles: parameters.signatureFiles,
+    dryRun,
+    onProgress: parameters.onProgress,
+    // A Safe short of signatures is an outcome of its own here (exit 5), not an error.
+    awaitingSignatures: 'return',
+    started: () => journal.append('contain.started', { playbook, dryRun }),
+    build: () => buildContainment(parameters),
+    finished: (outcome) =>
+      journal.append('contain.finished', {
+        planId: outcome.plan.id,
+        status: outcome.status,
+        ...(outcome.exposed.length > 0 ? { exposed: outcome.exposed } : {}),
+        ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
+      }),
+    failed: (error) => journal.append('contain.failed', { playbook, reason: failureReason(error) }),
+  })
 }
 
-async function contain(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
-  const { incident, dryRun = false, onProgress = () => {} } = parameters
+async function buildContainment(parameters: RunContainmentParameters): Promise<PhasePlan<'contained' | 'exposed', ContainmentDetail, ContainmentShown> | PhaseEnded<NothingToSend>> {
+  const { incident } = parameters
   const { journal } = incident
   const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
   const keyAtHand = keysAtHand(parameters.manifest.authorities, parameters.accounts)
@@ -82,42 +98,14 @@ async function contain(parameters: RunContainmentParameters): Promise<Containmen
   const skipped = [...planned.skipped, ...earlier.contained]
   const exposed = earlier.exposed
   journal.append('contain.planned', { planId: plan.id, notes, skipped, exposed, targets, contains: stepContainment(plan, planned.calls, targets) })
-  onProgress({ stage: 'planned', plan, notes, skipped, exposed })
+  const detail: ContainmentDetail = { incident: incident.id, notes, skipped, exposed }
+  if (plan.steps.length === 0) {
+    await parameters.onProgress?.({ stage: 'planned', plan, notes, skipped, exposed })
+    return { ended: { ...detail, status: exposed.length > 0 ? 'exposed' : 'nothing-to-do', plan, steps: [] } }
+  }
   // Every lever that can be pulled is pulled, even when another target stays exposed: a partial
   // containment now is worth more than a complete one later. Only the verdict waits for the rest.
-  const outcome: ContainmentOutcome = { status: 'contained', incident: incident.id, plan, notes, skipped, exposed, steps: [] }
-  if (plan.steps.length === 0) return finish(incident, { ...outcome, status: exposed.length > 0 ? 'exposed' : 'nothing-to-do' })
-
-  const run = await executePlan(chain, plan, {
-    journal,
-    accounts: parameters.accounts,
-    signatureFiles: parameters.signatureFiles,
-    outputDir: incident.dir,
-    dryRun,
-    onProgress,
-    awaitingSignatures: 'return',
-  })
-  const awaiting = run.awaitingSignatures && run.awaitingSignatures.length > 0 ? run.awaitingSignatures : undefined
-  const status = run.dryRun ? 'dry-run' : awaiting ? 'signatures' : run.waiting ? 'waiting' : exposed.length > 0 ? 'exposed' : 'contained'
-  return finish(incident, {
-    ...outcome,
-    status,
-    simulation: run.simulation,
-    steps: run.steps,
-    ...(run.waiting ? { waiting: run.waiting } : {}),
-    ...(awaiting ? { awaitingSignatures: awaiting } : {}),
-    ...(run.blocked && run.blocked.length > 0 ? { blocked: run.blocked } : {}),
-  })
-}
-
-function finish(incident: Incident, outcome: ContainmentOutcome): ContainmentOutcome {
-  incident.journal.append('contain.finished', {
-    planId: outcome.plan.id,
-    status: outcome.status,
-    ...(outcome.exposed.length > 0 ? { exposed: outcome.exposed } : {}),
-    ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
-  })
-  return outcome
+  return { chain, plan, done: exposed.length > 0 ? 'exposed' : 'contained', detail, shown: { notes, skipped, exposed } }
 }
 
 /** The contracts acted on by every step of `planId` that the journal shows sent but not yet done. */

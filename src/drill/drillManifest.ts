@@ -1,4 +1,4 @@
-import type { Manifest, ManifestInvariant, ManifestRestoreStage } from '../manifest/types.js'
+import type { Manifest, ManifestInvariant, ManifestOperation, ManifestRestoreStage } from '../manifest/types.js'
 import { drainCalldata } from './scenario.js'
 import { type PartialDrillState, need } from './state.js'
 
@@ -8,30 +8,54 @@ const CHAIN = 'drill'
 /** The drill's only restore stage: depositors may take their funds out again. */
 export const WITHDRAWALS_STAGE = 'withdrawals'
 
-/** The authority that reopens the vault and approves doing so. */
+/** The authority that upgrades and reopens the vault, and approves doing so. */
 export const GOVERNANCE = 'governance'
+
+/** The emergency key: it holds the vault's pause. */
+export const GUARDIAN = 'guardian'
 
 const ONE_DUSD = 10n ** 18n
 
 /**
- * The manifest a team would have written for the drill's protocol: the vault, governance's key,
- * and how to reopen the vault. It lives in memory because the drill's chain and addresses exist
- * only for this run; handing it to the library lets the drill snapshot, approve and restore
- * through the same code, gates included, as `firebreak snapshot` and `firebreak restore`.
+ * The manifest a team would have written for the drill's protocol: the vault, the guardian's and
+ * governance's keys, what depositors do every day, and how to reopen the vault. It lives in memory
+ * because the drill's chain and addresses exist only for this run; handing it to the library lets
+ * the drill contain, upgrade, snapshot, approve and restore through the same code, gates
+ * included, as `firebreak contain`, `firebreak upgrade`, `firebreak snapshot` and `firebreak restore`.
  */
 export function drillManifest(state: PartialDrillState): Manifest {
   const chain = need(state, 'chain')
   const vault = need(state, 'protocol').vault
+  const actors = need(state, 'actors')
   return {
     file: '(drill)',
     chains: [{ name: CHAIN, rpcUrl: chain.rpcUrl, chainId: chain.chain.id }],
-    // By recovery the proxy runs DrillVaultV2: its ABI is the one the reopened vault answers to.
+    // By recovery the proxy runs DrillVaultV2: its ABI, a superset of V1's, is the one the reopened vault answers to.
     contracts: [{ name: vault.name, address: vault.address, chain: CHAIN, abi: need(state, 'artifacts').get('DrillVaultV2').abi }],
-    authorities: [{ name: GOVERNANCE, type: 'eoa', address: need(state, 'actors').admin.address }],
+    authorities: [
+      { name: GUARDIAN, type: 'eoa', address: actors.guardian.address },
+      { name: GOVERNANCE, type: 'eoa', address: actors.admin.address },
+    ],
     playbooks: [],
-    normalOperations: [],
+    normalOperations: withdrawals(state),
     restore: [withdrawalsStage(state)],
   }
+}
+
+/**
+ * What depositors do every day: withdraw from their own position. A pause must stop it (contain
+ * verifies that it now reverts), and the fixed vault must still serve it (the replay gate).
+ */
+function withdrawals(state: PartialDrillState): ManifestOperation[] {
+  const vault = need(state, 'protocol').vault
+  return need(state, 'actors').users.map((user) => ({
+    description: `${user.name} withdraws 1 dUSD from their own position`,
+    from: user.account.address,
+    contract: vault.name,
+    function: 'withdraw(uint256,address,address)',
+    args: [ONE_DUSD.toString(), user.account.address, user.account.address],
+    value: 0n,
+  }))
 }
 
 /**

@@ -1,10 +1,10 @@
-import type { Address, Hash } from 'viem'
+import type { Address, Hash, LocalAccount } from 'viem'
 import type { Anvil } from '../chain/anvil.js'
 import type { ChainClients } from '../chain/clients.js'
-import type { ExecuteOptions } from '../engine/execute.js'
 import type { ReplayGateResult } from '../eradicate/replayAttack.js'
 import type { StorageGateResult } from '../eradicate/checkStorageLayout.js'
 import type { Incident } from '../journal/incident.js'
+import type { Manifest } from '../manifest/types.js'
 import type { Distribution } from '../distribution/buildDistribution.js'
 import type { ClaimsOutcome } from '../recover/runClaimsTracking.js'
 import type { LossesOutcome } from '../recover/runLosses.js'
@@ -24,7 +24,9 @@ export type DrillState = {
   attack: Attack
   incident: Incident
   /** Keys of the drill's authorities, held in memory for the key executor. */
-  execution: ExecuteOptions
+  accounts: readonly LocalAccount[]
+  /** The manifest a team would have written for the drill's protocol (see drillManifest). */
+  manifest: Manifest
   containment: { pauseBlock: bigint; secondAttempt: { txHash: Hash; reverted: boolean; reason: string } }
   eradication: { storage: StorageGateResult; replay: ReplayGateResult; implementation: Address; upgradeBlock: bigint }
   recovery: {

@@ -9,9 +9,10 @@ import { useTempJournal } from '../../test/fixtures/tempJournal.js'
 import { ANVIL_MNEMONIC, connect } from '../chain/index.js'
 import { buildPausePlan, pausedIs } from '../contain/buildPausePlan.js'
 import { AuthorityMissingError, PostconditionFailedError, SimulationFailedError } from './errors.js'
-import { executeStep, runPlan } from './execute.js'
+import { type ExecuteOptions, executeStep } from './execute.js'
 import { executorFor } from './executors/index.js'
 import type { Authority, Plan, Step } from './plan.js'
+import { runPhase } from './runPhase.js'
 
 const drill = useDrillProtocol()
 const { actors } = drill
@@ -25,6 +26,11 @@ const temp = useTempJournal('firebreak-engine-')
 
 function pausePlan(authority: Authority = guardianAuthority): Plan {
   return buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority }] })
+}
+
+/** A plan through the runner every phase uses, with nothing of a phase around it. */
+function runBarePlan(plan: Plan, options: ExecuteOptions) {
+  return runPhase({ ...options, build: async () => ({ chain: drill.chain, plan }) })
 }
 
 function onlyStep(plan: Plan): Step {
@@ -54,11 +60,11 @@ async function withEnv<T>(name: string, value: string | undefined, run: () => Pr
   }
 }
 
-describe('runPlan', () => {
+describe('runPhase', () => {
   it('pauses the vault as the guardian, simulating on a fork first and journaling every transition', async () => {
     const before = await blockNumber()
 
-    const outcome = await runPlan(drill.chain, pausePlan(), { journal: temp.journal, accounts: [actors.guardian] })
+    const outcome = await runBarePlan(pausePlan(), { journal: temp.journal, accounts: [actors.guardian] })
 
     expect(await vaultPaused()).toBe(true)
     expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
@@ -75,10 +81,10 @@ describe('runPlan', () => {
     onlyStep(plan).postconditions.push(pausedIs(drill.protocol.vault, false))
     const before = await blockNumber()
 
-    const run = runPlan(drill.chain, plan, { journal: temp.journal, accounts: [actors.guardian] })
+    const running = runBarePlan(plan, { journal: temp.journal, accounts: [actors.guardian] })
 
-    await expect(run).rejects.toThrow(SimulationFailedError)
-    await expect(run).rejects.toThrow('vault.paused() is false (expected false, got true)')
+    await expect(running).rejects.toThrow(SimulationFailedError)
+    await expect(running).rejects.toThrow('vault.paused() is false (expected false, got true)')
     expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
     expect(temp.data('plan.simulated').ok).toBe(false)
     expect(temp.data('plan.failed').stage).toBe('simulation')
@@ -89,13 +95,56 @@ describe('runPlan', () => {
   it('refuses a step that reverts on the fork, naming the decoded custom error', async () => {
     const plan = pausePlan({ kind: 'impersonate', address: actors.attacker.address, label: 'attacker' })
 
-    const error = await runPlan(drill.chain, plan, { journal: temp.journal }).catch((caught: unknown) => caught)
+    const error = await runBarePlan(plan, { journal: temp.journal }).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(SimulationFailedError)
     const pauserRole = keccak256(toHex('PAUSER_ROLE'))
     expect((error as SimulationFailedError).shortMessage).toContain(`AccessControlUnauthorizedAccount(${actors.attacker.address}, ${pauserRole})`)
     expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
     expect(temp.data('plan.simulated').steps).toMatchObject([{ stepId: 'pause-vault', status: 'reverted' }])
+    expect(await vaultPaused()).toBe(false)
+  })
+
+  it("runs a phase in order: its start, the plan shown, its simulation's gate, each step verified, its own proof, its end", async () => {
+    const seen: string[] = []
+
+    const outcome = await runPhase({
+      journal: temp.journal,
+      accounts: [actors.guardian],
+      started: () => void seen.push('started'),
+      build: async () => ({ chain: drill.chain, plan: pausePlan(), done: 'paused', detail: { incident: 'drill' }, shown: { notes: ['the guardian holds the pause'] } }),
+      onProgress: (event) => void seen.push(event.stage === 'planned' ? `planned: ${event.notes.join('; ')}` : event.stage === 'step' ? `step ${event.step.id}` : event.stage),
+      checkSimulation: (simulation) => void seen.push(`gate: simulation ${simulation.ok ? 'passed' : 'failed'}`),
+      verify: async (done) => {
+        seen.push(`verify: vault paused ${await vaultPaused()}`)
+        return done
+      },
+      finished: (done) => void seen.push(`finished ${done.status}`),
+      failed: () => void seen.push('failed'),
+    })
+
+    expect(seen).toEqual(['started', 'planned: the guardian holds the pause', 'gate: simulation passed', 'simulated', 'prepared', 'step pause-vault', 'verify: vault paused true', 'finished paused'])
+    expect(outcome).toMatchObject({ status: 'paused', incident: 'drill', steps: [{ stepId: 'pause-vault', status: 'done' }] })
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'step.sent', 'step.mined', 'step.verified', 'step.done', 'plan.done'])
+  })
+
+  it('lets a phase say in its own words why it stopped, and record it, when its simulation fails', async () => {
+    const plan = pausePlan()
+    onlyStep(plan).postconditions.push(pausedIs(drill.protocol.vault, false))
+    const recorded: string[] = []
+
+    const error = await runPhase({
+      journal: temp.journal,
+      accounts: [actors.guardian],
+      build: async () => ({ chain: drill.chain, plan }),
+      explainFailure: (caught) => new Error(`the pause was not sent: ${(caught as SimulationFailedError).shortMessage}`),
+      finished: () => void recorded.push('finished'),
+      failed: (stopped) => void recorded.push((stopped as Error).message),
+    }).catch((caught: unknown) => caught)
+
+    expect((error as Error).message).toMatch(/^the pause was not sent: plan "pause vault" was not executed: step "pause vault as guardian" runs on a fork but its check fails: vault.paused\(\) is false/)
+    expect(recorded).toEqual([(error as Error).message])
+    expect(temp.types()).toEqual(['plan.built', 'plan.simulated', 'plan.failed'])
     expect(await vaultPaused()).toBe(false)
   })
 })
@@ -157,7 +206,7 @@ describe('executeStep', () => {
       journaled = signed
       throw new Error('killed before the broadcast')
     }).catch(() => undefined)
-    temp.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: journaled!.hash, serialized: journaled!.serialized })
+    temp.journal.append('step.sent', { planId: plan.id, stepId: step.id, txHash: journaled!.hash, executor: executor.describe, serialized: journaled!.serialized, calls: step.actions.map((action) => action.call) })
     expect(await vaultPaused()).toBe(false)
 
     const outcome = await executeStep(drill.chain, plan, step, { journal: temp.journal, accounts: [actors.guardian] })
@@ -207,7 +256,7 @@ describe('key executor', () => {
   })
 
   it('never writes a key read from the environment to the journal', async () => {
-    await withEnv(keyVariable, guardianKey, () => runPlan(drill.chain, pausePlan(envAuthority), { journal: temp.journal }))
+    await withEnv(keyVariable, guardianKey, () => runBarePlan(pausePlan(envAuthority), { journal: temp.journal }))
 
     expect(temp.journal.last()?.type).toBe('plan.done')
     const journalText = readFileSync(temp.journal.path, 'utf8').toLowerCase()
@@ -229,7 +278,7 @@ describe('impersonate executor', () => {
     } as never)
     await drill.chain.public.waitForTransactionReceipt({ hash: roleHash })
 
-    const outcome = await runPlan(drill.chain, pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal: temp.journal })
+    const outcome = await runBarePlan(pausePlan({ kind: 'impersonate', address: keylessPauser, label: 'pauser multisig' }), { journal: temp.journal })
 
     expect(await vaultPaused()).toBe(true)
     const sent = await drill.chain.public.getTransaction({ hash: outcome.steps[0]!.txHash! })

@@ -1,22 +1,14 @@
 import type { Abi, Address, Hash, Hex, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { isTransportError } from '../chain/transportError.js'
-import { FirebreakError, errorMessage } from '../errors.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
-import { AwaitingSignaturesError, type SafeTransactionAwaitingSignatures, awaitingSignaturesOf } from './awaitingSignatures.js'
-import { PostconditionFailedError, SimulationFailedError, StepRevertedError, StepWaitingError } from './errors.js'
+import { PostconditionFailedError, StepRevertedError, StepWaitingError } from './errors.js'
 import { type Executor, type ExecutorContext, executorFor } from './executors/index.js'
-import { SafeThresholdNotMetError } from './executors/safe/errors.js'
 import { type JournalLike, findStepEntry, journaledHashes, wasSent } from './journalLike.js'
-import { type Authority, type Call, type Plan, type Step, type TimelockWait, describeActions, viewFunction } from './plan.js'
+import { type Call, type Plan, type Step, type TimelockWait, viewFunction } from './plan.js'
 import { waitForAnyReceipt } from './executors/feeBump.js'
 import { firstRevertingCall } from './replayCalls.js'
 import { decodeRevert } from '../chain/revert.js'
-import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
-import { type RunStepsOptions, type StepsOutcome, runSteps } from './runSteps.js'
-import { stepDependencies } from './stepOrder.js'
-
-export { type RunStepsOptions, type StepsOutcome, runSteps } from './runSteps.js'
 
 export type ExecuteOptions = Omit<ExecutorContext, 'chain' | 'plan' | 'step'>
 
@@ -30,74 +22,11 @@ export type StepOutcome = {
   checks: CheckResult[]
 }
 
-/** Journals the plan as it will be shown to signers. */
-function recordPlan(journal: JournalLike, plan: Plan): void {
-  journal.append('plan.built', {
-    planId: plan.id,
-    phase: plan.phase,
-    title: plan.title,
-    steps: plan.steps.map((step) => ({
-      stepId: step.id,
-      title: step.title,
-      authority: journaledAuthority(step.authority),
-      calls: step.actions.map((action) => action.call),
-      decoded: describeActions(step),
-      ...(step.after ? { after: step.after } : {}),
-      postconditions: step.postconditions.map((check) => check.description),
-    })),
-  })
-}
-
-/**
- * The authority as the journal keeps it: who signs and where the key is to be found, never the
- * name of the variable holding a keystore's password (the journal refuses password-named fields).
- */
-function journaledAuthority(authority: Authority): Record<string, unknown> {
-  switch (authority.kind) {
-    case 'key': {
-      const { keystore, ...rest } = authority
-      return keystore ? { ...rest, keystoreFile: keystore.path } : rest
-    }
-    case 'safe': {
-      const { submitter, ...rest } = authority
-      return submitter ? { ...rest, submitter: submitter.address } : rest
-    }
-    case 'impersonate':
-      return authority
-  }
-}
-
-/**
- * The steps a resumed plan must not replay on the fork: done, or sent and mined (the fork holds
- * them). A step sent but not yet mined is simulated like any other: its transaction will have the
- * same effect once mined, and later steps' checks must see that effect on the fork too.
- */
-async function stepsOnChain(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<Set<string>> {
-  const mined = await Promise.all(
-    plan.steps.map(async (step) => {
-      if (findStepEntry(journal, 'step.done', plan.id, step.id)) return true
-      if (!wasSent(journal, plan, step)) return false
-      const receipts = await Promise.all(journaledHashes(journal, plan, step).map((hash) => chain.public.getTransactionReceipt({ hash }).catch(() => undefined)))
-      return receipts.some((receipt) => receipt !== undefined)
-    }),
-  )
-  return new Set(plan.steps.filter((_, index) => mined[index]).map((step) => step.id))
-}
-
-/** Simulates on a fork and journals the result; refuses to go on when the simulation failed. */
-async function simulateAndRecord(chain: ChainClients, plan: Plan, journal: JournalLike): Promise<SimulationResult> {
-  const result = await simulatePlan(chain, plan, { skip: await stepsOnChain(chain, plan, journal) })
-  journal.append('plan.simulated', { planId: plan.id, ok: result.ok, forkBlock: result.forkBlock, steps: result.steps })
-  if (!result.ok) {
-    journal.append('plan.failed', { planId: plan.id, stage: 'simulation', reason: describeSimulationFailure(result) })
-    throw new SimulationFailedError(`plan "${plan.title}" was not executed: ${describeSimulationFailure(result)}`)
-  }
-  return result
-}
-
 /**
  * Every executor a plan needs, each prepared (keys found, signatures checked against the
- * threshold) before the first step is sent. Steps the journal shows sent need none.
+ * threshold) before the first step is sent. Steps the journal shows sent need none. The first
+ * problem stops it, a Safe short of signatures included: runPhase prepares its plans with the
+ * same executors but sets such a Safe aside, so that the rest of the plan goes on.
  */
 export async function prepareExecutors(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<Map<string, Executor>> {
   const executors = new Map<string, Executor>()
@@ -258,165 +187,4 @@ async function explainStepRevert(chain: ChainClients, step: Step, blockNumber: b
 export async function explainRevert(chain: ChainClients, call: Call & { from: Address }, blockNumber: bigint, abis: readonly Abi[]): Promise<string> {
   const failed = await firstRevertingCall(chain, call.from, [call], abis, blockNumber - 1n)
   return failed?.reason ?? 'reverted (the call succeeds when replayed; the revert depended on the block)'
-}
-
-export type PlanStages = {
-  /** Journals the plan as signers will see it, simulates it on a fork, refuses to go on if that fails. */
-  simulate(): Promise<SimulationResult>
-  /**
-   * Readies every executor (keys, signatures, thresholds) before anything is sent. A Safe step
-   * whose owners have not all signed is set aside in `awaitingSignatures` (its file written, like
-   * every other Safe transaction of the plan); anything else not ready stops the plan here.
-   */
-  prepare(): Promise<void>
-  /** The Safe transactions `prepare` found short of owner signatures, every one of the plan's, in plan order. */
-  readonly awaitingSignatures: SafeTransactionAwaitingSignatures[]
-  /** Each step, with the earlier steps it waits for (see stepDependencies). */
-  steps: { step: Step; run(): Promise<StepOutcome>; dependsOn: string[] }[]
-  /** Journals the plan as done. */
-  finish(): void
-}
-
-/**
- * plan → simulate → execute → verify, journaled: the stages every phase runs, in order. runSteps
- * runs the steps, at once where the plan's authorities are independent; the CLI shows them as a
- * live list (src/progress/planTasks.ts).
- */
-export function planStages(chain: ChainClients, plan: Plan, options: ExecuteOptions): PlanStages {
-  const { journal } = options
-  let executors = new Map<string, Executor>()
-  const shortOfSignatures = new Map<string, SafeThresholdNotMetError>()
-  const failed = (stage: string, error: unknown) => {
-    const waiting = error instanceof StepWaitingError || error instanceof SafeThresholdNotMetError
-    journal.append(waiting ? 'plan.waiting' : 'plan.failed', { planId: plan.id, stage: error instanceof SafeThresholdNotMetError ? 'signatures' : stage, reason: errorMessage(error).split('\n')[0] })
-    return error
-  }
-  const dependencies = stepDependencies(plan, { defaultSubmitter: options.accounts?.[0]?.address })
-  return {
-    simulate: () => {
-      recordPlan(journal, plan)
-      return simulateAndRecord(chain, plan, journal)
-    },
-    prepare: async () => {
-      try {
-        executors = await prepareSteps(chain, plan, options, shortOfSignatures)
-      } catch (error) {
-        throw failed('prepare', error)
-      }
-    },
-    get awaitingSignatures() {
-      return plan.steps.flatMap((step) => {
-        const short = shortOfSignatures.get(step.id)
-        return short ? [awaitingSignaturesOf(short)] : []
-      })
-    },
-    steps: plan.steps.map((step) => ({
-      step,
-      dependsOn: dependencies.get(step.id) ?? [],
-      run: async () => {
-        const short = shortOfSignatures.get(step.id)
-        if (short) {
-          const { safe, nonce, safeTxHash, file, signed, threshold } = short.details
-          journal.append('step.waiting', { planId: plan.id, stepId: step.id, signatures: { safe, nonce, safeTxHash, file, signed, threshold } })
-          throw failed('signatures', short)
-        }
-        try {
-          return await executeStep(chain, plan, step, { ...options, executor: executors.get(step.id) })
-        } catch (error) {
-          throw failed('execution', error)
-        }
-      },
-    })),
-    finish: () => void journal.append('plan.done', { planId: plan.id }),
-  }
-}
-
-/**
- * Like prepareExecutors, but a Safe step short of owner signatures does not stop the others from
- * being prepared: it goes into `shortOfSignatures`, so that every Safe transaction of the plan is
- * written out and named in one run. Any other problem is thrown once every step was looked at.
- * The steps of independent authorities are prepared at once (a Safe's reads do not hold up a
- * key's pause); a plan of dependent steps, possibly hundreds of batches, one after the other, so
- * as not to flood the node.
- */
-async function prepareSteps(chain: ChainClients, plan: Plan, options: ExecuteOptions, shortOfSignatures: Map<string, SafeThresholdNotMetError>): Promise<Map<string, Executor>> {
-  shortOfSignatures.clear()
-  const prepareOne = async (step: Step): Promise<{ executor?: Executor; problem?: unknown }> => {
-    if (wasSent(options.journal, plan, step)) return {}
-    // On chain already (a timelock's schedule a Safe sent in an earlier run): nothing to sign, executeStep journals it done.
-    // A check that cannot be read yet (its contract is deployed by an earlier step) says not done.
-    if (step.doneWhen && (await evaluateChecks(chain.public, [step.doneWhen], plan.abis).catch(() => []))[0]?.passed) return {}
-    try {
-      const executor = await executorFor({ ...options, chain, plan, step })
-      await executor.prepare()
-      return { executor }
-    } catch (error) {
-      if (error instanceof SafeThresholdNotMetError) {
-        shortOfSignatures.set(step.id, error)
-        return {}
-      }
-      // A node that does not answer, or a bug, ends the look-around at once; a user's problem (a key unset) does not.
-      if (!(error instanceof FirebreakError)) throw error
-      return { problem: error }
-    }
-  }
-  const prepared: { executor?: Executor; problem?: unknown }[] = []
-  if (plan.independentAuthorities) prepared.push(...(await Promise.all(plan.steps.map(prepareOne))))
-  else for (const step of plan.steps) prepared.push(await prepareOne(step))
-  const problem = prepared.find((each) => each.problem !== undefined)
-  if (problem) throw problem.problem
-  const executors = new Map<string, Executor>()
-  for (const [index, { executor }] of prepared.entries()) if (executor) executors.set(plan.steps[index]!.id, executor)
-  return executors
-}
-
-/** What the engine tells a phase runner as it goes: the war room sees each stage as it happens. */
-export type PlanProgress =
-  | { stage: 'simulated'; simulation: SimulationResult }
-  /** Every key checked; `awaitingSignatures` lists the Safe transactions still to sign, while the other steps go ahead. */
-  | { stage: 'prepared'; awaitingSignatures: SafeTransactionAwaitingSignatures[] }
-  | { stage: 'step'; step: Step; outcome: StepOutcome }
-
-export type ExecutePlanOptions = ExecuteOptions &
-  RunStepsOptions & {
-    /** Simulate only: nothing is prepared or sent. */
-    dryRun?: boolean
-    onProgress?: (event: PlanProgress) => void
-  }
-
-export type ExecutePlanReturnType = StepsOutcome & { simulation: SimulationResult; dryRun: boolean }
-
-/**
- * What every phase runner does once its plan is built: simulate it on a fork (journaled), stop
- * there on a dry run, else prepare every executor and run the steps. Safe transactions short of
- * signatures end the run with an AwaitingSignaturesError (carrying the outcome), or with
- * `awaitingSignatures` in the outcome when `awaitingSignatures: 'return'` is asked for.
- */
-export async function executePlan(
-  chain: ChainClients,
-  plan: Plan,
-  { dryRun = false, onProgress = () => {}, awaitingSignatures = 'throw', ...options }: ExecutePlanOptions,
-): Promise<ExecutePlanReturnType> {
-  const stages = planStages(chain, plan, options)
-  const simulation = await stages.simulate()
-  onProgress({ stage: 'simulated', simulation })
-  if (dryRun) return { simulation, steps: [], dryRun }
-  await stages.prepare()
-  onProgress({ stage: 'prepared', awaitingSignatures: stages.awaitingSignatures })
-  const outcome = await runSteps(stages, (step, done) => onProgress({ stage: 'step', step, outcome: done }), { awaitingSignatures: 'return' })
-  const result = { simulation, ...outcome, dryRun }
-  if (result.awaitingSignatures && awaitingSignatures === 'throw') throw new AwaitingSignaturesError({ ...result, awaitingSignatures: result.awaitingSignatures })
-  return result
-}
-
-export type PlanOutcome = { planId: string; simulation: SimulationResult; steps: StepOutcome[] }
-
-export async function runPlan(chain: ChainClients, plan: Plan, options: ExecuteOptions): Promise<PlanOutcome> {
-  const stages = planStages(chain, plan, options)
-  const simulation = await stages.simulate()
-  await stages.prepare()
-  const steps: StepOutcome[] = []
-  for (const { run } of stages.steps) steps.push(await run())
-  stages.finish()
-  return { planId: plan.id, simulation, steps }
 }

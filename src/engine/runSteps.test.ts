@@ -2,10 +2,10 @@ import type { Address, Hash } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { AwaitingSignaturesError, awaitingSignaturesOf } from './awaitingSignatures.js'
 import { StepRevertedError, StepWaitingError } from './errors.js'
-import type { PlanStages, StepOutcome } from './execute.js'
+import type { StepOutcome } from './execute.js'
 import { SafeThresholdNotMetError } from './executors/safe/errors.js'
 import type { Step } from './plan.js'
-import { runSteps } from './runSteps.js'
+import { type PreparedSteps, runSteps } from './runSteps.js'
 
 const council: Address = '0x3000000000000000000000000000000000000003'
 const owners: Address[] = ['0xA000000000000000000000000000000000000001', '0xa000000000000000000000000000000000000002', '0xA000000000000000000000000000000000000003']
@@ -27,14 +27,12 @@ function notMet(id: string, nonce: bigint): SafeThresholdNotMetError {
   })
 }
 
-/** Stages whose steps record when they start and finish, as the engine's would send and verify. */
+/** Prepared steps that record when they start and finish, as the engine's would send and verify. */
 function fakeStages(steps: FakeStep[]) {
   const events: string[] = []
   let finished = false
   const short = steps.filter((each) => each.shortOfSignatures).map((each, index) => notMet(each.id, BigInt(index)))
-  const stages: PlanStages = {
-    simulate: () => Promise.reject(new Error('not simulated here')),
-    prepare: async () => {},
+  const stages: PreparedSteps = {
     awaitingSignatures: short.map(awaitingSignaturesOf),
     steps: steps.map(({ id, dependsOn = [], outcome = 'done', shortOfSignatures, takes = 0 }) => ({
       step: { id, title: id } as Step,

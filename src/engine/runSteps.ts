@@ -1,8 +1,18 @@
 import { AwaitingSignaturesError, type SafeTransactionAwaitingSignatures } from './awaitingSignatures.js'
 import { StepWaitingError } from './errors.js'
-import type { PlanStages, StepOutcome } from './execute.js'
+import type { StepOutcome } from './execute.js'
 import { SafeThresholdNotMetError } from './executors/safe/errors.js'
 import type { Step } from './plan.js'
+
+/** A plan's steps once every executor is prepared: what runSteps runs (runPhase makes them). */
+export type PreparedSteps = {
+  /** The Safe transactions that preparing found short of owner signatures, every one of the plan's, in plan order. */
+  readonly awaitingSignatures: SafeTransactionAwaitingSignatures[]
+  /** Each step, with the earlier steps it waits for (see stepDependencies). */
+  steps: { step: Step; run(): Promise<StepOutcome>; dependsOn: string[] }[]
+  /** Journals the plan as done. */
+  finish(): void
+}
 
 export type StepsOutcome = {
   /** The steps done (or found done), in plan order. */
@@ -34,7 +44,11 @@ export type RunStepsOptions = {
  * steps behind it; that is the plan's normal pace, not an error. A step that fails holds up the
  * steps behind it too, and its error is thrown once the steps already under way have finished.
  */
-export async function runSteps(stages: PlanStages, onStep: (step: Step, outcome: StepOutcome) => void = () => {}, { awaitingSignatures = 'throw' }: RunStepsOptions = {}): Promise<StepsOutcome> {
+export async function runSteps(
+  stages: PreparedSteps,
+  onStep: (step: Step, outcome: StepOutcome) => void | Promise<void> = () => {},
+  { awaitingSignatures = 'throw' }: RunStepsOptions = {},
+): Promise<StepsOutcome> {
   type State = 'pending' | 'running' | 'done' | 'signatures' | 'timelock' | 'failed' | 'blocked'
   const state = new Map<string, State>(stages.steps.map(({ step }) => [step.id, 'pending']))
   const blockedBehind = new Map<string, string>()
@@ -45,14 +59,14 @@ export async function runSteps(stages: PlanStages, onStep: (step: Step, outcome:
 
   await new Promise<void>((resolve) => {
     let running = 0
-    const launch = async ({ step, run }: PlanStages['steps'][number]) => {
+    const launch = async ({ step, run }: PreparedSteps['steps'][number]) => {
       state.set(step.id, 'running')
       running++
       try {
         const outcome = await run()
         state.set(step.id, 'done')
         outcomes.set(step.id, outcome)
-        onStep(step, outcome)
+        await onStep(step, outcome)
       } catch (error) {
         if (error instanceof StepWaitingError) {
           state.set(step.id, 'timelock')

@@ -5,7 +5,7 @@ import { type Hex, encodeFunctionData, getAddress, keccak256, toHex } from 'viem
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useDrillProtocol } from '../../test/fixtures/localChain.js'
 import { type Attack, drainCalldata, runAttack } from '../drill/scenario.js'
-import { runPlan } from '../engine/execute.js'
+import { runPhase } from '../engine/runPhase.js'
 import { viewFunction } from '../engine/plan.js'
 import { Journal } from '../journal/journal.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
@@ -139,7 +139,7 @@ describe('checkStorageLayout', () => {
   })
 })
 
-describe('buildUpgradePlan through runPlan', () => {
+describe('buildUpgradePlan through the phase runner', () => {
   it('upgrades the proxy to DrillVaultV2 at the CREATE2 address the plan predicted, with fixVersion 1', async () => {
     const v2 = drill.artifacts.get('DrillVaultV2')
     const journal = Journal.open(join(scratch, 'incident'))
@@ -152,7 +152,7 @@ describe('buildUpgradePlan through runPlan', () => {
     })
     expect(await drill.chain.public.getStorageAt({ address: drill.protocol.vault.address, slot: IMPLEMENTATION_SLOT })).toBe(slotValueOf(drill.protocol.implementationV1))
 
-    const outcome = await runPlan(drill.chain, plan, { journal, accounts: [actors.admin] })
+    const outcome = await runPhase({ journal, accounts: [actors.admin], build: async () => ({ chain: drill.chain, plan }) })
 
     expect(outcome.simulation.ok).toBe(true)
     expect(outcome.steps.map((step) => [step.stepId, step.status])).toEqual([

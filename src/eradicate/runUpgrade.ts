@@ -1,9 +1,8 @@
 import type { Address, Hash, Hex, LocalAccount } from 'viem'
 import { keysAtHand } from '../engine/routing/keysAtHand.js'
-import { type StepOutcome, executePlan } from '../engine/execute.js'
-import type { Plan, Step } from '../engine/plan.js'
-import type { SimulationResult } from '../engine/simulate.js'
-import { FirebreakError, errorMessage } from '../errors.js'
+import type { Check } from '../engine/plan.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
+import { FirebreakError } from '../errors.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { ProxyKind } from '../inspect/types.js'
 import type { Incident } from '../journal/incident.js'
@@ -14,6 +13,7 @@ import { buildUpgradePlan } from './buildUpgradePlan.js'
 import { type StorageGateResult, StorageLayoutConflictError, checkStorageLayout } from './checkStorageLayout.js'
 import { normalOperationsOf } from '../manifest/normalOperations.js'
 import { readAttackTransactions } from '../attack/readAttackTransactions.js'
+import { recordReplayedAttack } from '../attack/recordAttack.js'
 import { type AttackTransaction, type ReplayGateResult, replayAttack } from './replayAttack.js'
 import { type UpgradeHolder, routeUpgrade } from './routeUpgrade.js'
 import { readUpgradeRoute } from './upgradeRoute.js'
@@ -44,29 +44,17 @@ export type RunUpgradeParameters = {
   dryRun?: boolean
   signatureFiles?: readonly string[]
   accounts?: readonly LocalAccount[]
-  onProgress?: (event: UpgradeProgress) => void
+  /** Checks that must hold once the proxy runs the patched code, beyond its implementation slot (`fixVersion() == 1`). */
+  checks?: Check[]
+  onProgress?: (event: UpgradeProgress) => void | Promise<void>
 }
 
-export type UpgradeProgress =
-  | { stage: 'storage-gate'; result: StorageGateResult }
-  | { stage: 'replay-gate'; result: ReplayGateResult }
-  | { stage: 'planned'; plan: Plan; holder: UpgradeHolder }
-  | { stage: 'simulated'; simulation: SimulationResult }
-  | { stage: 'prepared' }
-  | { stage: 'step'; step: Step; outcome: StepOutcome }
+export type UpgradeProgress = PhaseProgress<{ holder: UpgradeHolder }, { stage: 'storage-gate'; result: StorageGateResult } | { stage: 'replay-gate'; result: ReplayGateResult }>
 
-export type UpgradeOutcome = {
-  /** `waiting`: the upgrade is scheduled on a timelock; run the same command again once its delay has passed. */
-  status: 'upgraded' | 'dry-run' | 'waiting'
-  incident: string
-  storage: StorageGateResult
-  replay: ReplayGateResult
-  plan: Plan
-  implementation: Address
-  simulation?: SimulationResult
-  steps: StepOutcome[]
-  waiting?: { step: string; readyAt: bigint }
-}
+type UpgradeDetail = { incident: string; storage: StorageGateResult; replay: ReplayGateResult; implementation: Address }
+
+/** `waiting`: the upgrade is scheduled on a timelock; run the same command again once its delay has passed. */
+export type UpgradeOutcome = PhaseOutcome<PhaseStatus<'upgraded'>, UpgradeDetail>
 
 /** A gate refused the fix: the journal holds the gate's full result, the error its verdict. */
 export class UpgradeRefusedError extends FirebreakError {
@@ -80,22 +68,34 @@ export class UpgradeRefusedError extends FirebreakError {
  * protocol's normal operations. Then the upgrade goes through whoever holds it (a key, a Safe, a
  * timelock), simulated, verified and journaled like every plan. Run again, it resumes.
  */
-export async function runUpgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
-  const { journal } = parameters.incident
-  journal.append('upgrade.started', { contract: parameters.contract, from: parameters.current.contractName, to: parameters.patched.contractName, dryRun: parameters.dryRun ?? false })
-  try {
-    return await upgrade(parameters)
-  } catch (error) {
-    journal.append(error instanceof UpgradeRefusedError || error instanceof StorageLayoutConflictError ? 'upgrade.refused' : 'upgrade.failed', {
-      contract: parameters.contract,
-      reason: errorMessage(error).split('\n')[0],
-    })
-    throw error
-  }
+export function runUpgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
+  const { incident, contract, dryRun = false } = parameters
+  const { journal } = incident
+  return runPhase({
+    journal,
+    outputDir: incident.dir,
+    accounts: parameters.accounts,
+    signatureFiles: parameters.signatureFiles,
+    dryRun,
+    onProgress: parameters.onProgress,
+    started: () => journal.append('upgrade.started', { contract, from: parameters.current.contractName, to: parameters.patched.contractName, dryRun }),
+    build: () => buildUpgrade(parameters),
+    finished: (outcome) =>
+      journal.append('upgrade.finished', {
+        planId: outcome.plan.id,
+        status: outcome.status,
+        implementation: outcome.implementation,
+        ...(outcome.steps.length > 0 ? { blockNumber: outcome.steps.at(-1)!.blockNumber } : {}),
+        ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
+      }),
+    failed: (error) =>
+      journal.append(error instanceof UpgradeRefusedError || error instanceof StorageLayoutConflictError ? 'upgrade.refused' : 'upgrade.failed', { contract, reason: failureReason(error) }),
+  })
 }
 
-async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome> {
-  const { manifest, incident, current, patched, initData = '0x', dryRun = false, onProgress = () => {} } = parameters
+/** Both gates, then the plan through whoever holds the upgrade. */
+async function buildUpgrade(parameters: RunUpgradeParameters): Promise<PhasePlan<'upgraded', UpgradeDetail, { holder: UpgradeHolder }>> {
+  const { manifest, incident, current, patched, initData = '0x', onProgress = () => {} } = parameters
   const { journal } = incident
   const target = manifestContract(manifest, parameters.contract)
   // Before anything is read from the chain: a manifest call that cannot be encoded is the team's to fix.
@@ -103,7 +103,7 @@ async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome
 
   const storage = checkStorageLayout(current, patched)
   journal.append('gate.storage', storage)
-  onProgress({ stage: 'storage-gate', result: storage })
+  await onProgress({ stage: 'storage-gate', result: storage })
   if (!storage.compatible) throw new StorageLayoutConflictError(`upgrade from ${storage.from} to ${storage.to} refused by the storage gate: ${storage.conflicts[0]?.message}`, { metaMessages: storage.conflicts.map((conflict) => conflict.message) })
 
   const { chain, inspection } = await connectAndInspect({ manifest, chain: parameters.chain ?? target.chain, rpcUrl: parameters.rpcUrl, kinds: ['upgrade'] })
@@ -125,8 +125,9 @@ async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome
     victims: parameters.victims,
     normalOperations,
   })
+  await recordReplayedAttack(chain, journal, { attack, hashes: 'hashes' in parameters.attack ? parameters.attack.hashes : [], extracted: replay.unpatched.extracted, asset: parameters.asset, victims: parameters.victims ?? [target.address] })
   journal.append('gate.replay', { ...replay, attackBlock: attack.attackBlock, attack: 'hashes' in parameters.attack ? parameters.attack.hashes : attack.attack })
-  onProgress({ stage: 'replay-gate', result: replay })
+  await onProgress({ stage: 'replay-gate', result: replay })
   if (!replay.passed) throw new UpgradeRefusedError(`upgrade to ${patched.contractName} refused by the replay gate: ${replay.verdict}`)
 
   const route = holder.route
@@ -140,23 +141,8 @@ async function upgrade(parameters: RunUpgradeParameters): Promise<UpgradeOutcome
     ...(route.kind === 'timelock'
       ? { timelock: { address: route.timelock.address, label: route.timelock.label ?? route.timelock.address, minDelay: route.timelock.minDelay, executor: route.executor, incidentId: incident.id } }
       : {}),
+    ...(parameters.checks ? { checks: parameters.checks } : {}),
   })
   journal.append('upgrade.planned', { planId: plan.id, implementation: plan.implementationAddress, proxyKind: upgradeRoute.kind, holder: holder.holder, route: route.time.description })
-  onProgress({ stage: 'planned', plan, holder })
-  const outcome: UpgradeOutcome = { status: 'upgraded', incident: incident.id, storage, replay, plan, implementation: plan.implementationAddress, steps: [] }
-
-  const run = await executePlan(chain, plan, { journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
-  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'upgraded'
-  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
-}
-
-function finish(incident: Incident, outcome: UpgradeOutcome): UpgradeOutcome {
-  incident.journal.append('upgrade.finished', {
-    planId: outcome.plan.id,
-    status: outcome.status,
-    implementation: outcome.implementation,
-    ...(outcome.steps.length > 0 ? { blockNumber: outcome.steps.at(-1)!.blockNumber } : {}),
-    ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
-  })
-  return outcome
+  return { chain, plan, done: 'upgraded', detail: { incident: incident.id, storage, replay, implementation: plan.implementationAddress }, shown: { holder } }
 }

@@ -2,10 +2,9 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { type Address, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { type StepOutcome, executePlan } from '../engine/execute.js'
-import type { Authority, Plan, Step } from '../engine/plan.js'
-import type { SimulationResult } from '../engine/simulate.js'
-import { UsageError, errorMessage } from '../errors.js'
+import type { Authority, Plan } from '../engine/plan.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
+import { UsageError } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
 import type { Artifacts } from '../solidity/artifacts.js'
 import { buildClaimPlan } from './buildClaimPlan.js'
@@ -52,19 +51,12 @@ export type RunReimbursementParameters = {
   /** Keys handed over in memory (tests, the drill); the CLI reads keys from the environment or keystores. */
   accounts?: readonly LocalAccount[]
   signatureFiles?: readonly string[]
-  onProgress?: (event: ReimbursementProgress) => void
+  onProgress?: (event: ReimbursementProgress) => void | Promise<void>
 }
 
-export type ReimbursementProgress =
-  | { stage: 'distributed'; policy: PolicyResult; distribution: Distribution; file: string; asset: AssetInfo }
-  | { stage: 'planned'; plan: Plan }
-  | { stage: 'simulated'; simulation: SimulationResult }
-  | { stage: 'prepared' }
-  | { stage: 'step'; step: Step; outcome: StepOutcome }
+export type ReimbursementProgress = PhaseProgress<{}, { stage: 'distributed'; policy: PolicyResult; distribution: Distribution; file: string; asset: AssetInfo }>
 
-export type ReimbursementOutcome = {
-  /** `waiting`: a step waits for a timelock; run the same command again once its delay has passed. */
-  status: 'reimbursed' | 'dry-run' | 'waiting'
+type ReimbursementDetail = {
   incident: string
   mode: ReimburseMode
   asset: AssetInfo
@@ -72,15 +64,14 @@ export type ReimbursementOutcome = {
   distribution: Distribution
   /** The published distribution, in the incident folder. */
   file: string
-  plan: Plan
   /** merkle: the claim contract users claim from. */
   claimAddress?: Address
   /** tokens: the recovery token. */
   recoveryToken?: Address
-  simulation?: SimulationResult
-  steps: StepOutcome[]
-  waiting?: { step: string; readyAt: bigint }
 }
+
+/** `waiting`: a step waits for a timelock; run the same command again once its delay has passed. */
+export type ReimbursementOutcome = PhaseOutcome<PhaseStatus<'reimbursed'>, ReimbursementDetail>
 
 /**
  * `firebreak reimburse`: losses file → policy → distribution, published in the incident folder in
@@ -90,18 +81,34 @@ export type ReimbursementOutcome = {
  * again after an interruption, it resumes the same plan: the journal keeps the claim deadline and
  * the transfer baselines it was built with.
  */
-export async function runReimbursement(parameters: RunReimbursementParameters): Promise<ReimbursementOutcome> {
-  const { journal } = parameters.incident
-  journal.append('reimburse.started', { mode: parameters.mode, lossesFile: parameters.lossesFile, policy: describePolicy(parameters.policy), dryRun: parameters.dryRun ?? false })
-  try {
-    return await reimburse(parameters)
-  } catch (error) {
-    journal.append('reimburse.failed', { mode: parameters.mode, reason: errorMessage(error).split('\n')[0] })
-    throw error
-  }
+export function runReimbursement(parameters: RunReimbursementParameters): Promise<ReimbursementOutcome> {
+  const { incident, mode, dryRun = false } = parameters
+  const { journal } = incident
+  return runPhase({
+    journal,
+    outputDir: incident.dir,
+    accounts: parameters.accounts,
+    signatureFiles: parameters.signatureFiles,
+    dryRun,
+    onProgress: parameters.onProgress,
+    started: () => journal.append('reimburse.started', { mode, lossesFile: parameters.lossesFile, policy: describePolicy(parameters.policy), dryRun }),
+    build: () => buildReimbursement(parameters),
+    finished: (outcome) =>
+      journal.append('reimburse.finished', {
+        planId: outcome.plan.id,
+        status: outcome.status,
+        mode: outcome.mode,
+        root: outcome.distribution.root,
+        ...(outcome.claimAddress ? { claimAddress: outcome.claimAddress } : {}),
+        ...(outcome.recoveryToken ? { recoveryToken: outcome.recoveryToken } : {}),
+        ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
+      }),
+    failed: (error) => journal.append('reimburse.failed', { mode, reason: failureReason(error) }),
+  })
 }
 
-async function reimburse(parameters: RunReimbursementParameters): Promise<ReimbursementOutcome> {
+/** The distribution, checked and published, then the plan that pays it. */
+async function buildReimbursement(parameters: RunReimbursementParameters): Promise<PhasePlan<'reimbursed', ReimbursementDetail>> {
   const { chain, incident, mode, dryRun = false, onProgress = () => {} } = parameters
   const losses = readLossesFile(parameters.lossesFile)
   if (losses.chainId !== undefined && losses.chainId !== chain.chain.id) {
@@ -143,28 +150,25 @@ async function reimburse(parameters: RunReimbursementParameters): Promise<Reimbu
   // A dry run publishes for review but does not tell the report a distribution was made.
   if (dryRun) incident.journal.append('distribution.previewed', built)
   else if (!alreadyJournaled(incident, distribution)) incident.journal.append('distribution.built', built)
-  onProgress({ stage: 'distributed', policy, distribution, file, asset })
+  await onProgress({ stage: 'distributed', policy, distribution, file, asset })
 
   const { plan, planned } = await buildPlan(parameters, { planId, distribution, asset, earlier })
   incident.journal.append('reimburse.planned', planned)
-  onProgress({ stage: 'planned', plan })
-
-  const outcome: ReimbursementOutcome = {
-    status: 'reimbursed',
-    incident: incident.id,
-    mode,
-    asset,
-    policy,
-    distribution,
-    file,
+  return {
+    chain,
     plan,
-    ...(planned.claimAddress ? { claimAddress: planned.claimAddress } : {}),
-    ...(planned.recoveryToken ? { recoveryToken: planned.recoveryToken } : {}),
-    steps: [],
+    done: 'reimbursed',
+    detail: {
+      incident: incident.id,
+      mode,
+      asset,
+      policy,
+      distribution,
+      file,
+      ...(planned.claimAddress ? { claimAddress: planned.claimAddress } : {}),
+      ...(planned.recoveryToken ? { recoveryToken: planned.recoveryToken } : {}),
+    },
   }
-  const run = await executePlan(chain, plan, { journal: incident.journal, accounts: parameters.accounts, signatureFiles: parameters.signatureFiles, outputDir: incident.dir, dryRun, onProgress })
-  const status = run.dryRun ? 'dry-run' : run.waiting ? 'waiting' : 'reimbursed'
-  return finish(incident, { ...outcome, status, simulation: run.simulation, steps: run.steps, ...(run.waiting ? { waiting: run.waiting } : {}) })
 }
 
 /** What a resumed run must build its plan with again, journaled the first time. */
@@ -252,17 +256,4 @@ function alreadyJournaled(incident: Incident, distribution: Distribution): boole
 
 function isSameRoot(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase()
-}
-
-function finish(incident: Incident, outcome: ReimbursementOutcome): ReimbursementOutcome {
-  incident.journal.append('reimburse.finished', {
-    planId: outcome.plan.id,
-    status: outcome.status,
-    mode: outcome.mode,
-    root: outcome.distribution.root,
-    ...(outcome.claimAddress ? { claimAddress: outcome.claimAddress } : {}),
-    ...(outcome.recoveryToken ? { recoveryToken: outcome.recoveryToken } : {}),
-    ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
-  })
-  return outcome
 }

@@ -42,10 +42,10 @@ export function registerRestore(program: Command) {
         dryRun: options.dryRun,
         signatureFiles: options.signature,
         onProgress: (event) => {
-          if (event.event === 'planned') print(format.formatPlan({ stage: 'planned', plan: event.plan, notes: event.notes, skipped: [], exposed: [] }))
-          if (event.event === 'gates') print(formatGates(stage, event.gates))
-          if (event.event === 'prepared') print('every signer and key is ready; sending\n')
-          if (event.event === 'step') print(format.formatStepOutcome(event.step, event.outcome))
+          if (event.stage === 'planned') print(format.formatPlan({ ...event, skipped: [], exposed: [] }))
+          if (event.stage === 'gates') print(formatGates(stage, event.gates))
+          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.stage === 'step') print(format.formatStepOutcome(event.step, event.outcome))
         },
       })
       if (options.json) process.stdout.write(`${toJson(outcome)}\n`)

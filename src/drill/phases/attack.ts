@@ -1,5 +1,6 @@
 import type { ListrTask } from 'listr2'
 import { openIncident } from '../../journal/incident.js'
+import { drillManifest } from '../drillManifest.js'
 import { formatAmount } from '../format.js'
 import { recordAttack, runAttack } from '../scenario.js'
 import { type PartialDrillState, need } from '../state.js'
@@ -24,7 +25,7 @@ export function attackTasks(state: PartialDrillState, options: { incidentsRoot?:
         state.incident = incident
         const actors = need(state, 'actors')
         // The team's keys stay in memory: the key executor signs with them, nothing writes them out.
-        state.execution = { journal: incident.journal, accounts: [actors.admin, actors.guardian, actors.treasury] }
+        state.accounts = [actors.admin, actors.guardian, actors.treasury]
         incident.journal.append('drill.deployment', {
           chainId: need(state, 'chain').chain.id,
           token: protocol.token.address,
@@ -33,6 +34,8 @@ export function attackTasks(state: PartialDrillState, options: { incidentsRoot?:
           actors: describeActors(state),
         })
         recordAttack(incident.journal, attack, protocol)
+        // Written once the attack is known: the restore stage checks that its exploit now fails.
+        state.manifest = drillManifest(state)
         task.title = `incident ${incident.id} opened in ${incident.dir}`
       },
     },

@@ -1,40 +1,33 @@
 import type { ListrTask } from 'listr2'
-import { buildPausePlan } from '../../contain/buildPausePlan.js'
-import { type StepOutcome, explainRevert } from '../../engine/execute.js'
-import type { Authority, Check } from '../../engine/plan.js'
-import { planTasks } from '../../progress/planTasks.js'
-import type { DrillActors } from '../actors.js'
+import { runContainment } from '../../contain/runContainment.js'
+import { explainRevert } from '../../engine/execute.js'
+import { phaseTitle } from '../phaseTitle.js'
 import { drainCalldata } from '../scenario.js'
 import { type PartialDrillState, need } from '../state.js'
 
-export function guardianAuthority(actors: DrillActors): Authority {
-  return { kind: 'key', address: actors.guardian.address, label: 'guardian' }
-}
-
 /**
- * Pause the vault through the guardian, proven by a probe: the attacker's call against the
- * remaining depositor now reverts with EnforcedPause. Then the attacker really tries again.
+ * `firebreak contain pause-all`: the vault is inspected, its pause routed to the guardian's key,
+ * simulated, sent and verified by what pausing showed (paused() turns true, depositors' withdrawals
+ * start to revert). Then the attacker really tries again.
  */
 export function containTasks(state: PartialDrillState): ListrTask[] {
   return [
     {
-      title: 'pause the vault',
-      task: (_, task) => {
-        const chain = need(state, 'chain')
-        const plan = buildPausePlan({ targets: [{ contract: need(state, 'protocol').vault, authority: guardianAuthority(need(state, 'actors')), probes: [nextAttackReverts(state)] }] })
-        const outcomes: StepOutcome[] = []
-        return task.newListr([
-          ...planTasks(chain, plan, need(state, 'execution'), outcomes),
-          {
-            title: 'record the containment block',
-            task: (_, inner) => {
-              const pauseBlock = outcomes.at(-1)?.blockNumber ?? 0n
-              state.containment = { pauseBlock, secondAttempt: { txHash: '0x', reverted: false, reason: '' } }
-              const blocks = pauseBlock - need(state, 'attack').blockNumber
-              inner.title = `contained in block ${pauseBlock}, ${blocks} block${blocks === 1n ? '' : 's'} after the attack`
-            },
-          },
-        ])
+      title: 'pause the vault (contain pause-all)',
+      task: async (_, task) => {
+        const outcome = await runContainment({
+          manifest: need(state, 'manifest'),
+          playbook: 'pause-all',
+          incident: need(state, 'incident'),
+          accounts: need(state, 'accounts'),
+          onProgress: (event) => void (task.title = phaseTitle(event, 'the guardian key is ready')),
+        })
+        const pauseBlock = outcome.steps.at(-1)?.blockNumber
+        if (outcome.status !== 'contained' || pauseBlock === undefined) throw new Error(`containment ended ${outcome.status}: the drill's guardian key should pause the vault at once`)
+        state.containment = { pauseBlock, secondAttempt: { txHash: '0x', reverted: false, reason: '' } }
+        const blocks = pauseBlock - need(state, 'attack').blockNumber
+        const checks = outcome.steps.flatMap((step) => step.checks.map((check) => check.description))
+        task.title = `contained in block ${pauseBlock}, ${blocks} block${blocks === 1n ? '' : 's'} after the attack, verified on chain: ${checks.join('; ')}`
       },
     },
     {
@@ -53,21 +46,6 @@ export function containTasks(state: PartialDrillState): ListrTask[] {
 function remainingVictims(state: PartialDrillState) {
   const attack = need(state, 'attack')
   return need(state, 'actors').users.filter((user) => !attack.victims.includes(user.account.address)).map((user) => user.account.address)
-}
-
-/** The attack, aimed at those it has not drained yet, must now revert because the vault is paused. */
-function nextAttackReverts(state: PartialDrillState): Check {
-  const attack = need(state, 'attack')
-  return {
-    kind: 'call',
-    description: 'the attacker\'s exploit against the remaining depositors reverts with EnforcedPause',
-    from: attack.from,
-    to: attack.exploit,
-    data: drainCalldata(need(state, 'artifacts'), need(state, 'protocol'), remainingVictims(state)),
-    expect: 'revert',
-    error: 'EnforcedPause',
-    abi: need(state, 'protocol').vault.abi,
-  }
 }
 
 /** A real transaction, sent with a fixed gas limit so that it is mined and reverts on chain. */

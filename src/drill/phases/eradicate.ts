@@ -1,104 +1,50 @@
 import type { ListrTask } from 'listr2'
 import { encodeFunctionData } from 'viem'
-import type { StepOutcome } from '../../engine/execute.js'
-import { type Authority, viewFunction } from '../../engine/plan.js'
-import { buildUpgradePlan } from '../../eradicate/buildUpgradePlan.js'
-import { type StorageGateResult, assertStorageCompatible, checkStorageLayout } from '../../eradicate/checkStorageLayout.js'
-import { type NormalOperation, type ReplayGateResult, replayAttack } from '../../eradicate/replayAttack.js'
-import { FirebreakError } from '../../errors.js'
-import { planTasks } from '../../progress/planTasks.js'
-import type { DrillActors } from '../actors.js'
+import { viewFunction } from '../../engine/plan.js'
+import { runUpgrade } from '../../eradicate/runUpgrade.js'
 import { formatAmount } from '../format.js'
+import { phaseTitle } from '../phaseTitle.js'
 import { type PartialDrillState, need } from '../state.js'
 
-export function governanceAuthority(actors: DrillActors): Authority {
-  return { kind: 'key', address: actors.admin.address, label: 'governance' }
-}
-
-/** Both gates first (storage layout, attack replay on a fork), then the upgrade itself. */
+/**
+ * `firebreak upgrade vault --from DrillVaultV1 --to DrillVaultV2 --init initializeV2 --attack <hash>`:
+ * the storage gate compares the layouts, the replay gate replays the attack against V2 on a fork
+ * of the block before it (and the depositors' withdrawals), then governance upgrades the vault.
+ */
 export function eradicateTasks(state: PartialDrillState): ListrTask[] {
-  let storage: StorageGateResult | undefined
-  let replay: ReplayGateResult | undefined
   return [
     {
-      title: 'storage gate: compare DrillVaultV1 and DrillVaultV2 layouts',
-      task: (_, task) => {
-        const artifacts = need(state, 'artifacts')
-        storage = checkStorageLayout(artifacts.get('DrillVaultV1'), artifacts.get('DrillVaultV2'))
-        need(state, 'incident').journal.append('gate.storage', storage)
-        assertStorageCompatible(storage)
-        task.title = `storage gate passed: every V1 variable keeps its slot${storage.appended.length ? `; appended ${storage.appended.join(', ')}` : ''}`
-      },
-    },
-    {
-      title: 'replay gate: replay the attack against V2 on a fork before the attack',
+      title: 'upgrade the vault to DrillVaultV2 behind the storage and replay gates',
       task: async (_, task) => {
-        replay = await replayAttack(replayParameters(state))
-        need(state, 'incident').journal.append('gate.replay', replay)
-        if (!replay.passed) throw new FirebreakError(`replay gate failed: ${replay.verdict}`)
-        task.title = `replay gate passed: attack took ${formatAmount(replay.unpatched.extracted)} on V1, on V2 it ${replay.patched.reverted ? `reverts (${replay.patched.revert})` : 'extracts nothing'}`
-      },
-    },
-    {
-      title: 'upgrade the vault to DrillVaultV2',
-      task: (_, task) => {
-        const plan = upgradePlan(state)
-        const outcomes: StepOutcome[] = []
-        return task.newListr([
-          ...planTasks(need(state, 'chain'), plan, need(state, 'execution'), outcomes),
-          {
-            title: 'record the fix',
-            task: (_, inner) => {
-              if (!storage || !replay) throw new Error('drill phase order: the upgrade ran before its gates')
-              state.eradication = { storage, replay, implementation: plan.implementationAddress, upgradeBlock: outcomes.at(-1)?.blockNumber ?? 0n }
-              inner.title = `vault now runs DrillVaultV2 at ${plan.implementationAddress}`
-            },
+        const artifacts = need(state, 'artifacts')
+        const { vault, token } = need(state, 'protocol')
+        const v2 = artifacts.get('DrillVaultV2')
+        const outcome = await runUpgrade({
+          manifest: need(state, 'manifest'),
+          contract: vault.name,
+          current: artifacts.get('DrillVaultV1'),
+          patched: v2,
+          initData: encodeFunctionData({ abi: v2.abi, functionName: 'initializeV2' }),
+          attack: { hashes: [need(state, 'attack').txHash] },
+          asset: token.address,
+          incident: need(state, 'incident'),
+          accounts: need(state, 'accounts'),
+          checks: [{ kind: 'read', description: 'vault.fixVersion() is 1', address: vault.address, abi: viewFunction(v2.abi, 'fixVersion'), args: [], expect: 1n }],
+          onProgress: (event) => {
+            if (event.stage === 'storage-gate') {
+              const { compatible, appended } = event.result
+              task.title = compatible ? `storage gate passed: every V1 variable keeps its slot${appended.length ? `; appended ${appended.join(', ')}` : ''}` : 'storage gate refused DrillVaultV2'
+            } else if (event.stage === 'replay-gate') {
+              const { passed, unpatched, patched } = event.result
+              task.title = `replay gate ${passed ? 'passed' : 'refused'}: attack took ${formatAmount(unpatched.extracted)} on V1, on V2 it ${patched.reverted ? `reverts (${patched.revert})` : 'extracts nothing'}`
+            } else task.title = phaseTitle(event, 'the governance key is ready')
           },
-        ])
+        })
+        const upgradeBlock = outcome.steps.at(-1)?.blockNumber
+        if (outcome.status !== 'upgraded' || upgradeBlock === undefined) throw new Error(`the upgrade ended ${outcome.status}: the drill's governance key should upgrade the vault at once`)
+        state.eradication = { storage: outcome.storage, replay: outcome.replay, implementation: outcome.implementation, upgradeBlock }
+        task.title = `vault now runs DrillVaultV2 at ${outcome.implementation} (block ${upgradeBlock}), after both gates passed`
       },
     },
   ]
-}
-
-function initializeV2(state: PartialDrillState) {
-  return encodeFunctionData({ abi: need(state, 'artifacts').get('DrillVaultV2').abi, functionName: 'initializeV2' })
-}
-
-function upgradePlan(state: PartialDrillState) {
-  const v2 = need(state, 'artifacts').get('DrillVaultV2')
-  const vault = need(state, 'protocol').vault
-  return buildUpgradePlan({
-    proxy: vault,
-    implementation: v2,
-    initData: initializeV2(state),
-    authority: governanceAuthority(need(state, 'actors')),
-    checks: [{ kind: 'read', description: 'vault.fixVersion() is 1', address: vault.address, abi: viewFunction(v2.abi, 'fixVersion'), args: [], expect: 1n }],
-  })
-}
-
-function replayParameters(state: PartialDrillState) {
-  const attack = need(state, 'attack')
-  const protocol = need(state, 'protocol')
-  return {
-    forkUrl: need(state, 'chain').rpcUrl,
-    attackBlock: attack.blockNumber,
-    attack: [{ from: attack.from, to: attack.to, data: attack.data }],
-    proxy: protocol.vault,
-    implementation: need(state, 'artifacts').get('DrillVaultV2'),
-    initData: initializeV2(state),
-    upgrader: need(state, 'actors').admin.address,
-    asset: protocol.token.address,
-    normalOperations: normalOperations(state),
-  }
-}
-
-/** What depositors do every day must still work on the fixed vault: withdraw their own funds. */
-function normalOperations(state: PartialDrillState): NormalOperation[] {
-  const vault = need(state, 'protocol').vault
-  return need(state, 'actors').users.map((user) => ({
-    description: `${user.name} withdraws 1 dUSD from their own position`,
-    from: user.account.address,
-    to: vault.address,
-    data: encodeFunctionData({ abi: vault.abi, functionName: 'withdraw', args: [10n ** 18n, user.account.address, user.account.address] }),
-  }))
 }

@@ -1,8 +1,6 @@
 import { basename } from 'node:path'
 import type { ListrTask } from 'listr2'
 import { type Address, erc20Abi, isAddressEqual } from 'viem'
-import type { StepOutcome } from '../../engine/execute.js'
-import { type Step, describeActions } from '../../engine/plan.js'
 import type { Manifest } from '../../manifest/types.js'
 import { reimbursementPolicy } from '../../recover/policy.js'
 import { readVaultPositions } from '../../recover/readVaultPositions.js'
@@ -12,8 +10,9 @@ import { runClaimsTracking } from '../../recover/runClaimsTracking.js'
 import { runLosses } from '../../recover/runLosses.js'
 import { type ReimbursementProgress, runReimbursement } from '../../recover/runReimbursement.js'
 import { takeLossSnapshots } from '../../recover/takeLossSnapshots.js'
-import { GOVERNANCE, WITHDRAWALS_STAGE, drillManifest } from '../drillManifest.js'
+import { GOVERNANCE, WITHDRAWALS_STAGE } from '../drillManifest.js'
 import { formatAmount } from '../format.js'
+import { phaseTitle, plural } from '../phaseTitle.js'
 import { type DrillState, type PartialDrillState, need } from '../state.js'
 
 type Recovery = Partial<DrillState['recovery']>
@@ -25,15 +24,12 @@ type Recovery = Partial<DrillState['recovery']>
  */
 export function recoverTasks(state: PartialDrillState): ListrTask[] {
   const recovery: Recovery = {}
-  let built: Manifest | undefined
-  // Built once the attack is known (its exploit is one of the stage's invariants), then shared.
-  const manifest = () => (built ??= drillManifest(state))
   return [
     {
       title: "snapshot the vault's shares before the attack and now",
       task: async (_, task) => {
         const attack = need(state, 'attack')
-        recovery.snapshots = await takeLossSnapshots({ manifest: manifest(), contract: need(state, 'protocol').vault.name, beforeBlock: attack.blockNumber - 1n, incident: need(state, 'incident') })
+        recovery.snapshots = await takeLossSnapshots({ manifest: need(state, 'manifest'), contract: need(state, 'protocol').vault.name, beforeBlock: attack.blockNumber - 1n, incident: need(state, 'incident') })
         task.title = `vault shares snapshotted before the attack and now: ${basename(recovery.snapshots.before)}, ${basename(recovery.snapshots.after)}`
       },
     },
@@ -68,14 +64,14 @@ export function recoverTasks(state: PartialDrillState): ListrTask[] {
           {
             title: `${GOVERNANCE} signs its approval of the stage`,
             task: async (_, inner) => {
-              const approval = await approveRestore({ manifest: manifest(), incident: need(state, 'incident'), stage: WITHDRAWALS_STAGE, as: GOVERNANCE, accounts: [need(state, 'actors').admin] })
+              const approval = await approveRestore({ manifest: need(state, 'manifest'), incident: need(state, 'incident'), stage: WITHDRAWALS_STAGE, as: GOVERNANCE, accounts: [need(state, 'actors').admin] })
               inner.title = `approved by ${approval.authority} ${approval.address} (EIP-191 signature ${short(approval.signature)})`
             },
           },
           {
             title: 'check the gates (order, fix, approvals, invariants on a fork), then unpause',
             task: async (_, inner) => {
-              recovery.restoreBlock = await restore(state, manifest(), (title) => (inner.title = title))
+              recovery.restoreBlock = await restore(state, need(state, 'manifest'), (title) => (inner.title = title))
               inner.title = `gates passed (order, fix, approvals, invariants on a fork); vault reopened in block ${recovery.restoreBlock}`
             },
           },
@@ -128,7 +124,7 @@ async function reimburse(state: PartialDrillState, recovery: Recovery, show: (ti
     mode: 'merkle',
     funder: { kind: 'key', address: need(state, 'actors').treasury.address, label: 'treasury' },
     artifacts: need(state, 'artifacts'),
-    accounts: need(state, 'execution').accounts,
+    accounts: need(state, 'accounts'),
     onProgress: (event) => show(reimbursementTitle(event)),
   })
   if (outcome.status !== 'reimbursed' || !outcome.claimAddress) throw new Error(`reimbursement ended ${outcome.status} without a funded claim contract: the drill's treasury key should pay at once`)
@@ -151,46 +147,15 @@ async function restore(state: PartialDrillState, manifest: Manifest, show: (titl
 
 /** The reimbursement's latest stage, in the live list while it runs. */
 function reimbursementTitle(event: ReimbursementProgress): string {
-  switch (event.stage) {
-    case 'distributed':
-      return `policy ${event.policy.description}: root ${short(event.distribution.root)} for ${event.distribution.entries.length} accounts, published in ${basename(event.file)}`
-    case 'planned':
-      return `${event.plan.title}: simulating ${plural(event.plan.steps.length, 'step')} on a fork`
-    case 'simulated':
-      return `simulated on a fork at block ${event.simulation.forkBlock}: ${plural(checkCount(event.simulation.steps), 'check')} pass`
-    case 'prepared':
-      return 'the treasury key is ready: sending'
-    case 'step':
-      return stepTitle(event.step, event.outcome)
-  }
+  if (event.stage === 'distributed') return `policy ${event.policy.description}: root ${short(event.distribution.root)} for ${event.distribution.entries.length} accounts, published in ${basename(event.file)}`
+  return phaseTitle(event, 'the treasury key is ready')
 }
 
 /** The restore's latest stage, in the live list while it runs. */
 function restoreTitle(event: RestoreProgress): string {
-  switch (event.event) {
-    case 'planned':
-      return `${event.plan.title}: checking the gates and simulating on a fork`
-    case 'gates':
-      return `gates: ${event.gates.map((gate) => `${gate.passed ? '✔' : '✘'} ${gate.gate}`).join(', ')}`
-    case 'prepared':
-      return `the ${GOVERNANCE} key is ready: sending`
-    case 'step':
-      return stepTitle(event.step, event.outcome)
-  }
-}
-
-/** The decoded call stays on screen once done: it is what was signed. */
-function stepTitle(step: Step, outcome: StepOutcome): string {
-  const call = `${describeActions(step)} by ${step.authority.label}`
-  return outcome.status === 'skipped' ? `${call}: already done (journal)` : `${call}: block ${outcome.blockNumber}, ${plural(outcome.checks.length, 'check')} verified`
-}
-
-function checkCount(steps: readonly { checks: readonly unknown[] }[]): number {
-  return steps.reduce((count, step) => count + step.checks.length, 0)
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
+  if (event.stage === 'planned') return `${event.plan.title}: checking the gates and simulating on a fork`
+  if (event.stage === 'gates') return `gates: ${event.gates.map((gate) => `${gate.passed ? '✔' : '✘'} ${gate.gate}`).join(', ')}`
+  return phaseTitle(event, `the ${GOVERNANCE} key is ready`)
 }
 
 function short(hex: string): string {

@@ -8,8 +8,9 @@ import { devAccount } from '../../chain/devAccounts.js'
 import { buildPausePlan } from '../../contain/buildPausePlan.js'
 import { packageRoot } from '../../packageRoot.js'
 import { AuthorityMissingError } from '../errors.js'
-import { executeStep, prepareExecutors, runPlan } from '../execute.js'
+import { executeStep, prepareExecutors } from '../execute.js'
 import type { KeyAuthority, Plan, Step } from '../plan.js'
+import { runPhase } from '../runPhase.js'
 import { executorFor } from './index.js'
 import { AuthorityUnfundedError, accountFor } from './key.js'
 import { KeystoreError } from './keystore.js'
@@ -129,7 +130,7 @@ describe('key executor on a chain', () => {
     return temp.journal.filter('step.sent').map((entry) => (entry.data as { txHash: Hash }).txHash)
   }
 
-  /** Each step through executeStep after prepareExecutors: runPlan without its fork simulation, which these tests are not about. */
+  /** Each step through executeStep after prepareExecutors: the phase runner without its fork simulation, which these tests are not about. */
   async function executeAll(plan: Plan) {
     await prepareExecutors(drill.chain, plan, { journal: temp.journal })
     const outcomes = []
@@ -150,7 +151,7 @@ describe('key executor on a chain', () => {
   })
 
   it('runs a whole plan signed from a keystore, journaling where the key is and not the password variable', async () => {
-    await withEnv({ [passwordVariable]: keystorePassword }, () => runPlan(drill.chain, pausePlan(), { journal: temp.journal }))
+    await withEnv({ [passwordVariable]: keystorePassword }, () => runPhase({ journal: temp.journal, build: async () => ({ chain: drill.chain, plan: pausePlan() }) }))
 
     expect(await vaultPaused()).toBe(true)
     const [built] = temp.journal.filter('plan.built')

@@ -1,10 +1,7 @@
 import type { Hash, LocalAccount } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
-import { type StepOutcome, planStages, runSteps } from '../../engine/execute.js'
-import { findStepEntry } from '../../engine/journalLike.js'
-import type { Step } from '../../engine/plan.js'
-import type { SimulationResult } from '../../engine/simulate.js'
-import { errorMessage } from '../../errors.js'
+import { type JournalLike, findStepEntry } from '../../engine/journalLike.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../../engine/runPhase.js'
 import type { Incident } from '../../journal/incident.js'
 import { type MigrationPlan, moveStepId } from './buildMigrationPlan.js'
 import { writeDistributionFile } from './claimDistribution.js'
@@ -21,26 +18,17 @@ export type RunMigrationParameters = Omit<PlanMigrationParameters, 'chain'> & {
   dryRun?: boolean
   /** Keys handed over in memory (tests, a war-room server); the CLI reads them from the environment or keystores. */
   accounts?: readonly LocalAccount[]
-  onProgress?: (event: MigrationProgress) => void
+  onProgress?: (event: MigrationProgress) => void | Promise<void>
 }
 
-export type MigrationProgress =
-  | { stage: 'planned'; planned: PlanMigrationReturnType; distributionFile?: string }
-  | { stage: 'simulated'; simulation: SimulationResult }
-  | { stage: 'prepared' }
-  | { stage: 'step'; step: Step; outcome: StepOutcome }
-  | { stage: 'verified'; proof: ConservationProof }
+/** The plan is shown with what it was planned from (snapshot, token, assets) and where the claims are published. */
+type MigrationShown = { planned: PlanMigrationReturnType; distributionFile?: string }
 
-export type MigrationOutcome = {
-  status: 'migrated' | 'dry-run'
-  incident: string
-  plan: MigrationPlan
-  planned: PlanMigrationReturnType
-  distributionFile?: string
-  simulation: SimulationResult
-  steps: StepOutcome[]
-  proof?: ConservationProof
-}
+export type MigrationProgress = PhaseProgress<MigrationShown, { stage: 'verified'; proof: ConservationProof }>
+
+type MigrationDetail = { incident: string; planned: PlanMigrationReturnType; distributionFile?: string; proof?: ConservationProof }
+
+export type MigrationOutcome = PhaseOutcome<PhaseStatus<'migrated'>, MigrationDetail, MigrationPlan>
 
 /**
  * `firebreak migrate`: plan the migration from a verified snapshot, simulate it whole on a fork,
@@ -49,26 +37,52 @@ export type MigrationOutcome = {
  * interruption (even a kill -9), it resumes from the journal: nothing is minted twice, nobody is
  * skipped. Every failure is journaled as `migrate.failed` with its reason.
  */
-export async function runMigration(parameters: RunMigrationParameters): Promise<MigrationOutcome> {
-  const { journal } = parameters.incident
-  journal.append('migrate.started', {
-    contract: parameters.oldContract.name,
-    address: parameters.oldContract.address,
-    snapshot: parameters.snapshotFile,
-    mode: parameters.mode ?? 'mint',
-    batchSize: parameters.batchSize,
-    dryRun: parameters.dryRun ?? false,
+export function runMigration(parameters: RunMigrationParameters): Promise<MigrationOutcome> {
+  const { chain, incident, dryRun = false, onProgress = () => {} } = parameters
+  const { journal } = incident
+  const contract = parameters.oldContract.name
+  return runPhase({
+    journal,
+    outputDir: incident.dir,
+    accounts: parameters.accounts,
+    dryRun,
+    onProgress,
+    started: () =>
+      journal.append('migrate.started', {
+        contract,
+        address: parameters.oldContract.address,
+        snapshot: parameters.snapshotFile,
+        mode: parameters.mode ?? 'mint',
+        batchSize: parameters.batchSize,
+        dryRun,
+      }),
+    build: () => buildMigration(parameters),
+    // With the gas each step really used on the fork: a batch that would not fit in a block is refused before anything is sent.
+    checkSimulation: async (simulation, { detail }) => {
+      if (simulation.ok) refuseOversizedSteps((await chain.public.getBlock()).gasLimit, simulation, detail.planned.batchSize)
+    },
+    verify: async (outcome) => {
+      const proof = await proveMigration(chain, journal, parameters, outcome)
+      if (!proof.ok) {
+        journal.append('migration.unbalanced', proof)
+        throw new ConservationError(`the migration of ${contract} did not conserve: ${proof.problems[0]}`, { metaMessages: proof.problems.slice(1) })
+      }
+      journal.append('migration.verified', proof)
+      await onProgress({ stage: 'verified', proof })
+      return { ...outcome, proof }
+    },
+    finished: (outcome) =>
+      journal.append('migrate.finished', { planId: outcome.plan.id, status: outcome.status, token: outcome.plan.tokenAddress, ...(outcome.plan.claimAddress ? { claim: outcome.plan.claimAddress } : {}) }),
+    failed: (error) => journal.append('migrate.failed', { contract, reason: failureReason(error) }),
   })
-  try {
-    return await migrate(parameters)
-  } catch (error) {
-    journal.append('migrate.failed', { contract: parameters.oldContract.name, reason: errorMessage(error).split('\n')[0] })
-    throw error
-  }
 }
 
-async function migrate(parameters: RunMigrationParameters): Promise<MigrationOutcome> {
-  const { chain, incident, dryRun = false, onProgress = () => {} } = parameters
+/**
+ * The plan from the snapshot, with the claim file published and the plan journaled; refused
+ * before the fork when a mint batch could not fit in a block.
+ */
+async function buildMigration(parameters: RunMigrationParameters): Promise<PhasePlan<'migrated', MigrationDetail, MigrationShown, MigrationPlan>> {
+  const { chain, incident } = parameters
   const { journal } = incident
   const planned = await planMigration(parameters)
   const { plan } = planned
@@ -91,23 +105,17 @@ async function migrate(parameters: RunMigrationParameters): Promise<MigrationOut
     steps: plan.steps.length,
     notes: planned.notes,
   })
-  onProgress({ stage: 'planned', planned, ...(distributionFile ? { distributionFile } : {}) })
 
   const { gasLimit } = await chain.public.getBlock()
   if (planned.mode === 'mint') refuseBatchSizeAboveBlock(gasLimit, planned.batchSize)
-  const stages = planStages(chain, plan, { journal, accounts: parameters.accounts, outputDir: incident.dir })
-  const outcome: Omit<MigrationOutcome, 'simulation'> = { status: 'migrated', incident: incident.id, plan, planned, ...(distributionFile ? { distributionFile } : {}), steps: [] }
-  const simulation = await stages.simulate()
-  refuseOversizedSteps(gasLimit, simulation, planned.batchSize)
-  onProgress({ stage: 'simulated', simulation })
-  if (dryRun) return finish(incident, { ...outcome, simulation, status: 'dry-run' })
+  const published = distributionFile ? { distributionFile } : {}
+  return { chain, plan, done: 'migrated', detail: { incident: incident.id, planned, ...published }, shown: { planned, notes: planned.notes, ...published } }
+}
 
-  await stages.prepare()
-  onProgress({ stage: 'prepared' })
-  const { steps } = await runSteps(stages, (step, result) => onProgress({ stage: 'step', step, outcome: result }))
-  outcome.steps = steps
-
-  const proof = await proveConservation(chain, {
+/** Conservation, read from the chain once every step is done: nothing created, nothing lost, every asset moved. */
+function proveMigration(chain: ChainClients, journal: JournalLike, parameters: RunMigrationParameters, outcome: MigrationOutcome): Promise<ConservationProof> {
+  const { plan, planned, distributionFile } = outcome
+  return proveConservation(chain, {
     snapshotFile: parameters.snapshotFile,
     snapshot: { accounts: planned.snapshot.accounts, total: planned.snapshot.total, blockNumber: BigInt(planned.snapshot.header.blockNumber) },
     token: plan.tokenAddress,
@@ -117,17 +125,4 @@ async function migrate(parameters: RunMigrationParameters): Promise<MigrationOut
       return { asset: asset.asset, label: asset.label, from: parameters.oldContract.address, to: planned.move!.to, ...(moveTx ? { moveTx } : {}) }
     }),
   })
-  outcome.proof = proof
-  if (!proof.ok) {
-    journal.append('migration.unbalanced', proof)
-    throw new ConservationError(`the migration of ${parameters.oldContract.name} did not conserve: ${proof.problems[0]}`, { metaMessages: proof.problems.slice(1) })
-  }
-  journal.append('migration.verified', proof)
-  onProgress({ stage: 'verified', proof })
-  return finish(incident, { ...outcome, simulation })
-}
-
-function finish(incident: Incident, outcome: MigrationOutcome): MigrationOutcome {
-  incident.journal.append('migrate.finished', { planId: outcome.plan.id, status: outcome.status, token: outcome.plan.tokenAddress, ...(outcome.plan.claimAddress ? { claim: outcome.plan.claimAddress } : {}) })
-  return outcome
 }
