@@ -43,6 +43,7 @@ export {
   readJournal,
   verifyJournal,
 } from './journal/journal.js'
+export { type JournalEntries, type JournalEntryType, type Journaled, dataOf, entriesOf, lastOf } from './journal/entries.js'
 
 // Inspect: levers, who holds them, proxies, the time to contain, findings.
 export { ContractUnreadableError } from './inspect/errors.js'
@@ -77,6 +78,7 @@ export { SafeSignatureError, SafeThresholdNotMetError, SafeTransactionError } fr
 export type { Action, Authority, Check, ContractRef, KeyAuthority, Plan, SafeAuthority, Step } from './engine/plan.js'
 export { RoutingError } from './engine/routing/errors.js'
 export type { SimulationResult } from './engine/simulate.js'
+export { type PhaseOutcome, type PhaseProgress, type PhaseStatus, type RunPhaseParameters, runPhase } from './engine/runPhase.js'
 
 // Contain.
 export { ContainError } from './contain/errors.js'

@@ -19,7 +19,7 @@ const layers: readonly (readonly string[])[] = [
   ['snapshot', 'distribution', 'attack'],
   ['contain', 'eradicate', 'recover'],
   ['watch'],
-  ['report', 'serve', 'progress'],
+  ['report', 'serve'],
   ['drill'],
   ['cli'],
   ['index.ts'],

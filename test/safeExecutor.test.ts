@@ -5,7 +5,7 @@ import { type Address, type Hash, bytesToHex, encodeFunctionData, keccak256, par
 import { beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { registerSafe } from '../src/cli/commands/safe.js'
-import { buildPausePlan } from '../src/contain/buildPausePlan.js'
+import { buildPausePlan } from './fixtures/pausePlan.js'
 import { AuthorityMissingError, StepRevertedError } from '../src/engine/errors.js'
 import { type RoutedCall, buildRoutedPlan } from '../src/engine/routing/buildRoutedPlan.js'
 import { AwaitingSignaturesError } from '../src/engine/awaitingSignatures.js'

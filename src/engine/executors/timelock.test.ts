@@ -4,7 +4,7 @@ import { type GovernedTarget, TWO_DAYS, compileAuthorityFixtures, deployGoverned
 import { useLocalChain } from '../../../test/fixtures/localChain.js'
 import { useTempJournal } from '../../../test/fixtures/tempJournal.js'
 import { devAccount } from '../../chain/devAccounts.js'
-import { buildPausePlan } from '../../contain/buildPausePlan.js'
+import { buildPausePlan } from '../../../test/fixtures/pausePlan.js'
 import type { Artifacts } from '../../solidity/artifacts.js'
 import { SimulationFailedError } from '../errors.js'
 import type { ExecuteOptions } from '../execute.js'
