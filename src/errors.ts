@@ -33,3 +33,35 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return (error as { shortMessage?: string }).shortMessage ?? error.message
   return String(error)
 }
+
+export type InvalidInputErrorOptions = FirebreakErrorOptions & {
+  /** The parameter of the library call whose value is wrong, as the call names it (`batchSize`). */
+  parameter: string
+  /** The value given, when there is one to show. */
+  value?: unknown
+  /** What is wrong with it and what to give instead, in words: never a command-line flag. */
+  problem: string
+  /** Other parameters the problem involves (one needs another, two exclude each other). */
+  related?: readonly string[]
+}
+
+/**
+ * A caller gave a value a library call cannot use. It names the parameter, not a flag: the CLI maps
+ * the parameter to its flag when it prints (`--batch-size: …`), a script calling the library reads
+ * `parameter` and `value`.
+ */
+export class InvalidInputError extends UsageError {
+  override name = 'InvalidInputError'
+  readonly parameter: string
+  readonly value: unknown
+  readonly problem: string
+  readonly related: readonly string[]
+
+  constructor(options: InvalidInputErrorOptions) {
+    super(`${options.parameter}${options.value === undefined ? '' : ` ${String(options.value)}`}: ${options.problem}`, options)
+    this.parameter = options.parameter
+    this.value = options.value
+    this.problem = options.problem
+    this.related = options.related ?? []
+  }
+}

@@ -139,8 +139,8 @@ describe('firebreak claims', () => {
   it('refuses a --claim that is not an address, in one line', async () => {
     const run = await claims('--claim', 'treasury')
 
-    expect(run.code).toBe(1)
-    expect(run.stderr).toBe('firebreak: --claim expects an address (0x and 40 hex digits), got "treasury"\n')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe('firebreak: --claim: expected an address (0x and 40 hex digits), got "treasury"\n')
   })
 })
 

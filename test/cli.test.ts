@@ -64,7 +64,7 @@ describe('firebreak CLI', () => {
   it('rejects a port that is not a number', () => {
     const result = firebreak(['drill', '--port', 'abc'])
     expect(result.code).toBe(2)
-    expectOneLineError(result.stderr, /"abc" is not a port/)
+    expectOneLineError(result.stderr, /^firebreak: --port: expected a port \(1-65535\), got "abc"$/)
   })
 
   describe('with a port already in use', () => {

@@ -137,8 +137,8 @@ describe('firebreak losses (CLI)', () => {
   it('refuses a malformed --attacker in one line, before reading the chain', async () => {
     const run = await firebreak(['losses', '--before', beforeFile, '--after', afterFile, '--attacker', '0x1234', '--manifest', join(dir, 'missing.yaml')])
 
-    expect(run.code).toBe(1)
-    expect(run.stderr).toBe('firebreak: --attacker expects an address (0x and 40 hex digits), got "0x1234"\n')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe('firebreak: --attacker: expected an address (0x and 40 hex digits), got "0x1234"\n')
   })
 })
 

@@ -119,8 +119,8 @@ describe('firebreak reimburse', () => {
   it('refuses an amount flag that is not base units, in one line', async () => {
     const run = await reimburse(join(dir, 'drained.csv'), 'flags', '--pro-rata', '60000.5')
 
-    expect(run.code).toBe(1)
-    expect(run.stderr).toBe('firebreak: --pro-rata expects a whole number in the token\'s base units (wei), got "60000.5"\n')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe('firebreak: --pro-rata: expected a whole number in the token\'s base units (wei), got "60000.5"\n')
   })
 })
 

@@ -18,6 +18,7 @@ import { registerMigrate } from './commands/migrate.js'
 import { registerReimburse } from './commands/reimburse.js'
 import { registerRestore } from './commands/restore.js'
 import { EXIT, reportError } from './output.js'
+import { formatInvalidValue } from './parse.js'
 
 /** Runs the CLI and returns its exit code; commands only parse, call the library and print. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-v, --verbose', 'show the context of errors')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`firebreak: ${message.replace(/^error: /, '').trim()}\n`) })
+    .configureOutput({ outputError: (message, write) => write(`firebreak: ${formatInvalidValue(message.replace(/^error: /, '').trim())}\n`) })
   registerDrill(program)
   registerInspect(program)
   registerContain(program)

@@ -1,4 +1,4 @@
-import { FirebreakError } from '../errors.js'
+import { FirebreakError, InvalidInputError } from '../errors.js'
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
@@ -36,7 +36,8 @@ export function reportError(error: unknown, verbose: boolean): number {
     process.stderr.write(`firebreak: ${error.shortMessage}\n`)
     if (verbose) for (const line of error.metaMessages) process.stderr.write(`  ${line}\n`)
     else if (error.metaMessages.length > 0) process.stderr.write('  (run with --verbose for details)\n')
-    return EXIT.failed
+    // A value the library cannot use is the same mistake as one the command line refuses.
+    return error instanceof InvalidInputError ? EXIT.usage : EXIT.failed
   }
   if (nodeDidNotAnswer(error)) {
     // viem's short message never carries the URL, which may hold an API key.

@@ -30,7 +30,7 @@ export class IncidentNotFoundError extends FirebreakError {
 
   constructor(ref: string, lookedAt: string[]) {
     super(`no incident "${ref}": looked for ${lookedAt.join(' and ')}`, {
-      metaMessages: ['Pass an incident folder, or an incident id from the incidents root (see --root).'],
+      metaMessages: ['Pass an incident folder, or the id of an incident under the incidents folder.'],
     })
   }
 }

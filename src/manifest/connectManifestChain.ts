@@ -1,6 +1,6 @@
 import { type Address, getAddress, isAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { UsageError } from '../errors.js'
+import { InvalidInputError } from '../errors.js'
 import { didYouMean } from '../describeValue.js'
 import { connectToManifestChain } from './manifestChain.js'
 import { manifestTargets } from './manifestTargets.js'
@@ -23,7 +23,7 @@ export async function connectManifestChain({ manifest, chain: chainName, rpcUrl 
 }
 
 /** A contract given by its manifest name or by address. */
-export function resolveContract(contracts: readonly { name: string; address: Address }[], nameOrAddress: string, flag: string): { name?: string; address: Address } {
+export function resolveContract(contracts: readonly { name: string; address: Address }[], nameOrAddress: string, parameter: string): { name?: string; address: Address } {
   if (isAddress(nameOrAddress, { strict: false })) {
     const address = getAddress(nameOrAddress)
     const named = contracts.find((contract) => contract.address === address)
@@ -32,7 +32,7 @@ export function resolveContract(contracts: readonly { name: string; address: Add
   const named = contracts.find((contract) => contract.name === nameOrAddress)
   if (!named) {
     const names = contracts.map((contract) => contract.name)
-    throw new UsageError(`${flag} ${nameOrAddress} is neither an address nor a contract of the manifest (${names.join(', ')})${didYouMean(nameOrAddress, names)}`)
+    throw new InvalidInputError({ parameter, value: nameOrAddress, problem: `neither an address nor a contract of the manifest (${names.join(', ')})${didYouMean(nameOrAddress, names)}` })
   }
   return named
 }

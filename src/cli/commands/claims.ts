@@ -1,36 +1,34 @@
 import type { Command } from 'commander'
 import { toJson } from '../output.js'
-import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { addressOption, chainOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
-type ClaimsOptions = { claim?: string; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; json?: boolean }
+type ClaimsOptions = { claim?: `0x${string}`; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; json?: boolean }
 
 export function registerClaims(program: Command) {
   program
     .command('claims')
     .description("who has claimed their reimbursement and who has not, from the claim contract's events against the published distribution; journaled")
-    .option('--claim <address>', "the claim contract (default: the incident's latest Merkle reimbursement)")
+    .addOption(addressOption('--claim <address>', "the claim contract (default: the incident's latest Merkle reimbursement)"))
     .option('--distribution <file>', 'the published distribution (default: the one journaled with that claim contract)')
     .addOption(manifestOption())
     .addOption(chainOption())
     .addOption(rpcUrlOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
+    .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
-    .option('--json', 'print the claims as one JSON object')
+    .addOption(jsonOption('print the claims as one JSON object'))
     .action(async (options: ClaimsOptions) => {
-      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }, { addressOption }] = await Promise.all([
+      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
         import('../../manifest/connectManifestChain.js'),
         import('../../recover/runClaimsTracking.js'),
         import('../../recover/readAssetInfo.js'),
         import('../../recover/formatClaims.js'),
-        import('../chainValues.js'),
       ])
-      const claimAddress = options.claim === undefined ? undefined : addressOption('--claim', options.claim)
       const manifest = loadManifest(options.manifest)
       const { chain } = await connectManifestChain({ manifest, chain: options.chain, rpcUrl: options.rpcUrl || undefined })
       const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'claims' })
-      const outcome = await runClaimsTracking({ chain, incident, claimAddress, distributionFile: options.distribution })
+      const outcome = await runClaimsTracking({ chain, incident, claimAddress: options.claim, distributionFile: options.distribution })
       if (options.json) {
         process.stdout.write(`${toJson(outcome)}\n`)
         return

@@ -1,12 +1,13 @@
 import type { Command } from 'commander'
 import { toJson } from '../output.js'
+import { cacheOption } from '../sharedOptions.js'
 
 export function registerCompile(program: Command) {
   program
     .command('compile')
     .description('compile a folder of Solidity contracts with solc-js (cached by input hash)')
     .option('--contracts <dir>', 'folder of .sol files (default: firebreak\'s own contracts)')
-    .option('--cache <dir>', 'artifact cache folder', '.firebreak/cache/solc')
+    .addOption(cacheOption())
     .option('--json', 'print the artifacts\' names, sizes and the input hash as JSON')
     .action(async (options: { contracts?: string; cache: string; json?: boolean }) => {
       const { compileContracts } = await import('../../solidity/compile.js')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ContainOptions = {
   manifest: string
@@ -29,11 +29,11 @@ export function registerContain(program: Command) {
     .addOption(manifestOption())
     .addOption(chainOption())
     .addOption(rpcUrlOption())
-    .option('--dry-run', 'build, show and simulate the plan on a fork; send nothing')
+    .addOption(dryRunOption('build, show and simulate the plan on a fork; send nothing'))
     .addOption(signatureOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .addOption(incidentOption())
     .addOption(incidentsOption())
-    .option('--json', 'print the outcome as one JSON object')
+    .addOption(jsonOption())
     .action(async (playbook: string, options: ContainOptions) => {
       const [{ loadManifest }, { runContainment }, format, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),

@@ -1,13 +1,13 @@
 import type { Command } from 'commander'
 import { toJson } from '../output.js'
 import { parsePort } from '../parse.js'
-import { incidentsOption } from '../sharedOptions.js'
+import { incidentsOption, jsonOption } from '../sharedOptions.js'
 
 export function registerDrill(program: Command) {
   program
     .command('drill')
     .description('rehearse a whole incident on the embedded chain: attack, contain, fix, reimburse, restore, report')
-    .option('--json', 'print the summary as one JSON object (no live progress)')
+    .addOption(jsonOption('print the summary as one JSON object (no live progress)'))
     .option('--port <port>', 'run the embedded chain on this port (default: a free one)', parsePort)
     .addOption(incidentsOption())
     .action(async (options: { json?: boolean; port?: number; incidents: string }) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { chainOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type InspectOptions = { manifest: string; chain?: string; rpcUrl?: string; drill?: boolean; json?: boolean }
 
@@ -12,7 +12,7 @@ export function registerInspect(program: Command) {
     .addOption(chainOption())
     .addOption(rpcUrlOption())
     .option('--drill', 'inspect the drill\'s protocol on the embedded chain instead of a manifest')
-    .option('--json', 'print the inspection as one JSON object')
+    .addOption(jsonOption('print the inspection as one JSON object'))
     .action(async (options: InspectOptions) => {
       const [{ inspectDrill }, { inspectManifest }, { loadManifest }, { formatInspection }] = await Promise.all([
         import('../../drill/inspectDrill.js'),

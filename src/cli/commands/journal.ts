@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { incidentsOption } from '../sharedOptions.js'
+import { incidentsOption, jsonOption } from '../sharedOptions.js'
 
 export function registerJournal(program: Command) {
   const journal = program.command('journal').description('inspect an incident journal')
@@ -9,7 +9,7 @@ export function registerJournal(program: Command) {
     .description('check that no journal entry was edited, removed or reordered')
     .argument('<incident>', 'incident folder, or incident id under --incidents')
     .addOption(incidentsOption())
-    .option('--json', 'print the result as JSON')
+    .addOption(jsonOption('print the result as JSON'))
     .action(async (incident: string, options: { incidents: string; json?: boolean }) => {
       const { resolveIncidentDir, verifyJournal } = await import('../../journal/index.js')
       const dir = resolveIncidentDir(incident, options.incidents)

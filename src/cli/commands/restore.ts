@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type CommonOptions = { manifest: string; chain?: string; incident?: string; incidents: string; json?: boolean }
 type RunOptions = CommonOptions & { rpcUrl?: string; dryRun?: boolean; signature?: string[] }
@@ -16,11 +16,11 @@ export function registerRestore(program: Command) {
     .addOption(manifestOption())
     .addOption(chainOption())
     .addOption(rpcUrlOption())
-    .option('--dry-run', 'check the gates and simulate on a fork; send nothing')
+    .addOption(dryRunOption('check the gates and simulate on a fork; send nothing'))
     .addOption(signatureOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
+    .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
-    .option('--json', 'print the outcome as one JSON object')
+    .addOption(jsonOption())
     .action(async (stage: string, options: RunOptions) => {
       const [{ loadManifest }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),
@@ -59,9 +59,9 @@ export function registerRestore(program: Command) {
     .requiredOption('--as <authority>', 'the eoa authority approving (its key comes from its keyEnv or keystore in the manifest)')
     .addOption(manifestOption())
     .addOption(chainOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents)')
+    .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
-    .option('--json', 'print the approval as JSON')
+    .addOption(jsonOption('print the approval as JSON'))
     .action(async (stage: string, options: CommonOptions & { as: string }) => {
       const [{ loadManifest }, { approveRestore }, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),

@@ -1,5 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { toJson } from '../output.js'
+import { addressOption, jsonOption } from '../sharedOptions.js'
 
 export function registerSafe(program: Command) {
   const safe = program.command('safe').description('check and sign the Safe transactions a plan needs, on any owner\'s machine')
@@ -11,8 +12,8 @@ export function registerSafe(program: Command) {
     .option('--key-env <VARIABLE>', "environment variable holding the owner's private key")
     .option('--keystore <path>', 'encrypted JSON keystore of the owner (e.g. ~/.foundry/keystores/<name>)')
     .option('--password-env <VARIABLE>', "environment variable holding the keystore's password")
-    .option('--multi-send <address>', "accept this MultiSendCallOnly for a batch (the manifest's, on a chain without the canonical one)", parseAddress)
-    .option('--json', 'print the checked transaction and the signature as JSON')
+    .addOption(addressOption('--multi-send <address>', "accept this MultiSendCallOnly for a batch (the manifest's, on a chain without the canonical one)"))
+    .addOption(jsonOption('print the checked transaction and the signature as JSON'))
     .action(async (file: string, options: { out: string; keyEnv?: string; keystore?: string; passwordEnv?: string; multiSend?: string; json?: boolean }) => {
       const { describeSafeTransaction, loadSigner, signSafeTransactionFile } = await import('../../engine/executors/safe/index.js')
       const account = await loadSigner({ keyEnv: options.keyEnv, keystore: options.keystore, passwordEnv: options.passwordEnv })
@@ -29,16 +30,11 @@ export function registerSafe(program: Command) {
     .command('hashes')
     .description('recompute the domain hash, message hash and safeTxHash of a Safe transaction file, to check them independently')
     .argument('<safe-tx-file>', 'the Safe transaction file firebreak wrote')
-    .option('--json', 'print the hashes as JSON')
+    .addOption(jsonOption('print the hashes as JSON'))
     .action(async (file: string, options: { json?: boolean }) => {
       const { readSafeTransactionFile } = await import('../../engine/executors/safe/index.js')
       const { hashes } = readSafeTransactionFile(file)
       if (options.json) process.stdout.write(`${toJson(hashes)}\n`)
       else process.stdout.write(`domain hash  ${hashes.domainHash}\nmessage hash ${hashes.messageHash}\nsafeTxHash   ${hashes.safeTxHash}\n`)
     })
-}
-
-function parseAddress(value: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a 20-byte hex address.`)
-  return value
 }

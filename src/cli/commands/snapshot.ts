@@ -1,24 +1,23 @@
 import type { Command } from 'commander'
 import { toJson } from '../output.js'
-import { blockOption } from '../parse.js'
-import { chainOption, incidentsOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { blockOption, chainOption, fromBlockOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
-type SnapshotOptions = { manifest: string; chain?: string; rpcUrl?: string; block?: string; fromBlock?: string; event?: string; incident?: string; incidents: string; json?: boolean }
+type SnapshotOptions = { manifest: string; chain?: string; rpcUrl?: string; block?: bigint; fromBlock?: bigint; event?: string; incident?: string; incidents: string; json?: boolean }
 
 export function registerSnapshot(program: Command) {
   program
     .command('snapshot')
     .description("record every holder's balance of a contract at a block, from its event logs, into the incident folder (streamed, with a content hash)")
     .argument('<contract>', 'a contract named in the manifest (anything with balanceOf(address))')
-    .option('--block <number>', 'the block to snapshot at (default: the latest)')
-    .option('--from-block <number>', "where the contract's history starts (its deployment block; default 0)")
+    .addOption(blockOption())
+    .addOption(fromBlockOption())
     .option('--event <signature>', 'the event whose address fields name holders (default: ERC-20 Transfer), e.g. "event Deposit(address indexed sender, address indexed owner, uint256 assets, uint256 shares)"')
     .addOption(manifestOption())
     .addOption(chainOption())
     .addOption(rpcUrlOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .addOption(incidentOption())
     .addOption(incidentsOption())
-    .option('--json', 'print the result as one JSON object')
+    .addOption(jsonOption('print the result as one JSON object'))
     .action(async (contract: string, options: SnapshotOptions) => {
       const [{ loadManifest }, { snapshotContract }, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),
@@ -26,10 +25,8 @@ export function registerSnapshot(program: Command) {
         import('../../journal/index.js'),
       ])
       const manifest = loadManifest(options.manifest)
-      const blockNumber = blockOption('--block', options.block)
-      const fromBlock = blockOption('--from-block', options.fromBlock)
       const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `snapshot ${contract}` })
-      const result = await snapshotContract({ manifest, contract, blockNumber, fromBlock, event: options.event, chain: options.chain, rpcUrl: options.rpcUrl || undefined, incident })
+      const result = await snapshotContract({ manifest, contract, blockNumber: options.block, fromBlock: options.fromBlock, event: options.event, chain: options.chain, rpcUrl: options.rpcUrl || undefined, incident })
       if (options.json) process.stdout.write(`${toJson({ incident: incident.id, file: result.file, header: result.header, footer: result.footer })}\n`)
       else process.stdout.write(`snapshot of ${contract} at block ${result.header.blockNumber}: ${result.footer.accounts} accounts, total ${result.footer.total}, sha256 ${result.footer.sha256}\n  ${result.file}\n`)
     })

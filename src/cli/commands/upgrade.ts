@@ -1,6 +1,8 @@
 import { type Command, Option } from 'commander'
+import { type ParameterFlags, withFlags } from '../flags.js'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, incidentsOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { parseBlock } from '../parse.js'
+import { cacheOption, chainOption, hashesOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type UpgradeOptions = {
   from: string
@@ -12,7 +14,7 @@ type UpgradeOptions = {
   initArg?: string[]
   attack?: string[]
   attackCall?: string[]
-  attackBlock?: string
+  attackBlock?: bigint
   asset: string
   victim?: string[]
   manifest: string
@@ -33,69 +35,74 @@ export function registerUpgrade(program: Command) {
     .requiredOption('--from <contract>', 'the implementation the proxy runs now: a contract in --sources, or an artifact file (.json, with its storageLayout)')
     .requiredOption('--to <contract>', 'the patched implementation: a contract in --sources, or an artifact file (.json)')
     .option('--sources <dir>', "folder of the protocol's Solidity sources", 'contracts')
-    .option('--cache <dir>', 'artifact cache folder', '.firebreak/cache/solc')
+    .addOption(cacheOption())
     .addOption(new Option('--kind <kind>', 'the kind of proxy expected; another kind is refused').choices(['uups', 'transparent', 'beacon']))
     .option('--init <function>', 'a function of the patched contract run during the upgrade (e.g. initializeV2), or raw calldata')
     .option('--init-arg <value...>', "the --init function's arguments")
-    .option('--attack <hash...>', 'the attack transaction hash(es)')
+    .addOption(hashesOption('--attack <hash...>', 'the attack transaction hash(es)'))
     .option('--attack-call <from,to,data[,value]...>', 'the attack as calls, when no hash is at hand (with --attack-block)')
-    .option('--attack-block <number>', 'the block the attack calls were mined in')
+    .option('--attack-block <number>', 'the block the attack calls were mined in', parseBlock)
     .requiredOption('--asset <address|contract>', 'the asset the attack drained')
     .option('--victim <address...>', "whose holdings the attack drained (default: the proxy's own)")
     .addOption(manifestOption())
     .addOption(chainOption())
     .addOption(rpcUrlOption())
-    .option('--dry-run', 'run both gates and simulate the upgrade on a fork; send nothing')
+    .addOption(dryRunOption('run both gates and simulate the upgrade on a fork; send nothing'))
     .addOption(signatureOption())
-    .option('--incident <id>', 'the incident to record in (default: the latest one under --incidents, or a new one)')
+    .addOption(incidentOption())
     .addOption(incidentsOption())
-    .option('--json', 'print the outcome as one JSON object')
-    .action(async (contract: string, options: UpgradeOptions) => {
-      const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
-        import('../../manifest/index.js'),
-        import('../../eradicate/runUpgrade.js'),
-        import('../../eradicate/loadImplementations.js'),
-        import('../../eradicate/upgradeInputs.js'),
-        import('../../eradicate/formatUpgrade.js'),
-        import('../../engine/formatPlan.js'),
-        import('../../journal/index.js'),
-      ])
-      const attack = inputs.attackInput(options)
-      const manifest = loadManifest(options.manifest)
-      const asset = inputs.addressOrContract(manifest, '--asset', options.asset)
-      const victims = options.victim?.map((victim) => inputs.addressOrContract(manifest, '--victim', victim))
-      const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
-      const { current, patched, warnings } = await loadImplementations({ sourcesDir: options.sources, current: options.from, patched: options.to, cacheDir: options.cache })
-      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
-      const initData = inputs.initCalldata(patched, options.init, options.initArg)
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` })
-      print(`incident ${incident.id} (${incident.dir})\n`)
-      const outcome = await runUpgrade({
-        manifest,
-        contract,
-        current,
-        patched,
-        kind: options.kind,
-        initData,
-        attack,
-        asset,
-        victims,
-        chain: options.chain,
-        rpcUrl: options.rpcUrl || undefined,
-        incident,
-        dryRun: options.dryRun,
-        signatureFiles: options.signature,
-        onProgress: (event) => {
-          if (event.stage === 'storage-gate') print(format.formatStorageGate(event.result))
-          if (event.stage === 'replay-gate') print(format.formatReplayGate(event.result))
-          if (event.stage === 'planned') print(formatPlan(event.plan, [`the upgrade is held by ${event.holder.holder}: ${event.holder.route.time.description}`]))
-          if (event.stage === 'simulated') print(formatSimulation(event.simulation))
-          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
-          if (event.stage === 'step') print(formatStepOutcome(event.step, event.outcome))
-        },
-      })
-      if (options.json) process.stdout.write(`${toJson({ ...outcome, plan: { id: outcome.plan.id, title: outcome.plan.title } })}\n`)
-      else print(format.formatUpgradeOutcome(outcome))
-      process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
-    })
+    .addOption(jsonOption())
+    .action(
+      withFlags(FLAGS, async (contract: string, options: UpgradeOptions) => {
+        const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
+          import('../../manifest/index.js'),
+          import('../../eradicate/runUpgrade.js'),
+          import('../../eradicate/loadImplementations.js'),
+          import('../../eradicate/upgradeInputs.js'),
+          import('../../eradicate/formatUpgrade.js'),
+          import('../../engine/formatPlan.js'),
+          import('../../journal/index.js'),
+        ])
+        const attack = inputs.attackInput({ hashes: options.attack, calls: options.attackCall, block: options.attackBlock })
+        const manifest = loadManifest(options.manifest)
+        const asset = inputs.addressOrContract(manifest, 'asset', options.asset)
+        const victims = options.victim?.map((victim) => inputs.addressOrContract(manifest, 'victims', victim))
+        const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
+        const { current, patched, warnings } = await loadImplementations({ sourcesDir: options.sources, current: options.from, patched: options.to, cacheDir: options.cache })
+        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
+        const initData = inputs.initCalldata(patched, options.init, options.initArg)
+        const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` })
+        print(`incident ${incident.id} (${incident.dir})\n`)
+        const outcome = await runUpgrade({
+          manifest,
+          contract,
+          current,
+          patched,
+          kind: options.kind,
+          initData,
+          attack,
+          asset,
+          victims,
+          chain: options.chain,
+          rpcUrl: options.rpcUrl || undefined,
+          incident,
+          dryRun: options.dryRun,
+          signatureFiles: options.signature,
+          onProgress: (event) => {
+            if (event.stage === 'storage-gate') print(format.formatStorageGate(event.result))
+            if (event.stage === 'replay-gate') print(format.formatReplayGate(event.result))
+            if (event.stage === 'planned') print(formatPlan(event.plan, [`the upgrade is held by ${event.holder.holder}: ${event.holder.route.time.description}`]))
+            if (event.stage === 'simulated') print(formatSimulation(event.simulation))
+            if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+            if (event.stage === 'step') print(formatStepOutcome(event.step, event.outcome))
+          },
+        })
+        if (options.json) process.stdout.write(`${toJson({ ...outcome, plan: { id: outcome.plan.id, title: outcome.plan.title } })}\n`)
+        else print(format.formatUpgradeOutcome(outcome))
+        process.exitCode = outcome.status === 'waiting' ? EXIT.waiting : EXIT.ok
+      }),
+    )
 }
+
+/** The library's parameters as this command's flags, for errors about a value. */
+const FLAGS: ParameterFlags = { hashes: '--attack', calls: '--attack-call', block: '--attack-block', init: '--init', initArgs: '--init-arg', asset: '--asset', victims: '--victim', kind: '--kind', signatureFiles: '--signature' }
