@@ -247,7 +247,7 @@ describe('runMigration refuses bad input, sends nothing and journals why', () =>
     const error = await runMigration(migration(incident, { batchSize: 1000 })).catch((caught: unknown) => caught)
 
     expect(error).toBeInstanceOf(MigrationInputError)
-    expect((error as MigrationInputError).shortMessage).toBe('--batch-size 1000 needs about 50000000 gas per batch, more than 70% of a block (30000000): give at most 420')
+    expect((error as MigrationInputError).shortMessage).toBe('batchSize 1000: needs about 50000000 gas per batch, more than 70% of a block (30000000): give at most 420')
     expect(entries(incident, 'migrate.failed')[0]?.reason).toBe((error as MigrationInputError).shortMessage)
     expect(entries(incident, 'plan.simulated')).toEqual([])
   })

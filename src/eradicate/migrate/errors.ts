@@ -1,7 +1,7 @@
-import { FirebreakError } from '../../errors.js'
+import { FirebreakError, InvalidInputError } from '../../errors.js'
 
-/** What the migration was asked to do cannot be done as given: a flag, a snapshot, a lever. */
-export class MigrationInputError extends FirebreakError {
+/** What the migration was asked to do cannot be done as given: a batch size, a snapshot, a lever; `parameter` names which. */
+export class MigrationInputError extends InvalidInputError {
   override name = 'MigrationInputError'
 }
 

@@ -14,12 +14,12 @@ function blockBudget(gasLimit: bigint): bigint {
 export function refuseBatchSizeAboveBlock(gasLimit: bigint, batchSize: number): void {
   const largest = blockBudget(gasLimit) / MINT_GAS_PER_ACCOUNT
   if (BigInt(batchSize) <= largest) return
-  throw new MigrationInputError(`--batch-size ${batchSize} needs about ${BigInt(batchSize) * MINT_GAS_PER_ACCOUNT} gas per batch, more than ${BLOCK_PERCENT}% of a block (${gasLimit}): give at most ${largest}`)
+  throw new MigrationInputError({ parameter: 'batchSize', value: batchSize, problem: `needs about ${BigInt(batchSize) * MINT_GAS_PER_ACCOUNT} gas per batch, more than ${BLOCK_PERCENT}% of a block (${gasLimit}): give at most ${largest}` })
 }
 
 /** After the fork, with the gas each step really used: the executor adds a fifth, and the block has other transactions. */
 export function refuseOversizedSteps(gasLimit: bigint, simulation: SimulationResult, batchSize: number): void {
   const heavy = simulation.steps.find((step) => step.gasUsed !== undefined && step.gasUsed > blockBudget(gasLimit))
   if (!heavy) return
-  throw new MigrationInputError(`step "${heavy.title}" used ${heavy.gasUsed} gas on the fork, more than ${BLOCK_PERCENT}% of a block (${gasLimit}): lower --batch-size (now ${batchSize})`)
+  throw new MigrationInputError({ parameter: 'batchSize', value: batchSize, problem: `too large: step "${heavy.title}" used ${heavy.gasUsed} gas on the fork, more than ${BLOCK_PERCENT}% of a block (${gasLimit})` })
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { keyAuthority } from '../../engine/routing/authorityFor.js'
 import type { KeyAuthority } from '../../engine/plan.js'
-import { UsageError, errorMessage } from '../../errors.js'
+import { errorMessage } from '../../errors.js'
 import type { Incident } from '../../journal/incident.js'
 import { didYouMean } from '../../describeValue.js'
 import { connectToManifestChain, manifestContract } from '../../manifest/manifestChain.js'
@@ -36,8 +36,8 @@ export async function migrateContract(parameters: MigrateContractParameters): Pr
   try {
     const target = manifestContract(manifest, parameters.contract)
     const { chain } = await connectToManifestChain(manifest, { chain: target.chain, rpcUrl: parameters.rpcUrl })
-    const authority = eoaAuthority(manifest, parameters.authority, '--authority')
-    const assetAuthority = parameters.assetAuthority ? eoaAuthority(manifest, parameters.assetAuthority, '--asset-authority') : undefined
+    const authority = eoaAuthority(manifest, parameters.authority, 'authority')
+    const assetAuthority = parameters.assetAuthority ? eoaAuthority(manifest, parameters.assetAuthority, 'assetAuthority') : undefined
     const snapshotFile = parameters.snapshotFile
       ? resolve(parameters.snapshotFile)
       : (snapshotOfLastMigration(incident, target.name) ?? (await snapshotContract({ manifest, contract: target.name, chain: parameters.chain, rpcUrl: parameters.rpcUrl, incident })).file)
@@ -61,12 +61,12 @@ function snapshotOfLastMigration(incident: Incident, contract: string): string |
 }
 
 /** Migration sends dozens of transactions: one key signs them; a Safe would need a signing round per batch. */
-function eoaAuthority(manifest: Manifest, name: string, flag: string): KeyAuthority {
+function eoaAuthority(manifest: Manifest, name: string, parameter: string): KeyAuthority {
   const declared = manifest.authorities.find((authority) => authority.name === name)
   if (!declared) {
     const names = manifest.authorities.map((authority) => authority.name)
-    throw new UsageError(`${flag} ${name}: no authority of that name in ${manifest.file}${names.length ? `, expected one of ${names.join(', ')}${didYouMean(name, names)}` : ''}`)
+    throw new MigrationInputError({ parameter, value: name, problem: `no authority of that name in ${manifest.file}${names.length ? `, expected one of ${names.join(', ')}${didYouMean(name, names)}` : ''}` })
   }
-  if (declared.type !== 'eoa') throw new MigrationInputError(`${flag} ${name} is a ${declared.type}: a migration sends one transaction per batch, signed by an eoa authority's key`)
+  if (declared.type !== 'eoa') throw new MigrationInputError({ parameter, value: name, problem: `is a ${declared.type}: a migration sends one transaction per batch, signed by an eoa authority's key` })
   return keyAuthority(declared.address, manifest.authorities, declared.name)
 }

@@ -65,17 +65,19 @@ export async function planMigration(parameters: PlanMigrationParameters): Promis
   const { chain, oldContract, authority } = parameters
   const mode = parameters.mode ?? 'mint'
   const batchSize = parameters.batchSize ?? DEFAULT_BATCH_SIZE
-  if (mode !== 'mint' && mode !== 'claim') throw new MigrationInputError(`--mode ${String(mode)} is not a migration mode: use mint or claim`)
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MigrationInputError(`--batch-size ${batchSize} is not a number of accounts: give a whole number of at least 1`)
+  if (mode !== 'mint' && mode !== 'claim') throw new MigrationInputError({ parameter: 'mode', value: String(mode), problem: 'not a migration mode: use mint or claim' })
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MigrationInputError({ parameter: 'batchSize', value: batchSize, problem: 'not a number of accounts: give a whole number of at least 1' })
   checkAssetOptions(parameters)
 
   const snapshot = await verifySnapshot(parameters.snapshotFile)
   if (!isAddressEqual(snapshot.header.contract, oldContract.address) || snapshot.header.chainId !== chain.chain.id) {
-    throw new MigrationInputError(
-      `${parameters.snapshotFile} is a snapshot of ${snapshot.header.contract} on chain ${snapshot.header.chainId}, not of ${oldContract.name} (${oldContract.address}) on chain ${chain.chain.id}: snapshot ${oldContract.name} first`,
-    )
+    throw new MigrationInputError({
+      parameter: 'snapshotFile',
+      value: parameters.snapshotFile,
+      problem: `a snapshot of ${snapshot.header.contract} on chain ${snapshot.header.chainId}, not of ${oldContract.name} (${oldContract.address}) on chain ${chain.chain.id}: snapshot ${oldContract.name} first`,
+    })
   }
-  if (snapshot.accounts === 0) throw new MigrationInputError(`${parameters.snapshotFile} holds no account with a balance: there is nothing to migrate`)
+  if (snapshot.accounts === 0) throw new MigrationInputError({ parameter: 'snapshotFile', value: parameters.snapshotFile, problem: 'holds no account with a balance: there is nothing to migrate' })
 
   const artifacts = parameters.artifacts ?? (await migrationArtifacts())
   const token = await tokenMetadata(chain, oldContract, parameters.token)
@@ -103,14 +105,14 @@ export async function planMigration(parameters: PlanMigrationParameters): Promis
 function checkAssetOptions(parameters: PlanMigrationParameters): void {
   const assets = parameters.assets ?? []
   if (assets.length === 0) {
-    if (parameters.rescue || parameters.upgradeTo || parameters.assetTo) throw new MigrationInputError('--rescue, --upgrade-to and --asset-to say how assets move: name the assets with --asset')
+    if (parameters.rescue || parameters.upgradeTo || parameters.assetTo) throw new MigrationInputError({ parameter: 'assets', problem: 'a rescue lever, an upgrade or a destination says how assets move: name the assets too', related: ['rescue', 'upgradeTo', 'assetTo'] })
     return
   }
-  if (!parameters.rescue) throw new MigrationInputError(`--asset needs --rescue "<signature>": the old contract's function that lets assets out, e.g. "rescue(address token, address to, uint256 amount)"`)
-  if (!parameters.assetTo) throw new MigrationInputError('--asset needs --asset-to <address>: where the old contract\'s assets go (the new vault, a treasury Safe)')
+  if (!parameters.rescue) throw new MigrationInputError({ parameter: 'rescue', problem: `moving assets needs the old contract's function that lets them out, e.g. "rescue(address token, address to, uint256 amount)"`, related: ['assets'] })
+  if (!parameters.assetTo) throw new MigrationInputError({ parameter: 'assetTo', problem: "moving assets needs where the old contract's assets go (the new vault, a treasury Safe)", related: ['assets'] })
   const seen = new Set<string>()
   for (const asset of assets) {
-    if (seen.has(asset.toLowerCase())) throw new MigrationInputError(`--asset ${asset} is given twice`)
+    if (seen.has(asset.toLowerCase())) throw new MigrationInputError({ parameter: 'assets', value: asset, problem: 'given twice' })
     seen.add(asset.toLowerCase())
   }
 }
@@ -119,7 +121,7 @@ async function tokenMetadata(chain: ChainClients, oldContract: { name: string; a
   const readOld = async <T>(functionName: 'name' | 'symbol' | 'decimals'): Promise<T | undefined> =>
     (chain.public.readContract({ address: oldContract.address, abi: erc20Abi, functionName }) as Promise<T>).catch(() => undefined)
   const [name, symbol, decimals] = await Promise.all([given.name ?? readOld<string>('name'), given.symbol ?? readOld<string>('symbol'), given.decimals ?? readOld<number>('decimals')])
-  if (name === undefined || symbol === undefined) throw new MigrationInputError(`${oldContract.name} (${oldContract.address}) has no ERC-20 name() and symbol(): give the new token's with --name and --symbol`)
+  if (name === undefined || symbol === undefined) throw new MigrationInputError({ parameter: 'token', problem: `${oldContract.name} (${oldContract.address}) has no ERC-20 name() and symbol(): give the new token's name and symbol`, related: ['tokenName', 'tokenSymbol'] })
   return { name, symbol, decimals: decimals ?? 18 }
 }
 
@@ -133,7 +135,7 @@ async function assetMove(chain: ChainClients, parameters: PlanMigrationParameter
   const { oldContract } = parameters
   const lever = parseRescueLever(parameters.rescue as string)
   const to = getAddress(parameters.assetTo as Address)
-  if (isAddressEqual(to, oldContract.address)) throw new MigrationInputError(`--asset-to is ${oldContract.name} itself: the assets must leave it`)
+  if (isAddressEqual(to, oldContract.address)) throw new MigrationInputError({ parameter: 'assetTo', value: to, problem: `is ${oldContract.name} itself: the assets must leave it` })
   const assets: AssetToMove[] = []
   for (const asset of parameters.assets ?? []) {
     const read = (functionName: 'balanceOf', account: Address) => chain.public.readContract({ address: asset, abi: erc20Abi, functionName, args: [account] })
@@ -142,7 +144,7 @@ async function assetMove(chain: ChainClients, parameters: PlanMigrationParameter
       read('balanceOf', to),
       chain.public.readContract({ address: asset, abi: erc20Abi, functionName: 'symbol' }).catch(() => `${asset.slice(0, 8)}…`),
     ]).catch((error: unknown) => {
-      throw new MigrationInputError(`--asset ${asset} is not an ERC-20 token here: balanceOf failed (${errorMessage(error).split('\n')[0]})`)
+      throw new MigrationInputError({ parameter: 'assets', value: asset, problem: `not an ERC-20 token here: balanceOf failed (${errorMessage(error).split('\n')[0]})` })
     })
     if (held === 0n) notes.push(`${oldContract.name} holds no ${label}: nothing of it to move`)
     assets.push({ asset: getAddress(asset), label, held, destinationHeld })
@@ -150,7 +152,7 @@ async function assetMove(chain: ChainClients, parameters: PlanMigrationParameter
   const authority = parameters.assetAuthority ?? parameters.authority
   if (!parameters.upgradeTo) return { lever, to, assets, authority }
   const code = await chain.public.getCode({ address: parameters.upgradeTo })
-  if (!code || code === '0x') throw new MigrationInputError(`--upgrade-to ${parameters.upgradeTo} has no code: deploy the migration implementation first`)
+  if (!code || code === '0x') throw new MigrationInputError({ parameter: 'upgradeTo', value: parameters.upgradeTo, problem: 'has no code: deploy the migration implementation first' })
   const route = await readUpgradeRoute(chain, oldContract)
   return { lever, to, assets, authority, upgrade: { route, implementation: getAddress(parameters.upgradeTo) } }
 }

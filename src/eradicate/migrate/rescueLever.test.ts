@@ -37,12 +37,12 @@ describe('parseRescueLever', () => {
 
   it('refuses, in one line, a lever it cannot fill or that moves nothing', () => {
     expect(refusal('rescue(address token, address to, bool all)')).toBe(
-      '--rescue "rescue(address token, address to, bool all)": firebreak cannot fill parameter "all" (bool); it passes a token (address), a destination (address) and an amount (uint256)',
+      'rescue "rescue(address token, address to, bool all)": firebreak cannot fill parameter "all" (bool); it passes a token (address), a destination (address) and an amount (uint256)',
     )
-    expect(refusal('sweep(address token)')).toMatch(/^--rescue "sweep\(address token\)" has no destination parameter/)
+    expect(refusal('sweep(address token)')).toMatch(/^rescue "sweep\(address token\)": has no destination parameter/)
     expect(refusal('sweep(address,uint256)')).toMatch(/name its parameters so firebreak knows what to pass/)
-    expect(refusal('rescue(address token, address asset, address to)')).toBe('--rescue "rescue(address token, address asset, address to)" has two parameters firebreak reads as the asset: rename one')
-    expect(refusal('balanceOf(address account, address token) view')).toMatch(/is a view function, which cannot move anything/)
-    expect(refusal('rescue token to')).toMatch(/is not a function signature/)
+    expect(refusal('rescue(address token, address asset, address to)')).toBe('rescue "rescue(address token, address asset, address to)": has two parameters firebreak reads as the asset: rename one')
+    expect(refusal('balanceOf(address account, address token) view')).toMatch(/: a view function, which cannot move anything/)
+    expect(refusal('rescue token to')).toMatch(/: not a function signature/)
   })
 })

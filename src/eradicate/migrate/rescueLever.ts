@@ -31,10 +31,10 @@ export function parseRescueLever(signature: string): RescueLever {
     if (item.type !== 'function') throw new Error('not a function')
     abi = item
   } catch {
-    throw new MigrationInputError(`--rescue "${signature}" is not a function signature: ${example}`)
+    throw new MigrationInputError({ parameter: 'rescue', value: `"${signature}"`, problem: `not a function signature: ${example}` })
   }
   if (abi.stateMutability === 'view' || abi.stateMutability === 'pure') {
-    throw new MigrationInputError(`--rescue "${signature}" is a ${abi.stateMutability} function, which cannot move anything: give the lever that sends tokens out`)
+    throw new MigrationInputError({ parameter: 'rescue', value: `"${signature}"`, problem: `a ${abi.stateMutability} function, which cannot move anything: give the lever that sends tokens out` })
   }
   return { abi, signature: text, arguments: argumentsOf(abi, signature) }
 }
@@ -45,14 +45,14 @@ function argumentsOf(abi: AbiFunction, signature: string): RescueArgument[] {
     const shape = inputs.map((input) => input.type).join(',')
     if (shape === 'address,address') return ['asset', 'to']
     if (shape === 'address,address,uint256') return ['asset', 'to', 'amount']
-    throw new MigrationInputError(`--rescue "${signature}": name its parameters so firebreak knows what to pass, ${example}`)
+    throw new MigrationInputError({ parameter: 'rescue', value: `"${signature}"`, problem: `name its parameters so firebreak knows what to pass, ${example}` })
   }
   const found = inputs.map((input) => roleOf(input, signature))
   for (const role of ['asset', 'to'] as const) {
-    if (!found.includes(role)) throw new MigrationInputError(`--rescue "${signature}" has no ${role === 'asset' ? 'token' : 'destination'} parameter (named ${parameterNames[role].slice(0, 3).join(', ')}…): firebreak must say which token goes where`)
+    if (!found.includes(role)) throw new MigrationInputError({ parameter: 'rescue', value: `"${signature}"`, problem: `has no ${role === 'asset' ? 'token' : 'destination'} parameter (named ${parameterNames[role].slice(0, 3).join(', ')}…): firebreak must say which token goes where` })
   }
   const repeated = found.find((role, index) => found.indexOf(role) !== index)
-  if (repeated) throw new MigrationInputError(`--rescue "${signature}" has two parameters firebreak reads as the ${repeated}: rename one`)
+  if (repeated) throw new MigrationInputError({ parameter: 'rescue', value: `"${signature}"`, problem: `has two parameters firebreak reads as the ${repeated}: rename one` })
   return found
 }
 
@@ -61,9 +61,11 @@ function roleOf(input: AbiParameter, signature: string): RescueArgument {
   const role = (Object.keys(parameterNames) as RescueArgument[]).find((candidate) => parameterNames[candidate].includes(name))
   const expectedType = role === 'amount' ? /^uint\d*$/ : /^address$/
   if (!role || !expectedType.test(input.type)) {
-    throw new MigrationInputError(
-      `--rescue "${signature}": firebreak cannot fill parameter "${input.name || '(unnamed)'}" (${input.type}); it passes a token (address), a destination (address) and an amount (uint256)`,
-    )
+    throw new MigrationInputError({
+      parameter: 'rescue',
+      value: `"${signature}"`,
+      problem: `firebreak cannot fill parameter "${input.name || '(unnamed)'}" (${input.type}); it passes a token (address), a destination (address) and an amount (uint256)`,
+    })
   }
   return role
 }
