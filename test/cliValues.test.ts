@@ -38,6 +38,15 @@ describe('a bad value on the command line', () => {
     ['drill --port', ['drill', '--port', '70000'], '--port: expected a port (1-65535), got "70000"'],
   ]
 
+  it("prints every command's help, defaults included", async () => {
+    for (const command of ['migrate', 'reimburse', 'losses', 'snapshot', 'upgrade', 'claims', 'contain', 'drill']) {
+      const run = await runCli([command, '--help'])
+      expect(run.code, `${command}: ${run.stderr}`).toBe(0)
+      expect(run.stdout).toContain(`Usage: firebreak ${command}`)
+    }
+    expect((await runCli(['reimburse', '--help'])).stdout).toMatch(/--claim-window <days> .*\(default: 30\)/s)
+  })
+
   for (const [name, args, message] of cases) {
     it(`${name} exits 2 with one line naming the flag`, async () => {
       const run = await runCli(args[0] === 'safe' ? args : [...args, '--incidents', join(cwd, 'incidents')])

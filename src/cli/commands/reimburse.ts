@@ -39,7 +39,7 @@ export function registerReimburse(program: Command) {
     .option('--minimum <amount>', 'pay nothing to accounts that lost less than this (base units)', parseAmount)
     .option('--cap <amount>', 'pay no account more than this (base units); applied before --pro-rata', parseAmount)
     .option('--budget <amount>', "refuse a policy that pays more than this (base units), even when the treasury holds more", parseAmount)
-    .option('--claim-window <days>', 'merkle: how long claims stay open before the remainder can be swept back', parseDays, 30n)
+    .addOption(new Option('--claim-window <days>', 'merkle: how long claims stay open before the remainder can be swept back').argParser(parseDays).default(30n, '30'))
     .addOption(batchSizeOption('transfers per Safe transaction, or accounts per mint'))
     .option('--token-name <name>', 'tokens: the recovery token\'s name')
     .option('--token-symbol <symbol>', 'tokens: its symbol (default: r + the asset\'s symbol)')
