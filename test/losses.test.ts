@@ -112,7 +112,7 @@ describe('firebreak losses (library)', () => {
     const incident = incidentNamed('reversed')
 
     await expect(runLosses({ chain: drill.chain, incident, before: [afterFile], after: [beforeFile] })).rejects.toThrow(
-      `${afterFile} (block ${(await readBlock(afterFile))}) is not before ${beforeFile} (block ${attack.blockNumber - 1n}): pass the pre-attack snapshot as --before and the post-containment one as --after`,
+      `before: ${afterFile} (block ${(await readBlock(afterFile))}) is not before ${beforeFile} (block ${attack.blockNumber - 1n}): give the pre-attack snapshot as the one before, and the post-containment one as the one after`,
     )
     expect(incident.journal.entries().map((entry) => entry.type)).toEqual(['incident.opened', 'losses.started', 'losses.failed'])
   })

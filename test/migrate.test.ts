@@ -115,7 +115,7 @@ describe('runMigration, mint mode', () => {
     // The same migration with other batches would name other accounts under the same step ids.
     const error = await runMigration(migration(incident, { batchSize: 300 })).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(MigrationResumeError)
-    expect((error as MigrationResumeError).shortMessage).toMatch(/was planned with --batch-size 200: run it again with --batch-size 200/)
+    expect((error as MigrationResumeError).shortMessage).toMatch(/^batchSize 300: this migration \(.*\) was planned with batches of 200: run it again with 200, or its batches would name other accounts$/)
     expect(entries(incident, 'migrate.failed').at(-1)?.reason).toBe((error as MigrationResumeError).shortMessage)
     expect(await migratorNonce()).toBe(nonce)
   })

@@ -10,7 +10,7 @@ import {
   createWalletClient,
   defineChain,
 } from 'viem'
-import { FirebreakError, errorMessage } from '../errors.js'
+import { FirebreakError, InvalidInputError, errorMessage } from '../errors.js'
 import { NodeFailedError, nodeLabel } from './nodeFault.js'
 import { type RetryEvent, type RetryPolicy, retryingHttp } from './retryingHttp.js'
 
@@ -47,7 +47,7 @@ export type ConnectOptions = {
  * {@link NodeFailedError}, never in an answer about the contract.
  */
 export async function connect(rpcUrl: string, options: ConnectOptions = {}): Promise<ChainClients> {
-  if (!rpcUrl) throw new ChainUnreachableError('no RPC URL given: set it in the manifest, its environment variable, or --rpc-url')
+  if (!rpcUrl) throw new InvalidInputError({ parameter: 'rpcUrl', problem: 'no RPC URL given: set it in the manifest or its environment variable, or give one' })
   const transport = retryingHttp(rpcUrl, {
     batch: options.batch === false ? false : { wait: 0 },
     onFetchRequest: options.onFetchRequest,

@@ -7,6 +7,33 @@ import { InvalidInputError } from '../errors.js'
  */
 export type ParameterFlags = Readonly<Record<string, string>>
 
+/**
+ * Parameters that mean the same flag in every command that has it: applied to any error that
+ * reaches the user still named by its library parameter (a command's own table goes first).
+ */
+export const COMMON_FLAGS: ParameterFlags = {
+  rpcUrl: '--rpc-url',
+  chain: '--chain',
+  keyEnv: '--key-env',
+  keystore: '--keystore',
+  passwordEnv: '--password-env',
+  out: '--out',
+  multiSend: '--multi-send',
+  claim: '--claim',
+  distribution: '--distribution',
+  token: '--token',
+  mode: '--mode',
+  valuation: '--valuation',
+  before: '--before',
+  after: '--after',
+  batchSize: '--batch-size',
+  name: '--name',
+  symbol: '--symbol',
+  sources: '--sources',
+  contracts: '--contracts',
+  force: '--force',
+}
+
 /** The library's error about a parameter's value, told in the command's flags. */
 export function inFlags(error: unknown, flags: ParameterFlags): unknown {
   if (!(error instanceof InvalidInputError)) return error

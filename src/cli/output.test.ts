@@ -1,5 +1,6 @@
 import { TimeoutError } from 'viem'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { InvalidInputError } from '../errors.js'
 import { EXIT, reportError } from './output.js'
 
 afterEach(() => {
@@ -29,5 +30,12 @@ describe('reportError', () => {
     const { code, text } = stderrOf(() => reportError(new Error('boom'), false))
     expect(code).toBe(EXIT.internal)
     expect(text).toContain('unexpected error: boom')
+  })
+
+  it("names the flag for a library parameter the user gave, whichever command raised it", () => {
+    const error = new InvalidInputError({ parameter: 'keyEnv', problem: "no key to sign with: name the environment variable holding the owner's private key", related: ['keystore', 'passwordEnv'] })
+    const { code, text } = stderrOf(() => reportError(error, false))
+    expect(code).toBe(EXIT.usage)
+    expect(text).toBe("firebreak: --key-env: no key to sign with: name the environment variable holding the owner's private key (--keystore, --password-env)\n")
   })
 })

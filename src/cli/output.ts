@@ -1,4 +1,5 @@
 import { FirebreakError, InvalidInputError } from '../errors.js'
+import { COMMON_FLAGS, inFlags } from './flags.js'
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
@@ -32,6 +33,7 @@ export function reportError(error: unknown, verbose: boolean): number {
     process.stderr.write(`firebreak: ${error.shortMessage}\n`)
     return EXIT.signatures
   }
+  if (error instanceof InvalidInputError && !error.parameter.startsWith('--')) error = inFlags(error, COMMON_FLAGS)
   if (error instanceof FirebreakError) {
     process.stderr.write(`firebreak: ${error.shortMessage}\n`)
     if (verbose) for (const line of error.metaMessages) process.stderr.write(`  ${line}\n`)

@@ -275,7 +275,7 @@ function sameAddress(a: Address, b: Address): boolean {
 /** The manifest checked that the name exists; a contract on another chain than this run's was not inspected. */
 function inspected(inspection: Inspection, name: string): ContractInspection {
   const contract = inspection.contracts.find((candidate) => candidate.name === name)
-  if (!contract) throw new ContainError(`the playbook names ${name}, which is on another chain than this run's (chain id ${inspection.chainId}): run it with --chain naming ${name}'s chain`)
+  if (!contract) throw new ContainError(`the playbook names ${name}, which is on another chain than this run's (chain id ${inspection.chainId}): contain on ${name}'s chain`)
   return contract
 }
 

@@ -34,7 +34,7 @@ export async function loadImplementations(parameters: LoadImplementationsParamet
   const [current, patched] = specs.map((spec) => (isArtifactFile(spec) ? readArtifactFile(spec) : compiled!.get(spec))) as [ContractArtifact, ContractArtifact]
   const fromFiles = specs.filter(isArtifactFile)
   const warnings = fromFiles.length
-    ? [`${fromFiles.join(' and ')}: an artifact carries solc's storageLayout only, so ERC-7201 namespaced storage is not compared; give the sources (--sources) to compare it too`]
+    ? [`${fromFiles.join(' and ')}: an artifact carries solc's storageLayout only, so ERC-7201 namespaced storage is not compared; give the contracts' sources to compare it too`]
     : []
   return { current, patched, warnings }
 }
@@ -56,7 +56,7 @@ function readArtifactFile(file: string): ContractArtifact {
   const deployedBytecode = hex(json.deployedBytecode ?? json.evm?.deployedBytecode)
   if (!Array.isArray(json.abi) || !bytecode) throw new UsageError(`${file} is not a compiler artifact: expected "abi" and "bytecode"`)
   const storageLayout = json.storageLayout as StorageLayout | undefined
-  if (!storageLayout?.storage) throw new UsageError(`${file} has no storageLayout: build with Foundry's extra_output = ["storageLayout"], or give the sources with --sources`)
+  if (!storageLayout?.storage) throw new UsageError(`${file} has no storageLayout: build with Foundry's extra_output = ["storageLayout"], or give the contracts' sources instead`)
   const name = (json.contractName as string | undefined) ?? file.replace(/^.*\//, '').replace(/\.json$/, '')
   return {
     contractName: name,

@@ -36,7 +36,7 @@ describe('writeExampleManifest (firebreak init)', () => {
     const file = join(dir, 'firebreak.yaml')
     writeFileSync(file, 'chains: {}\n')
 
-    expect(() => writeExampleManifest(file)).toThrow(`${file}: expected no file here, found one: refusing to overwrite it without --force`)
+    expect(() => writeExampleManifest(file)).toThrow(`${file}: expected no file here, found one: refusing to overwrite it unless told to (force)`)
     expect(readFileSync(file, 'utf8')).toBe('chains: {}\n')
   })
 

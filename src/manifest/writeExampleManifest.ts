@@ -24,7 +24,7 @@ export function writeExampleManifest(file: string, options: WriteExampleManifest
     return { file, replaced: false }
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause
-    if (!options.force) throw new ManifestError({ file, problem: 'expected no file here, found one: refusing to overwrite it without --force', cause })
+    if (!options.force) throw new ManifestError({ file, problem: 'expected no file here, found one: refusing to overwrite it unless told to (force)', cause })
   }
   writeFileSync(file, exampleManifest)
   return { file, replaced: true }

@@ -1,6 +1,6 @@
 import { type Address, type Hex, erc20Abi, getAddress, isAddressEqual } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { UsageError } from '../errors.js'
+import { InvalidInputError, UsageError } from '../errors.js'
 import { type AccountLoss, type LossTable, computeLosses } from './computeLosses.js'
 import { type AttackerAddress, attackerKinds } from './findAttackers.js'
 import type { SnapshotPositions } from './readSnapshotPositions.js'
@@ -63,7 +63,7 @@ export async function measureLosses(chain: ChainClients, parameters: MeasureLoss
   const label = parameters.name ?? contract
   const asVault = parameters.valuation === 'balance' ? undefined : await vaultAsset(chain, contract, before.blockNumber)
   if (parameters.valuation === 'erc4626' && !asVault) {
-    throw new UsageError(`${label} does not answer asset() and convertToAssets() at block ${before.blockNumber}: it is not an ERC-4626 vault, so value its snapshot with --valuation balance`)
+    throw new InvalidInputError({ parameter: 'valuation', value: 'erc4626', problem: `${label} does not answer asset() and convertToAssets() at block ${before.blockNumber}: it is not an ERC-4626 vault, so value its snapshot by balance` })
   }
   const assetAddress = asVault ?? contract
   const asset = await readAssetInfo(chain, assetAddress)
@@ -119,7 +119,7 @@ function checkSnapshotPair(chain: ChainClients, before: SnapshotPositions, after
     throw new UsageError(`${before.file} is a snapshot of ${before.contract} but ${after.file} is of ${after.contract}: compare two snapshots of the same contract`)
   }
   if (before.blockNumber >= after.blockNumber) {
-    throw new UsageError(`${before.file} (block ${before.blockNumber}) is not before ${after.file} (block ${after.blockNumber}): pass the pre-attack snapshot as --before and the post-containment one as --after`)
+    throw new InvalidInputError({ parameter: 'before', problem: `${before.file} (block ${before.blockNumber}) is not before ${after.file} (block ${after.blockNumber}): give the pre-attack snapshot as the one before, and the post-containment one as the one after`, related: ['after'] })
   }
   for (const snapshot of [before, after]) {
     if (snapshot.header.chainId !== chain.chain.id) {

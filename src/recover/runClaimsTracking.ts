@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import { type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { FirebreakError, UsageError, errorMessage } from '../errors.js'
+import { errorMessage, FirebreakError, InvalidInputError } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
 import { readDistributionFile } from '../distribution/distributionFile.js'
 import { type ClaimsStatus, trackClaims } from './trackClaims.js'
@@ -41,9 +41,9 @@ export async function runClaimsTracking(parameters: RunClaimsTrackingParameters)
   try {
     const reimbursement = latestMerkleReimbursement(incident)
     const claimAddress = parameters.claimAddress ? getAddress(parameters.claimAddress) : reimbursement?.claimAddress
-    if (!claimAddress) throw new UsageError(`incident ${incident.id} has no Merkle reimbursement in its journal: pass --claim <address> and --distribution <file>`)
+    if (!claimAddress) throw new InvalidInputError({ parameter: 'claim', problem: `incident ${incident.id} has no Merkle reimbursement in its journal: give the claim contract and its distribution file`, related: ['distribution'] })
     const file = parameters.distributionFile ?? reimbursement?.file
-    if (!file) throw new UsageError(`no distribution file is journaled for claim contract ${claimAddress}: pass --distribution <file>`)
+    if (!file) throw new InvalidInputError({ parameter: 'distribution', problem: `no distribution file is journaled for claim contract ${claimAddress}: give the one it was funded from` })
     const { distribution } = readDistributionFile(file)
 
     const [root, claimDeadline] = await Promise.all([

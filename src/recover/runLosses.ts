@@ -1,7 +1,7 @@
 import { relative } from 'node:path'
 import { type Address, type Hash, isAddressEqual } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
-import { UsageError, errorMessage } from '../errors.js'
+import { InvalidInputError, errorMessage } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
 import { findAttackers } from './findAttackers.js'
 import { type AfterRate, type AssetLosses, type Valuation, measureLosses } from './measureLosses.js'
@@ -86,19 +86,19 @@ async function computeAll(parameters: RunLossesParameters): Promise<LossesOutcom
 
 /** Each before-snapshot with the after-snapshot of the same contract, in the order the befores were given. */
 function pairSnapshots(before: SnapshotPositions[], after: SnapshotPositions[]): { before: SnapshotPositions; after: SnapshotPositions }[] {
-  if (before.length === 0) throw new UsageError('no snapshot given: pass --before and --after snapshot files (firebreak snapshot <contract> --block <n>)')
+  if (before.length === 0) throw new InvalidInputError({ parameter: 'before', problem: 'no snapshot given: give the snapshot files from before the attack and after containment (firebreak snapshot writes them)', related: ['after'] })
   const pairs = before.map((snapshot) => {
     const matches = after.filter((candidate) => isAddressEqual(candidate.contract, snapshot.contract))
     if (matches.length !== 1) {
-      throw new UsageError(`${snapshot.file} records ${snapshot.contract}, and ${matches.length === 0 ? 'no --after snapshot records it' : `${matches.length} --after snapshots record it`}: pass exactly one after-containment snapshot per contract`)
+      throw new InvalidInputError({ parameter: 'after', problem: `${snapshot.file} records ${snapshot.contract}, and ${matches.length === 0 ? 'no snapshot after containment records it' : `${matches.length} snapshots after containment record it`}: give exactly one after-containment snapshot per contract` })
     }
     return { before: snapshot, after: matches[0]! }
   })
   const unmatched = after.find((snapshot) => !before.some((candidate) => isAddressEqual(candidate.contract, snapshot.contract)))
-  if (unmatched) throw new UsageError(`${unmatched.file} records ${unmatched.contract}, which no --before snapshot records: pass its pre-attack snapshot too`)
+  if (unmatched) throw new InvalidInputError({ parameter: 'before', problem: `${unmatched.file} records ${unmatched.contract}, which no pre-attack snapshot records: give its pre-attack snapshot too` })
   const seen = new Set<string>()
   for (const pair of pairs) {
-    if (seen.has(pair.before.contract)) throw new UsageError(`two --before snapshots record ${pair.before.contract}: pass one per contract`)
+    if (seen.has(pair.before.contract)) throw new InvalidInputError({ parameter: 'before', problem: `two pre-attack snapshots record ${pair.before.contract}: give one per contract` })
     seen.add(pair.before.contract)
   }
   return pairs

@@ -4,7 +4,7 @@ import { type Address, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import type { Authority, Plan } from '../engine/plan.js'
 import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
-import { UsageError } from '../errors.js'
+import { InvalidInputError, UsageError } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
 import type { Artifacts } from '../solidity/artifacts.js'
 import { buildClaimPlan } from './buildClaimPlan.js'
@@ -115,7 +115,7 @@ async function buildReimbursement(parameters: RunReimbursementParameters): Promi
     throw new UsageError(`${losses.file} was computed on chain ${losses.chainId}, but the node is chain ${chain.chain.id}: use the RPC URL of that chain`)
   }
   const tokenAddress = parameters.token ?? losses.asset?.address
-  if (!tokenAddress) throw new UsageError(`${losses.file} does not say which token was lost: pass --token with the token to ${mode === 'tokens' ? 'mirror' : 'pay in'}`)
+  if (!tokenAddress) throw new InvalidInputError({ parameter: 'token', problem: `${losses.file} does not say which token was lost: give the token to ${mode === 'tokens' ? 'mirror' : 'pay in'}` })
   const asset = await readAssetInfo(chain, tokenAddress)
   const policy = applyPolicy(losses.losses, parameters.policy)
   if (policy.payouts.length === 0) throw new UsageError(`policy "${policy.description}" pays nobody from ${losses.file}: lower the minimum or check the file`)
@@ -129,7 +129,7 @@ async function buildReimbursement(parameters: RunReimbursementParameters): Promi
   // A resumed plan may already have moved the funds: the engine's simulation checks what is left to send.
   if (!earlier) await checkAvailable(chain, parameters, policy, asset, losses)
   if (mode === 'transfers' && policy.payouts.length > MAX_DIRECT_TRANSFERS) {
-    throw new UsageError(`${policy.payouts.length} accounts is too many for direct transfers (at most ${MAX_DIRECT_TRANSFERS}): reimburse with --mode merkle, where each account claims its own`)
+    throw new InvalidInputError({ parameter: 'mode', value: mode, problem: `${policy.payouts.length} accounts is too many for direct transfers (at most ${MAX_DIRECT_TRANSFERS}): reimburse in merkle mode, where each account claims its own` })
   }
 
   const file = incident.path(`distribution-${short}.json`)

@@ -73,7 +73,7 @@ export async function recordAssetSeries(chain: ChainClients, parameters: RecordA
   }
   if (points.length === 0) {
     throw new FirebreakError(`could not read ${parameters.asset} balances at any of ${blocks.length} blocks from ${fromBlock} to ${toBlock}: ${lastProblem}`, {
-      metaMessages: ['Reading past state needs an archive node: point --rpc-url at one, or observe a range closer to now.'],
+      metaMessages: ['Reading past state needs an archive node: use the RPC URL of one, or observe a range closer to now.'],
     })
   }
   const observed: RecordAssetSeriesReturnType = {

@@ -44,7 +44,7 @@ export class SourcesNotFoundError extends FirebreakError {
   override name = 'SourcesNotFoundError'
   constructor(sourcesDir: string) {
     super(`no Solidity sources found in ${sourcesDir}`, {
-      metaMessages: ['Point --contracts at the folder that holds your .sol files.'],
+      metaMessages: ['Give the folder that holds your .sol files.'],
     })
   }
 }

@@ -9,7 +9,7 @@ export class MigrationInputError extends InvalidInputError {
  * A resumed migration differs from the one the journal records (another batch size, another new
  * contract): carrying on would mint under a different partition or into another contract.
  */
-export class MigrationResumeError extends FirebreakError {
+export class MigrationResumeError extends InvalidInputError {
   override name = 'MigrationResumeError'
 }
 

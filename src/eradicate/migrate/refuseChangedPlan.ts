@@ -16,11 +16,17 @@ export function refuseChangedPlan(journal: JournalLike, planned: PlanMigrationRe
     .at(-1)?.data as Planned | undefined
   if (!before) return
   if (before.batchSize !== planned.batchSize) {
-    throw new MigrationResumeError(`this migration (${planned.plan.id}) was planned with --batch-size ${before.batchSize}: run it again with --batch-size ${before.batchSize}, or its batches would name other accounts`)
+    throw new MigrationResumeError({
+      parameter: 'batchSize',
+      value: planned.batchSize,
+      problem: `this migration (${planned.plan.id}) was planned with batches of ${before.batchSize}: run it again with ${before.batchSize}, or its batches would name other accounts`,
+    })
   }
   if (before.token?.address !== planned.plan.tokenAddress || before.claim?.address !== planned.plan.claimAddress) {
-    throw new MigrationResumeError(
-      `this migration (${planned.plan.id}) deploys to ${before.token?.address}, this run would deploy to ${planned.plan.tokenAddress}: give the same --name, --symbol and contracts as the first run`,
-    )
+    throw new MigrationResumeError({
+      parameter: 'name',
+      problem: `this migration (${planned.plan.id}) deploys to ${before.token?.address}, this run would deploy to ${planned.plan.tokenAddress}: give the same token name, symbol and contracts as the first run`,
+      related: ['symbol'],
+    })
   }
 }

@@ -55,7 +55,7 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
   const kinds: LeverKind[] = stage.calls.length > 0 ? ['unpause', 'limit', 'switch'] : ['unpause']
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds })
   const inspected = (name: string, path: (string | number)[]) =>
-    inspection.contracts.find((contract) => contract.name === name) ?? fail(path, `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${name}, which is on another: run it with --chain naming ${name}'s chain`)
+    inspection.contracts.find((contract) => contract.name === name) ?? fail(path, `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${name}, which is on chain "${chainOf(manifest, name)}": run the restore on that chain`)
 
   const unpauses = await Promise.all(stage.unpause.map((name, position) => unpauseCall(chain, manifest, inspected(name, ['unpause', position]), (problem) => fail(['unpause', position], problem))))
   const calls: RoutedCall[] = [...unpauses]
@@ -91,7 +91,12 @@ async function featureCalls(chain: ChainClients, manifest: Manifest, inspection:
   const fail = (inner: (string | number)[], problem: string): never => {
     throw new ManifestError({ file: manifest.file, path: [...path, ...inner], problem })
   }
-  const contract = inspection.contracts.find((candidate) => candidate.name === call.contract) ?? fail(['contract'], `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${call.contract}, which is on another: run it with --chain naming ${call.contract}'s chain`)
+  const contract = inspection.contracts.find((candidate) => candidate.name === call.contract) ?? fail(['contract'], `expected a contract on the chain this restore runs on (chain id ${inspection.chainId}), got ${call.contract}, which is on chain "${chainOf(manifest, call.contract)}": run the restore on that chain`)
   const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
   return [await resolveManifestCall(chain, { manifest, contract, function: call.function, args: call.args, labels, fail })]
+}
+
+/** The manifest's chain for a contract name. */
+function chainOf(manifest: Manifest, name: string): string {
+  return manifest.contracts.find((contract) => contract.name === name)?.chain ?? 'another'
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { type Address, type LocalAccount, isAddress, isAddressEqual } from 'viem'
-import { UsageError } from '../../../errors.js'
+import { InvalidInputError } from '../../../errors.js'
 import { CANONICAL_MULTI_SEND_CALL_ONLY } from './abi.js'
 import { SafeSignatureError, SafeTransactionError } from './errors.js'
 import { writeJsonFile } from './jsonFile.js'
@@ -29,7 +29,7 @@ export type SignSafeTransactionFileReturnType = { transaction: VerifiedSafeTrans
  * writes the signature file the executor accepts with `--signature`.
  */
 export async function signSafeTransactionFile({ file, account, out, multiSend }: SignSafeTransactionFileParameters): Promise<SignSafeTransactionFileReturnType> {
-  if (resolve(out) === resolve(file)) throw new SafeSignatureError(`--out ${out} is the Safe transaction file itself: write the signature to its own file`)
+  if (resolve(out) === resolve(file)) throw new InvalidInputError({ parameter: 'out', value: out, problem: 'is the Safe transaction file itself: write the signature to its own file' })
   const transaction = readSafeTransactionFile(file)
   const { chainId, safe, owners } = transaction.file
   requireKnownDelegate(transaction, multiSend)
@@ -51,10 +51,10 @@ export async function signSafeTransactionFile({ file, account, out, multiSend }:
  * lookalike `multiSend` contract that does something else.
  */
 function requireKnownDelegate({ path, transaction }: VerifiedSafeTransaction, accepted: Address | undefined): void {
-  if (accepted !== undefined && !isAddress(accepted)) throw new UsageError(`--multi-send ${accepted} is not an address (or its checksum is wrong)`)
+  if (accepted !== undefined && !isAddress(accepted)) throw new InvalidInputError({ parameter: 'multiSend', value: accepted, problem: 'is not an address (or its checksum is wrong)' })
   if (transaction.operation !== 1) return
   if (isAddressEqual(transaction.to, CANONICAL_MULTI_SEND_CALL_ONLY) || (accepted && isAddressEqual(transaction.to, accepted))) return
   throw new SafeTransactionError(
-    `${path} delegate-calls ${transaction.to}, which is not the canonical MultiSendCallOnly ${CANONICAL_MULTI_SEND_CALL_ONLY}: a delegate call runs that code as the Safe; sign with --multi-send ${transaction.to} only if your team's manifest names it as this chain's MultiSendCallOnly`,
+    `${path} delegate-calls ${transaction.to}, which is not the canonical MultiSendCallOnly ${CANONICAL_MULTI_SEND_CALL_ONLY}: a delegate call runs that code as the Safe; accept ${transaction.to} as the MultiSendCallOnly only if your team's manifest names it as this chain's`,
   )
 }

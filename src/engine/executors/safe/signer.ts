@@ -1,5 +1,5 @@
 import type { LocalAccount } from 'viem'
-import { UsageError } from '../../../errors.js'
+import { InvalidInputError, UsageError } from '../../../errors.js'
 import { accountFromKeyVariable } from '../key.js'
 import { loadKeystoreAccount } from '../keystore.js'
 
@@ -16,15 +16,15 @@ export type LoadSignerParameters = {
  * keystore, never from a flag (shell history) or a file in the repository.
  */
 export async function loadSigner({ keyEnv, keystore, passwordEnv }: LoadSignerParameters): Promise<LocalAccount> {
-  if (keyEnv && keystore) throw new UsageError('give either --key-env or --keystore, not both')
+  if (keyEnv && keystore) throw new InvalidInputError({ parameter: 'keyEnv', problem: 'give either a key variable or a keystore, not both', related: ['keystore'] })
   if (keystore) {
-    if (!passwordEnv) throw new UsageError(`--keystore ${keystore} needs --password-env <VARIABLE> naming the environment variable that holds its password`)
+    if (!passwordEnv) throw new InvalidInputError({ parameter: 'keystore', value: keystore, problem: 'needs the name of the environment variable that holds its password', related: ['passwordEnv'] })
     const password = process.env[passwordEnv]
     if (password === undefined) throw new UsageError(`${passwordEnv} is not set: set it to the password of ${keystore} (e.g. \`read -rs ${passwordEnv} && export ${passwordEnv}\`)`)
     return loadKeystoreAccount(keystore, password)
   }
-  if (!keyEnv) throw new UsageError("no key to sign with: give --key-env <VARIABLE> (the environment variable holding the owner's private key) or --keystore <path> --password-env <VARIABLE>")
+  if (!keyEnv) throw new InvalidInputError({ parameter: 'keyEnv', problem: "no key to sign with: name the environment variable holding the owner's private key, or a keystore and its password variable", related: ['keystore', 'passwordEnv'] })
   const key = process.env[keyEnv]
-  if (!key) throw new UsageError(`${keyEnv} is not set: set it to the owner's private key, or name another variable with --key-env`)
+  if (!key) throw new InvalidInputError({ parameter: 'keyEnv', value: keyEnv, problem: "is not set: set it to the owner's private key, or name another variable" })
   return accountFromKeyVariable(keyEnv, key)
 }
