@@ -2,7 +2,7 @@ import { type Address, type LocalAccount, getAddress } from 'viem'
 import type { StepOutcome } from '../engine/execute.js'
 import { type JournalLike, findStepEntry, wasSent } from '../engine/journalLike.js'
 import type { Plan } from '../engine/plan.js'
-import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
+import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../engine/runPhase.js'
 import type { Incident } from '../journal/incident.js'
 import { containPlanId } from './planContainment.js'
 import { containedEarlier, stepContainment } from './containedEarlier.js'
@@ -66,12 +66,7 @@ export function runContainment(parameters: RunContainmentParameters): Promise<Co
   const { incident, playbook, dryRun = false } = parameters
   const { journal } = incident
   return runPhase({
-    journal,
-    outputDir: incident.dir,
-    accounts: parameters.accounts,
-    signatureFiles: parameters.signatureFiles,
-    dryRun,
-    onProgress: parameters.onProgress,
+    ...incidentRun(parameters),
     // A Safe short of signatures is an outcome of its own here (exit 5), not an error.
     awaitingSignatures: 'return',
     started: () => journal.append('contain.started', { playbook, dryRun }),

@@ -7,6 +7,7 @@ import { type ExecuteOptions, type StepOutcome, executeStep } from './execute.js
 import { type Executor, executorFor } from './executors/index.js'
 import { SafeThresholdNotMetError } from './executors/safe/errors.js'
 import { type JournalLike, findStepEntry, journaledHashes, wasSent } from './journalLike.js'
+import type { Incident } from '../journal/incident.js'
 import { type Authority, type Plan, type Step, describeActions } from './plan.js'
 import { type PreparedSteps, runSteps } from './runSteps.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
@@ -165,6 +166,20 @@ export async function runPhase<
     failed?.(error)
     throw error
   }
+}
+
+/** What a phase runner is given by its caller, the same for every phase. */
+export type IncidentRunParameters<P> = {
+  incident: Incident
+  accounts?: ExecuteOptions['accounts']
+  signatureFiles?: readonly string[]
+  dryRun?: boolean
+  onProgress?: (event: P) => void | Promise<void>
+}
+
+/** The options every phase passes to runPhase from its incident: its journal, its folder, the keys and signatures at hand. */
+export function incidentRun<P>({ incident, accounts, signatureFiles, dryRun = false, onProgress }: IncidentRunParameters<P>) {
+  return { journal: incident.journal, outputDir: incident.dir, accounts, ...(signatureFiles ? { signatureFiles } : {}), dryRun, ...(onProgress ? { onProgress } : {}) }
 }
 
 /** The first line of why a run stopped, as the phases journal it. */

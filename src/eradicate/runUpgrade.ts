@@ -1,7 +1,7 @@
 import type { Address, Hash, Hex, LocalAccount } from 'viem'
 import { keysAtHand } from '../engine/routing/keysAtHand.js'
 import type { Check } from '../engine/plan.js'
-import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../engine/runPhase.js'
 import { FirebreakError } from '../errors.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { ProxyKind } from '../inspect/types.js'
@@ -72,12 +72,7 @@ export function runUpgrade(parameters: RunUpgradeParameters): Promise<UpgradeOut
   const { incident, contract, dryRun = false } = parameters
   const { journal } = incident
   return runPhase({
-    journal,
-    outputDir: incident.dir,
-    accounts: parameters.accounts,
-    signatureFiles: parameters.signatureFiles,
-    dryRun,
-    onProgress: parameters.onProgress,
+    ...incidentRun(parameters),
     started: () => journal.append('upgrade.started', { contract, from: parameters.current.contractName, to: parameters.patched.contractName, dryRun }),
     build: () => buildUpgrade(parameters),
     finished: (outcome) =>

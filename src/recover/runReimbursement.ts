@@ -3,7 +3,7 @@ import { relative } from 'node:path'
 import { type Address, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import type { Authority, Plan } from '../engine/plan.js'
-import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../engine/runPhase.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../engine/runPhase.js'
 import { InvalidInputError, UsageError } from '../errors.js'
 import type { Incident } from '../journal/incident.js'
 import type { Artifacts } from '../solidity/artifacts.js'
@@ -85,12 +85,7 @@ export function runReimbursement(parameters: RunReimbursementParameters): Promis
   const { incident, mode, dryRun = false } = parameters
   const { journal } = incident
   return runPhase({
-    journal,
-    outputDir: incident.dir,
-    accounts: parameters.accounts,
-    signatureFiles: parameters.signatureFiles,
-    dryRun,
-    onProgress: parameters.onProgress,
+    ...incidentRun(parameters),
     started: () => journal.append('reimburse.started', { mode, lossesFile: parameters.lossesFile, policy: describePolicy(parameters.policy), dryRun }),
     build: () => buildReimbursement(parameters),
     finished: (outcome) =>

@@ -1,7 +1,7 @@
 import type { Hash, LocalAccount } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { type JournalLike, findStepEntry } from '../../engine/journalLike.js'
-import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../../engine/runPhase.js'
+import { type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../../engine/runPhase.js'
 import type { Incident } from '../../journal/incident.js'
 import { type MigrationPlan, moveStepId } from './buildMigrationPlan.js'
 import { writeDistributionFile } from './claimDistribution.js'
@@ -42,11 +42,7 @@ export function runMigration(parameters: RunMigrationParameters): Promise<Migrat
   const { journal } = incident
   const contract = parameters.oldContract.name
   return runPhase({
-    journal,
-    outputDir: incident.dir,
-    accounts: parameters.accounts,
-    dryRun,
-    onProgress,
+    ...incidentRun(parameters),
     started: () =>
       journal.append('migrate.started', {
         contract,

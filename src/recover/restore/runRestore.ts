@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { type Address, type LocalAccount, isAddressEqual } from 'viem'
 import { PostconditionFailedError } from '../../engine/errors.js'
 import type { StepOutcome } from '../../engine/execute.js'
-import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, runPhase } from '../../engine/runPhase.js'
+import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../../engine/runPhase.js'
 import { type SimulationResult, describeSimulationFailure } from '../../engine/simulate.js'
 import type { Incident } from '../../journal/incident.js'
 import type { Manifest } from '../../manifest/types.js'
@@ -61,12 +61,7 @@ export function runRestore(parameters: RunRestoreParameters): Promise<RestoreOut
   const { journal } = incident
   const stage = parameters.stage
   return runPhase({
-    journal,
-    outputDir: incident.dir,
-    accounts: parameters.accounts,
-    signatureFiles: parameters.signatureFiles,
-    dryRun,
-    onProgress,
+    ...incidentRun(parameters),
     started: () => journal.append('restore.started', { stage, dryRun }),
     build: () => buildRestore(parameters),
     // The last gate: the stage's unpause followed by its invariants, on a fork of the chain as it is now.
