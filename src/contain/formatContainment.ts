@@ -1,8 +1,8 @@
-import { type SafeTransactionAwaitingSignatures, describeAwaitingSignatures } from '../engine/awaitingSignatures.js'
+import { describeAwaitingSignatures } from '../engine/awaitingSignatures.js'
 import { formatPlan as formatPlanSteps, formatReadyAt } from '../engine/formatPlan.js'
 import type { ContainmentOutcome, ContainmentProgress } from './runContainment.js'
 
-export { formatSimulation, formatStepOutcome } from '../engine/formatPlan.js'
+export { formatPrepared, formatSimulation, formatStepOutcome } from '../engine/formatPlan.js'
 
 /** The plan as signers must see it, then what the playbook leaves alone and why. */
 export function formatPlan({ plan, notes, skipped, exposed }: Extract<ContainmentProgress, { stage: 'planned' }>): string {
@@ -43,10 +43,4 @@ function describeSteps(outcome: ContainmentOutcome): string {
   const checks = outcome.steps.reduce((total, step) => total + step.checks.filter((check) => check.passed).length, 0)
   const steps = `${outcome.steps.length} step${outcome.steps.length === 1 ? '' : 's'}`
   return `${steps} done and verified on chain by ${checks} check${checks === 1 ? '' : 's'}`
-}
-
-/** Before the first send: ready, or which Safe transactions wait while the rest goes ahead. */
-export function formatPrepared(awaiting: readonly SafeTransactionAwaitingSignatures[]): string {
-  if (awaiting.length === 0) return 'every signer and key is ready; sending\n'
-  return `sending what needs no signature now; waiting for Safe owners on:\n${awaiting.map((each) => `  ${describeAwaitingSignatures(each)}\n`).join('')}`
 }

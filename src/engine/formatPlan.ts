@@ -1,3 +1,4 @@
+import { type SafeTransactionAwaitingSignatures, describeAwaitingSignatures } from './awaitingSignatures.js'
 import type { StepOutcome } from './execute.js'
 import type { Authority, Plan, Step } from './plan.js'
 import type { SimulationResult } from './simulate.js'
@@ -46,4 +47,10 @@ export function formatStepOutcome(step: Step, outcome: StepOutcome): string {
 /** When a plan waiting for a timelock can go on, as a UTC time. */
 export function formatReadyAt(readyAt: bigint): string {
   return new Date(Number(readyAt) * 1000).toISOString().replace('.000Z', 'Z')
+}
+
+/** Before the first send: ready, or which Safe transactions wait while the rest goes ahead. */
+export function formatPrepared(awaiting: readonly SafeTransactionAwaitingSignatures[]): string {
+  if (awaiting.length === 0) return 'every signer and key is ready; sending\n'
+  return `sending what needs no signature now; waiting for Safe owners on:\n${awaiting.map((each) => `  ${describeAwaitingSignatures(each)}\n`).join('')}`
 }

@@ -1,4 +1,4 @@
-import type { Abi, AbiFunction, Address, Hex } from 'viem'
+import type { AbiFunction, Address, Hex } from 'viem'
 import type { NormalOperationCall } from '../manifest/normalOperations.js'
 import type { ContractTarget } from '../manifest/types.js'
 

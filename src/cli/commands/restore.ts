@@ -44,7 +44,7 @@ export function registerRestore(program: Command) {
         onProgress: (event) => {
           if (event.stage === 'planned') print(format.formatPlan({ ...event, skipped: [], exposed: [] }))
           if (event.stage === 'gates') print(formatGates(stage, event.gates))
-          if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+          if (event.stage === 'prepared') print(format.formatPrepared(event.awaitingSignatures))
           if (event.stage === 'step') print(format.formatStepOutcome(event.step, event.outcome))
         },
       })

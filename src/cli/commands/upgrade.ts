@@ -54,7 +54,7 @@ export function registerUpgrade(program: Command) {
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (contract: string, options: UpgradeOptions) => {
-        const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
+        const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatPrepared, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
           import('../../manifest/index.js'),
           import('../../eradicate/runUpgrade.js'),
           import('../../eradicate/loadImplementations.js'),
@@ -93,7 +93,7 @@ export function registerUpgrade(program: Command) {
             if (event.stage === 'replay-gate') print(format.formatReplayGate(event.result))
             if (event.stage === 'planned') print(formatPlan(event.plan, [`the upgrade is held by ${event.holder.holder}: ${event.holder.route.time.description}`]))
             if (event.stage === 'simulated') print(formatSimulation(event.simulation))
-            if (event.stage === 'prepared') print('every signer and key is ready; sending\n')
+            if (event.stage === 'prepared') print(formatPrepared(event.awaitingSignatures))
             if (event.stage === 'step') print(formatStepOutcome(event.step, event.outcome))
           },
         })
