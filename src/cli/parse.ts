@@ -1,4 +1,7 @@
+import { statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { InvalidArgumentError } from 'commander'
+import { rpcUrlShapeProblem } from '../manifest/rpcUrl.js'
 
 /**
  * Value parsers for options and arguments. Each throws commander's InvalidArgumentError, so a bad
@@ -51,6 +54,62 @@ export function parseAddress(value: string): `0x${string}` {
 export function parseHash(value: string): `0x${string}` {
   if (!/^0x[0-9a-fA-F]{64}$/.test(value)) invalid('a transaction hash (0x and 64 hex digits)', value)
   return value as `0x${string}`
+}
+
+/**
+ * An RPC URL (http, https, ws or wss), refused without printing it back: a provider's URL embeds
+ * the account's API key. `htp:/x` would otherwise be tried five times and reported as a node that
+ * cannot be reached, sending the war room to check a node that was never asked.
+ */
+export function parseRpcUrl(value: string): string {
+  const problem = rpcUrlShapeProblem(value.trim())
+  if (problem) throw new InvalidArgumentError(`${problem}: give the node's URL, e.g. https://… or http://127.0.0.1:8545 (the value is not shown: it may hold an API key)`)
+  return value.trim()
+}
+
+/**
+ * A folder firebreak keeps files in (created when missing): refused when it, or a folder on its
+ * way, is a file, which mkdir would report as a bare EEXIST or ENOTDIR.
+ */
+export function parseFolder(value: string): string {
+  if (value.trim() === '') invalid('a folder', value)
+  const blocking = fileOnTheWay(resolve(value), true)
+  if (blocking) throw new InvalidArgumentError(`${blocking === resolve(value) ? `"${value}" is a file` : `"${blocking}" is a file, not a folder`}: expected a folder (or a path where one can be created)`)
+  return value
+}
+
+/** A file firebreak writes: refused when it is a folder, or a folder on its way is a file. */
+export function parseOutputFile(value: string): string {
+  if (value.trim() === '') invalid('a file path', value)
+  const target = resolve(value)
+  if (statOrUndefined(target)?.isDirectory()) throw new InvalidArgumentError(`"${value}" is a folder: expected the path of a file to write`)
+  const blocking = fileOnTheWay(dirname(target), true)
+  if (blocking) throw new InvalidArgumentError(`"${blocking}" is a file, not a folder: "${value}" cannot be written under it`)
+  return value
+}
+
+/** The first existing non-folder among `path` and its parents (`path` itself only when `self`). */
+function fileOnTheWay(path: string, self: boolean): string | undefined {
+  const parents: string[] = []
+  for (let current = path; ; current = dirname(current)) {
+    parents.unshift(current)
+    if (dirname(current) === current) break
+  }
+  if (!self) parents.pop()
+  for (const folder of parents) {
+    const stat = statOrUndefined(folder)
+    if (stat === undefined) return undefined
+    if (!stat.isDirectory()) return folder
+  }
+  return undefined
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
 }
 
 /** For a repeatable or variadic option: each value parsed, collected in order. */

@@ -1,6 +1,6 @@
 import { Option } from 'commander'
 import { DEFAULT_MANIFEST_FILE } from '../manifest/defaults.js'
-import { each, parseAddress, parseBlock, parseCount, parseHash } from './parse.js'
+import { each, parseAddress, parseBlock, parseCount, parseFolder, parseHash, parseRpcUrl } from './parse.js'
 
 /**
  * The options more than one command takes, made in one place so that they read, parse and fail the
@@ -11,11 +11,11 @@ export const manifestOption = () => new Option('--manifest <file>', "the protoco
 
 export const chainOption = () => new Option('--chain <name>', "which of the manifest's chains (needed when it names several)")
 
-export const rpcUrlOption = () => new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL')
+export const rpcUrlOption = () => new Option('--rpc-url <url>', "use this node instead of the chain's RPC URL").env('FIREBREAK_RPC_URL').argParser(parseRpcUrl)
 
 export const signatureOption = () => new Option('--signature <file...>', "a Safe owner's signature file (firebreak safe sign); one per signer")
 
-export const incidentsOption = () => new Option('--incidents <dir>', 'folder that holds incident folders').default('.firebreak/incidents')
+export const incidentsOption = () => new Option('--incidents <dir>', 'folder that holds incident folders').default('.firebreak/incidents').argParser(parseFolder)
 
 /** `opens`: a command that starts an incident when there is none (every command that acts does). */
 export const incidentOption = (opens: 'latest' | 'latest-or-new' = 'latest-or-new') =>

@@ -1,5 +1,7 @@
 import { type ChainClients, connect } from '../chain/clients.js'
+import { InvalidInputError } from '../errors.js'
 import { assertChainId } from './assertChainId.js'
+import { rpcUrlShapeProblem } from './rpcUrl.js'
 import { didYouMean } from '../describeValue.js'
 import { ManifestError } from './ManifestError.js'
 import type { Manifest, ManifestChain, ManifestContract } from './types.js'
@@ -33,6 +35,9 @@ export function manifestContract(manifest: Manifest, name: string): ManifestCont
  */
 export async function connectToManifestChain(manifest: Manifest, { chain: chainName, rpcUrl }: { chain?: string; rpcUrl?: string } = {}): Promise<{ chain: ChainClients; config: ManifestChain }> {
   const config = manifestChain(manifest, chainName)
+  const shapeProblem = rpcUrl === undefined ? undefined : rpcUrlShapeProblem(rpcUrl.trim())
+  // The value is never shown: a provider's URL embeds the account's API key.
+  if (shapeProblem) throw new InvalidInputError({ parameter: 'rpcUrl', problem: `${shapeProblem}: give the node's URL (http, https, ws or wss)` })
   const chain = await connect(rpcUrl ?? config.rpcUrl)
   assertChainId(manifest, config, chain.chain.id)
   return { chain, config }

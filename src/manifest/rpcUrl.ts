@@ -11,7 +11,8 @@ export function rpcUrlShapeProblem(value: string): string | undefined {
   } catch {
     return 'is not a URL'
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return `is a ${url.protocol.slice(0, -1)} URL`
+  // `htp:/x` parses as a URL of scheme htp: to the user it is a typo, not a URL firebreak can reach.
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return `is not a URL of a node (its scheme is ${url.protocol.slice(0, -1)}, not http, https, ws or wss)`
   return undefined
 }
 

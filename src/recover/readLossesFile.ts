@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { type Address, type Hex, getAddress, isAddress } from 'viem'
+import { type Address, type Hex, getAddress, isAddress, maxUint256, zeroAddress } from 'viem'
 import { z } from 'zod'
 import { FirebreakError } from '../errors.js'
 
@@ -25,6 +25,8 @@ export type LossesFile = {
   /** What `firebreak losses` wrote about the asset, when the file is its JSON. */
   asset?: { address: Address; symbol?: string; decimals?: number }
   chainId?: number
+  /** The block the losses were measured after (what `firebreak losses` writes): no reimbursement of them can be older. */
+  afterBlock?: bigint
   /** sha256 of the file's bytes: the journal ties the distribution to the exact file it came from. */
   sha256: Hex
 }
@@ -78,6 +80,8 @@ function checkAddress(value: unknown, where: string): Address {
   const checksummed = getAddress(text)
   // Paying money to an address with a typo is unrecoverable; only the EIP-55 checksum catches one.
   if (text !== checksummed) throw new LossesFileError(`${where}: ${text} is not checksummed (EIP-55): write it as ${checksummed} after checking it is the right account`)
+  // A token refuses a transfer there (ERC20InvalidReceiver) only once the plan is simulated, and says it in bytes.
+  if (checksummed === zeroAddress) throw new LossesFileError(`${where}: the account is the zero address, which cannot be paid: remove the row (a mint's "from" is not a holder)`)
   return checksummed
 }
 
@@ -93,6 +97,7 @@ function checkAmount(value: unknown, field: string, where: string): bigint {
   if (/^-\s*\d/.test(text)) throw new LossesFileError(`${where}: ${field} ${text} is negative: a loss is 0 or more`)
   if (/^\+?\d*[.,]\d+$|^\d+(\.\d*)?e[+-]?\d+$/i.test(text)) throw new LossesFileError(`${where}: ${field} ${text} is not an integer: amounts are whole numbers in the token's base units (wei), without decimals or exponents`)
   if (!/^\d+$/.test(text)) throw new LossesFileError(`${where}: ${field} "${text}" is not an amount: expected an integer in the token's base units (wei)`)
+  if (BigInt(text) > maxUint256) throw new LossesFileError(`${where}: ${field} ${text} is more than 2^256 − 1, the most a token amount can be: check the figure`)
   return BigInt(text)
 }
 
@@ -166,6 +171,7 @@ const documentSchema = z.looseObject({
   asset: z.looseObject({ address: z.string(), symbol: z.string().optional(), decimals: z.number().int().optional() }).optional(),
   losses: z.array(z.unknown()),
   total: amountValue.optional(),
+  afterBlock: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).optional(),
 })
 
 function parseJson(text: string, file: string): Parsed {
@@ -194,5 +200,6 @@ function parseJson(text: string, file: string): Parsed {
   const asset = document.data.asset
   if (asset) parsed.asset = { address: checkAddress(asset.address, `${file}: asset.address`), symbol: asset.symbol, decimals: asset.decimals }
   if (document.data.chainId !== undefined) parsed.chainId = document.data.chainId
+  if (document.data.afterBlock !== undefined) parsed.afterBlock = BigInt(document.data.afterBlock)
   return parsed
 }

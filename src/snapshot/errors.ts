@@ -12,3 +12,8 @@ export { LogRangeError } from '../chain/readLogsAdaptive.js'
 export class SnapshotIntegrityError extends FirebreakError {
   override name = 'SnapshotIntegrityError'
 }
+
+/** The snapshotted address is not a token at the block: no code, or no `balanceOf(address)`. */
+export class SnapshotNotATokenError extends FirebreakError {
+  override name = 'SnapshotNotATokenError'
+}

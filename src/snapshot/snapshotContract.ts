@@ -1,8 +1,8 @@
 import type { Incident } from '../journal/incident.js'
 import { connectToManifestChain, manifestContract } from '../manifest/manifestChain.js'
 import type { Manifest } from '../manifest/types.js'
-import { errorMessage } from '../errors.js'
-import { type TakeSnapshotReturnType, takeSnapshot } from './takeSnapshot.js'
+import { InvalidInputError, errorMessage } from '../errors.js'
+import { type TakeSnapshotReturnType, holderEvent, takeSnapshot } from './takeSnapshot.js'
 
 export type SnapshotContractParameters = {
   manifest: Manifest
@@ -25,6 +25,11 @@ export type SnapshotContractParameters = {
 export async function snapshotContract(parameters: SnapshotContractParameters): Promise<TakeSnapshotReturnType> {
   const { manifest, incident } = parameters
   const target = manifestContract(manifest, parameters.contract)
+  // Refused before the node is asked or the journal told a snapshot started.
+  holderEvent(parameters.event)
+  if (parameters.blockNumber !== undefined && parameters.fromBlock !== undefined && parameters.fromBlock > parameters.blockNumber) {
+    throw new InvalidInputError({ parameter: 'fromBlock', value: parameters.fromBlock, problem: `is after the snapshot block ${parameters.blockNumber}: the contract's history must start at or before the block it is snapshotted at`, related: ['blockNumber'] })
+  }
   const { chain } = await connectToManifestChain(manifest, { chain: target.chain, rpcUrl: parameters.rpcUrl })
   const blockNumber = parameters.blockNumber ?? (await chain.public.getBlockNumber({ cacheTime: 0 }))
   incident.journal.append('snapshot.started', { contract: target.name, address: target.address, blockNumber, event: parameters.event ?? 'Transfer' })

@@ -3,12 +3,13 @@ import { type WriteStream, createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { once } from 'node:events'
-import { type AbiEvent, type Address, type Hex, getAddress, parseAbiItem, toEventSignature } from 'viem'
+import { type AbiEvent, type Address, type Hex, encodeFunctionData, erc20Abi, getAddress, parseAbiItem, toEventSignature } from 'viem'
+import { InvalidInputError } from '../errors.js'
 import type { ChainClients } from '../chain/clients.js'
 import { AccountSpool } from './accountSpool.js'
 import { canUseBalanceReader } from './balanceReader.js'
 import { resolveMulticall3 } from './resolveMulticall3.js'
-import { SnapshotBlockInFutureError } from './errors.js'
+import { SnapshotBlockInFutureError, SnapshotNotATokenError } from './errors.js'
 import { type BalanceReader, readBalances } from './readBalances.js'
 import { logAccounts } from './logAccounts.js'
 import { readRawLogsAdaptive, transferEvent } from '../chain/readLogsAdaptive.js'
@@ -56,6 +57,12 @@ export type TakeSnapshotReturnType = {
  * snapshot never looks complete.
  */
 export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshotParameters): Promise<TakeSnapshotReturnType> {
+  const event = holderEvent(parameters.event)
+  const fromBlock = parameters.fromBlock ?? 0n
+  if (fromBlock > parameters.blockNumber) {
+    // Logs from 20 up to 5 are none: the snapshot would say "0 accounts" of a token that has holders.
+    throw new InvalidInputError({ parameter: 'fromBlock', value: fromBlock, problem: `is after the snapshot block ${parameters.blockNumber}: the contract's history must start at or before the block it is snapshotted at`, related: ['blockNumber'] })
+  }
   const latest = await chain.public.getBlockNumber({ cacheTime: 0 })
   if (parameters.blockNumber > latest) {
     throw new SnapshotBlockInFutureError(`block ${parameters.blockNumber} is in the future: the chain is at block ${latest}`, {
@@ -63,9 +70,8 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
     })
   }
   const block = await chain.public.getBlock({ blockNumber: parameters.blockNumber })
-  const event = typeof parameters.event === 'object' ? parameters.event : (parseAbiItem(parameters.event ?? transferEvent) as AbiEvent)
   const accountFields = parameters.accountFields ?? event.inputs.filter((input) => input.type === 'address' && input.name).map((input) => input.name as string)
-  const fromBlock = parameters.fromBlock ?? 0n
+  await assertHasBalanceOf(chain, parameters.contract, parameters.blockNumber)
 
   const spool = new AccountSpool({ runSize: parameters.spoolRunSize })
   const temporary = `${parameters.outFile}.partial-${process.pid}`
@@ -154,6 +160,65 @@ export async function takeSnapshot(chain: ChainClients, parameters: TakeSnapshot
   } finally {
     await spool.dispose()
   }
+}
+
+/**
+ * The event whose address fields name holders, parsed from its signature. A signature that is not
+ * an event, or an event with no named address field, is refused here: either would read no holder
+ * and write a complete-looking snapshot of "0 accounts".
+ */
+export function holderEvent(event: string | AbiEvent | undefined): AbiEvent {
+  if (typeof event === 'object') return event
+  const signature = (event ?? transferEvent).trim()
+  const example = 'e.g. "event Transfer(address indexed from, address indexed to, uint256 value)"'
+  let parsed: ReturnType<typeof parseAbiItem>
+  try {
+    parsed = parseAbiItem(/^event\s/.test(signature) ? signature : `event ${signature}`)
+  } catch {
+    throw new InvalidInputError({ parameter: 'event', value: JSON.stringify(signature), problem: `is not an event signature: give one with its parameter names, ${example}` })
+  }
+  if (parsed.type !== 'event') throw new InvalidInputError({ parameter: 'event', value: JSON.stringify(signature), problem: `is a ${parsed.type}, not an event: ${example}` })
+  if (!parsed.inputs.some((input) => input.type === 'address' && input.name)) {
+    throw new InvalidInputError({ parameter: 'event', value: JSON.stringify(signature), problem: `names no address field, so it names no holder: give the fields their names, ${example}` })
+  }
+  return parsed
+}
+
+/**
+ * A contract that answers `balanceOf(address)` with a number at the block. Without this check an
+ * address with no code, or a contract that is not a token, would be snapshotted as "0 accounts" and
+ * exit as a success: losses computed from it would say nobody lost anything.
+ */
+async function assertHasBalanceOf(chain: ChainClients, contract: Address, blockNumber: bigint): Promise<void> {
+  const code = await chain.public.getCode({ address: contract, blockNumber })
+  if (!code || code === '0x') {
+    throw new SnapshotNotATokenError(`${getAddress(contract)} has no code at block ${blockNumber}: a snapshot reads balanceOf(address) from a token contract`, {
+      metaMessages: ['Check the address in the manifest, the chain (--chain, --rpc-url) and the block: the contract may be deployed later.'],
+    })
+  }
+  let data: Hex | undefined
+  try {
+    ;({ data } = await chain.public.call({ to: contract, data: encodeFunctionData({ abi: erc20Abi, functionName: 'balanceOf', args: [probeAccount] }), blockNumber }))
+  } catch (cause) {
+    if (!isRevert(cause)) throw cause
+    throw new SnapshotNotATokenError(`${getAddress(contract)} has no balanceOf(address) at block ${blockNumber} (the call reverts): snapshot records a token's holders`, { cause })
+  }
+  if (!data || data.length !== 66) {
+    throw new SnapshotNotATokenError(`${getAddress(contract)} has no balanceOf(address) at block ${blockNumber} (it answers ${!data || data === '0x' ? 'nothing' : `${(data.length - 2) / 2} bytes, not one number`}): snapshot records a token's holders`)
+  }
+}
+
+/** Any account: only whether the answer is a number matters. */
+const probeAccount: Address = '0x000000000000000000000000000000000000dEaD'
+
+function isRevert(error: unknown): boolean {
+  let reverted = false
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 10; cause = cause.cause, depth++) {
+    // A node that failed is not a contract that refused: that error must reach the user as the node's.
+    if (['HttpRequestError', 'TimeoutError', 'WebSocketRequestError', 'NodeFailedError'].includes(cause.name)) return false
+    if (cause.name === 'ExecutionRevertedError' || cause.name === 'RawContractError' || /revert/i.test(cause.message)) reverted = true
+  }
+  return reverted
 }
 
 /** The packed reader where the node takes state overrides, else Multicall3 where it is deployed, else plain batches. */

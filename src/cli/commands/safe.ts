@@ -1,5 +1,6 @@
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { toJson } from '../output.js'
+import { parseOutputFile } from '../parse.js'
 import { addressOption, jsonOption } from '../sharedOptions.js'
 
 export function registerSafe(program: Command) {
@@ -8,7 +9,7 @@ export function registerSafe(program: Command) {
     .command('sign')
     .description('check a Safe transaction file (its hashes recomputed from its fields), show what it does and its hashes, sign it as an owner, write the signature file')
     .argument('<safe-tx-file>', 'the Safe transaction file firebreak wrote (safe-tx/<plan>-<step>.json)')
-    .requiredOption('--out <file>', 'where to write the signature file (pass it back with --signature)')
+    .addOption(new Option('--out <file>', 'where to write the signature file (pass it back with --signature)').makeOptionMandatory().argParser(parseOutputFile))
     .option('--key-env <VARIABLE>', "environment variable holding the owner's private key")
     .option('--keystore <path>', 'encrypted JSON keystore of the owner (e.g. ~/.foundry/keystores/<name>)')
     .option('--password-env <VARIABLE>', "environment variable holding the keystore's password")

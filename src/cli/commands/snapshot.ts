@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { withFlags } from '../flags.js'
 import { toJson } from '../output.js'
 import { blockOption, chainOption, fromBlockOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
@@ -18,7 +19,7 @@ export function registerSnapshot(program: Command) {
     .addOption(incidentOption())
     .addOption(incidentsOption())
     .addOption(jsonOption('print the result as one JSON object'))
-    .action(async (contract: string, options: SnapshotOptions) => {
+    .action(withFlags({ blockNumber: '--block', fromBlock: '--from-block', event: '--event' }, async (contract: string, options: SnapshotOptions) => {
       const [{ loadManifest }, { snapshotContract }, { openCurrentIncident }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../snapshot/snapshotContract.js'),
@@ -29,5 +30,5 @@ export function registerSnapshot(program: Command) {
       const result = await snapshotContract({ manifest, contract, blockNumber: options.block, fromBlock: options.fromBlock, event: options.event, chain: options.chain, rpcUrl: options.rpcUrl || undefined, incident })
       if (options.json) process.stdout.write(`${toJson({ incident: incident.id, file: result.file, header: result.header, footer: result.footer })}\n`)
       else process.stdout.write(`snapshot of ${contract} at block ${result.header.blockNumber}: ${result.footer.accounts} accounts, total ${result.footer.total}, sha256 ${result.footer.sha256}\n  ${result.file}\n`)
-    })
+    }))
 }

@@ -1,6 +1,6 @@
 import type { LocalAccount } from 'viem'
 import { InvalidInputError, UsageError } from '../../../errors.js'
-import { accountFromKeyVariable } from '../key.js'
+import { accountFromPrivateKey } from '../privateKey.js'
 import { loadKeystoreAccount } from '../keystore.js'
 
 export type LoadSignerParameters = {
@@ -26,5 +26,5 @@ export async function loadSigner({ keyEnv, keystore, passwordEnv }: LoadSignerPa
   if (!keyEnv) throw new InvalidInputError({ parameter: 'keyEnv', problem: "no key to sign with: name the environment variable holding the owner's private key, or a keystore and its password variable", related: ['keystore', 'passwordEnv'] })
   const key = process.env[keyEnv]
   if (!key) throw new InvalidInputError({ parameter: 'keyEnv', value: keyEnv, problem: "is not set: set it to the owner's private key, or name another variable" })
-  return accountFromKeyVariable(keyEnv, key)
+  return accountFromPrivateKey(keyEnv, key)
 }
