@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Command, CommanderError } from 'commander'
+import { formatHeadLine, writtenHeads } from '../journal/writtenHeads.js'
 import { packageRoot } from '../packageRoot.js'
 import { registerCompile } from './commands/compile.js'
 import { registerContain } from './commands/contain.js'
@@ -54,14 +55,28 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   try {
     await program.parseAsync([...argv])
+    printJournalHeads()
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are exits too, with code 0; everything else here is a usage mistake.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage
     }
-    return reportError(error, Boolean(program.opts().verbose) || argv.includes('--verbose') || argv.includes('-v'))
+    const code = reportError(error, Boolean(program.opts().verbose) || argv.includes('--verbose') || argv.includes('-v'))
+    // Waiting for signatures is a stop, not a failure; a failure keeps its one line.
+    if (code === EXIT.signatures) printJournalHeads()
+    return code
   }
+}
+
+/**
+ * The last line of every command that journaled: the head, to keep somewhere the incident folder
+ * is not (a chat, a ticket), for `firebreak journal verify --anchor` to prove later that nothing up
+ * to it was rewritten. On stderr, so `--json` output stays one document.
+ */
+function printJournalHeads(): void {
+  for (const head of writtenHeads()) process.stderr.write(`${formatHeadLine(head)}
+`)
 }
 
 function readVersion(): string {

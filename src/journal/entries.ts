@@ -15,6 +15,13 @@ export type JournalEntries = {
   // -------------------------------------------------------------------------------------------
   // The incident (src/journal)
   'incident.opened': { id: string; title?: string }
+  /**
+   * A run found what a crash in the middle of an append leaves, and repaired it before going on:
+   * a torn last line cut off (its bytes kept here), or a last entry the head had not confirmed.
+   */
+  'journal.repaired':
+    | { problem: 'torn-last-line'; line: number; seq: number; bytes: number; sha256: Hex; text: string; confirmedByHead: boolean }
+    | { problem: 'entry-beyond-head'; line: number; seq: number; hash: Hex; headSeq: number }
 
   // -------------------------------------------------------------------------------------------
   // The engine (src/engine): one plan's transitions, the same for every phase

@@ -65,7 +65,7 @@ describe('verifyChain', () => {
   it('accepts an untouched chain and counts its entries', () => {
     const entries = buildChain(5)
 
-    expect(verifyChain(entries, headOf(entries))).toEqual({ ok: true, count: 5, problems: [] })
+    expect(verifyChain(entries, headOf(entries))).toEqual({ ok: true, verdict: 'intact', count: 5, problems: [] })
   })
 
   it('detects an entry whose data was edited', () => {
@@ -172,10 +172,74 @@ describe('verifyChain', () => {
     ])
   })
 
-  it('accepts a head one entry behind, as a crash between the entry and the head write leaves it', () => {
+  it('tells a last entry the head does not confirm (a crash between the entry and the head write) from tampering', () => {
     const entries = buildChain(5)
 
-    expect(verifyChain(entries, headOf(entries.slice(0, 4))).ok).toBe(true)
+    expect(verifyChain(entries, headOf(entries.slice(0, 4)))).toEqual({
+      ok: false,
+      verdict: 'interrupted',
+      count: 5,
+      problems: [
+        {
+          line: 5,
+          seq: 4,
+          kind: 'unconfirmed',
+          message:
+            'line 5 (seq 4): last entry not confirmed by journal.head (seq 3) — a crash between writing the entry and its head, or an entry added by hand; the next command on this incident confirms it and journals that',
+        },
+      ],
+    })
+  })
+
+  it('calls two entries beyond the head appended by hand: a crash leaves at most one', () => {
+    const entries = buildChain(5)
+
+    const { verdict, problems } = verifyChain(entries, headOf(entries.slice(0, 3)))
+
+    expect(verdict).toBe('tampered')
+    expect(problems).toEqual([
+      {
+        line: 4,
+        seq: 3,
+        kind: 'appended',
+        message: 'line 4 (seq 3): 2 entries (seq 3–4) are beyond journal.head (seq 2) — a crash leaves at most one: entries were appended by hand',
+      },
+    ])
+  })
+
+  it('tells a torn last line (the start of the next entry, no newline) from an edit', () => {
+    const entries = buildChain(3)
+    const torn = JSON.stringify(entries[2]).slice(0, 30)
+    const lines = [{ line: 1, entry: entries[0] as JournalEntry }, { line: 2, entry: entries[1] as JournalEntry }, parseJournalLine(torn, 3)]
+
+    const result = verifyChain(lines, headOf(entries.slice(0, 2)), { unterminated: true })
+
+    expect(result.verdict).toBe('interrupted')
+    expect(result.problems).toEqual([
+      {
+        line: 3,
+        seq: 2,
+        kind: 'torn',
+        message: 'line 3 (seq 2): torn last line — the write of this entry was cut short (a crash or a full disk); the next command on this incident repairs it',
+      },
+    ])
+  })
+
+  it('calls a cut last line tampered when the head records entries after it', () => {
+    const entries = buildChain(4)
+    const lines = [{ line: 1, entry: entries[0] as JournalEntry }, { line: 2, entry: entries[1] as JournalEntry }, parseJournalLine(JSON.stringify(entries[2]).slice(0, 30), 3)]
+
+    expect(verifyChain(lines, headOf(entries), { unterminated: true }).verdict).toBe('tampered')
+  })
+
+  it('does not take a garbled last line for a torn write: it must start as the next entry does', () => {
+    const entries = buildChain(3)
+    const lines = [{ line: 1, entry: entries[0] as JournalEntry }, { line: 2, entry: entries[1] as JournalEntry }, parseJournalLine('{"seq":7,"time":"2025', 3)]
+
+    const result = verifyChain(lines, headOf(entries.slice(0, 2)), { unterminated: true })
+
+    expect(result.verdict).toBe('tampered')
+    expect(result.problems.map(({ kind }) => kind)).toEqual(['malformed', 'removed'])
   })
 
   it('reports a line that is not JSON by its number, and only once', () => {
@@ -188,6 +252,7 @@ describe('verifyChain', () => {
 
     expect(verifyChain(lines, headOf(entries))).toEqual({
       ok: false,
+      verdict: 'tampered',
       count: 2,
       problems: [{ line: 2, seq: 1, kind: 'malformed', message: 'line 2 (seq 1): the line is not valid JSON' }],
     })

@@ -29,9 +29,31 @@ export type JournalHead = { seq: number; hash: Hex }
 /** One line of journal.jsonl: an entry, or text that could not be read as one. */
 export type JournalLine =
   | { line: number; entry: JournalEntry }
-  | { line: number; malformed: string; /** recovered from the text when possible */ seq?: number }
+  | { line: number; malformed: string; /** recovered from the text when possible */ seq?: number; text?: string }
 
-export type JournalProblemKind = 'malformed' | 'edited' | 'removed' | 'reordered' | 'truncated'
+/**
+ * `torn` and `unconfirmed` are what a crash in the middle of an append leaves (see
+ * `JournalVerdict`); every other kind is an edit. `appended`: entries beyond journal.head;
+ * `foreign`: another incident's journal; `anchor`: the journal no longer extends an anchor.
+ */
+export type JournalProblemKind =
+  | 'malformed'
+  | 'edited'
+  | 'removed'
+  | 'reordered'
+  | 'truncated'
+  | 'torn'
+  | 'unconfirmed'
+  | 'appended'
+  | 'foreign'
+  | 'anchor'
+
+/**
+ * `interrupted`: the only damage is the one a crash between (or during) an append's two writes
+ * leaves, a torn last line or a last entry journal.head does not confirm yet; the next run on the
+ * incident repairs it and journals the repair. `tampered`: anything else.
+ */
+export type JournalVerdict = 'intact' | 'interrupted' | 'tampered'
 
 export type JournalProblem = {
   /** 1-based line of journal.jsonl where to look; 0 when the problem is in journal.head. */
@@ -41,7 +63,12 @@ export type JournalProblem = {
   message: string
 }
 
-export type VerifyChainReturnType = { ok: boolean; count: number; problems: JournalProblem[] }
+export type VerifyChainReturnType = { ok: boolean; verdict: JournalVerdict; count: number; problems: JournalProblem[] }
+
+export type VerifyChainOptions = {
+  /** The file did not end with a newline: its last line may be a write cut short. */
+  unterminated?: boolean
+}
 
 export const GENESIS: Hex = `0x${'00'.repeat(32)}`
 
@@ -147,7 +174,7 @@ export function parseJournalLine(text: string, line: number): JournalLine {
   try {
     parsed = JSON.parse(text)
   } catch {
-    return withRecoveredSeq({ line, malformed: 'the line is not valid JSON' }, text)
+    return withRecoveredSeq({ line, malformed: 'the line is not valid JSON', text }, text)
   }
   const shapeProblem = entryShapeProblem(parsed)
   if (shapeProblem === undefined) return { line, entry: parsed as JournalEntry }
@@ -170,7 +197,7 @@ export function parseJournalHead(text: string): JournalHead | undefined {
   return { seq, hash: hash as Hex }
 }
 
-function withRecoveredSeq(malformed: { line: number; malformed: string }, text: string): JournalLine {
+function withRecoveredSeq(malformed: { line: number; malformed: string; text: string }, text: string): JournalLine {
   const match = /^\s*\{\s*"seq"\s*:\s*(\d+)\s*[,}]/.exec(text)
   return match?.[1] === undefined ? malformed : { ...malformed, seq: Number(match[1]) }
 }
@@ -194,6 +221,17 @@ function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
 }
 
+/**
+ * Whether `text`, the unterminated last line of a journal, is what an append cut short leaves:
+ * the start of entry `seq` exactly as `JSON.stringify` writes it (`{"seq":12,"time":…`), with
+ * nothing after the cut. A power cut may also leave the end of the write as zero bytes.
+ */
+export function isTornWrite(text: string, seq: number): boolean {
+  const written = text.replace(/\0+$/, '')
+  const start = `{"seq":${seq},`
+  return written.length < start.length ? start.startsWith(written) : written.startsWith(start)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verifying a chain
 
@@ -207,18 +245,43 @@ type NumberedEntry = { line: number; entry: JournalEntry }
 export function verifyChain(
   entries: readonly JournalEntry[] | readonly JournalLine[],
   head?: JournalHead,
+  options: VerifyChainOptions = {},
 ): VerifyChainReturnType {
-  const lines = entries.map((item, index): JournalLine => ('line' in item ? item : { line: index + 1, entry: item }))
+  const numbered = entries.map((item, index): JournalLine => ('line' in item ? item : { line: index + 1, entry: item }))
+  const torn = options.unterminated ? tornLastLine(numbered, head) : undefined
+  const lines = torn === undefined ? numbered : numbered.slice(0, -1)
   const wellFormed = lines.filter((item): item is NumberedEntry => 'entry' in item)
+  // A head recording the torn entry itself: the disk kept the head's rename but lost the end of
+  // the entry written before it (a drive cache that acknowledged an fsync it had not done).
+  const checkedHead = torn !== undefined && head?.seq === torn.seq ? undefined : head
   const problems = [
     ...malformedProblems(lines),
     ...editedProblems(wellFormed),
     ...orderProblems(lines),
     ...linkProblems(wellFormed),
     ...removedProblems(lines),
-    ...(head === undefined ? [] : headProblems(lines, wellFormed, head)),
+    ...(checkedHead === undefined ? [] : headProblems(lines, wellFormed, checkedHead)),
+    ...(torn === undefined ? [] : [torn]),
   ].sort((a, b) => a.line - b.line)
-  return { ok: problems.length === 0, count: wellFormed.length, problems }
+  return { ok: problems.length === 0, verdict: verdictOf(problems), count: wellFormed.length, problems }
+}
+
+export function verdictOf(problems: readonly JournalProblem[]): JournalVerdict {
+  if (problems.length === 0) return 'intact'
+  return problems.every((problem) => problem.kind === 'torn' || problem.kind === 'unconfirmed') ? 'interrupted' : 'tampered'
+}
+
+function tornLastLine(lines: readonly JournalLine[], head: JournalHead | undefined): JournalProblem | undefined {
+  const last = lines.at(-1)
+  if (last === undefined || !('malformed' in last) || last.text === undefined) return undefined
+  const before = lastWithSeq(lines.slice(0, -1))
+  const seq = before === undefined ? 0 : before.seq + 1
+  if (!isTornWrite(last.text, seq)) return undefined
+  // A head beyond the torn entry means entries after it were cut: that is not one interrupted write.
+  if (head !== undefined && head.seq > seq) return undefined
+  const confirmed = head?.seq === seq ? ' (journal.head records it: the disk lost the end of a write it reported done)' : ''
+  const message = `${where({ line: last.line, seq })}: torn last line — the write of this entry was cut short (a crash or a full disk)${confirmed}; the next command on this incident repairs it`
+  return { line: last.line, seq, kind: 'torn', message }
 }
 
 function where({ line, seq }: { line: number; seq?: number | undefined }): string {
@@ -316,12 +379,13 @@ function removedProblems(lines: readonly JournalLine[]): JournalProblem[] {
   return problems
 }
 
-// The head is written after each entry is on disk, so an entry beyond the head is a crash between
-// the two writes, not tampering; only a head beyond the last entry means entries were cut off.
+// The head is written after each entry is on disk, so one entry beyond the head, at the end, may be
+// a crash between the two writes; more than one is not. A head beyond the last entry means entries
+// were cut off.
 function headProblems(lines: readonly JournalLine[], entries: readonly NumberedEntry[], head: JournalHead): JournalProblem[] {
   const atHead = entries.find(({ entry }) => entry.seq === head.seq)
   if (atHead !== undefined) {
-    if (atHead.entry.hash === head.hash) return []
+    if (atHead.entry.hash === head.hash) return beyondHeadProblems(lines, entries, head)
     const message = `${where({ line: atHead.line, seq: head.seq })}: hash differs from the one recorded in the head — the entry was rewritten`
     return [{ line: atHead.line, seq: head.seq, kind: 'edited', message }]
   }
@@ -335,6 +399,38 @@ function headProblems(lines: readonly JournalLine[], entries: readonly NumberedE
   const removed = head.seq - last.seq
   const message = `${where(last)}: the head records seq ${head.seq} after it — the last ${removed === 1 ? 'entry was' : `${removed} entries were`} removed`
   return [{ line: last.line, seq: last.seq + 1, kind: 'truncated', message }]
+}
+
+function beyondHeadProblems(lines: readonly JournalLine[], entries: readonly NumberedEntry[], head: JournalHead): JournalProblem[] {
+  const beyond = entries.filter(({ entry }) => entry.seq > head.seq)
+  const [first] = beyond
+  if (first === undefined) return []
+  if (beyond.length === 1 && first.entry.seq === head.seq + 1 && first.line === lines.at(-1)?.line) {
+    const message = `${where({ line: first.line, seq: first.entry.seq })}: last entry not confirmed by journal.head (seq ${head.seq}) — a crash between writing the entry and its head, or an entry added by hand; the next command on this incident confirms it and journals that`
+    return [{ line: first.line, seq: first.entry.seq, kind: 'unconfirmed', message }]
+  }
+  const last = beyond.at(-1) as NumberedEntry
+  const message = `${where({ line: first.line, seq: first.entry.seq })}: ${beyond.length} entries (seq ${first.entry.seq}–${last.entry.seq}) are beyond journal.head (seq ${head.seq}) — a crash leaves at most one: entries were appended by hand`
+  return [{ line: first.line, seq: first.entry.seq, kind: 'appended', message }]
+}
+
+/**
+ * Where `anchor` (a head hash published earlier) sits in the journal, or the problem when it is
+ * not there: entries up to it were removed or rewritten since, even if the chain is consistent.
+ */
+export function findAnchor(
+  entries: readonly JournalEntry[] | readonly JournalLine[],
+  anchor: Hex,
+): { seq: number; line: number; entriesAfter: number } | JournalProblem {
+  const numbered = entries.map((item, index): JournalLine => ('line' in item ? item : { line: index + 1, entry: item }))
+  const wellFormed = numbered.filter((item): item is NumberedEntry => 'entry' in item)
+  const wanted = anchor.toLowerCase()
+  const found = wellFormed.find(({ entry }) => entry.hash === wanted)
+  if (found === undefined) {
+    const message = `anchor ${anchor} is not in the journal — the entries up to it were removed or rewritten since the anchor was taken`
+    return { line: 0, kind: 'anchor', message }
+  }
+  return { seq: found.entry.seq, line: found.line, entriesAfter: wellFormed.filter(({ entry }) => entry.seq > found.entry.seq).length }
 }
 
 function lastWithSeq(lines: readonly JournalLine[]): { line: number; seq: number } | undefined {

@@ -49,7 +49,7 @@ describe('openIncident', () => {
       '1:step.sent',
       '2:step.verified',
     ])
-    expect(verifyJournal(first.dir)).toEqual({ ok: true, count: 3, problems: [] })
+    expect(verifyJournal(first.dir)).toEqual({ ok: true, verdict: 'intact', count: 3, problems: [] })
   })
 
   it('gives a second incident opened in the same second its own folder', () => {

@@ -23,21 +23,26 @@ export {
 } from './entries.js'
 export {
   canonicalJson,
+  findAnchor,
   GENESIS,
   hashEntry,
   isSecretName,
+  isTornWrite,
   type JournalEntry,
   type JournalHead,
   type JournalLine,
   type JournalProblem,
   type JournalProblemKind,
+  type JournalVerdict,
   type JsonValue,
   parseJournalHead,
   parseJournalLine,
   SecretInJournalError,
   toJsonValue,
   type UnhashedEntry,
+  type VerifyChainOptions,
   type VerifyChainReturnType,
+  verdictOf,
   verifyChain,
 } from './hashChain.js'
 export {
@@ -58,8 +63,12 @@ export {
   JournalConflictError,
   JournalCorruptError,
   JournalNotFoundError,
+  type JournalRepair,
   type OpenJournalOptions,
   type ReadJournalReturnType,
   readJournal,
+  type VerifyJournalOptions,
+  type VerifyJournalReturnType,
   verifyJournal,
 } from './journal.js'
+export { formatHeadLine, type WrittenHead, writtenHeads } from './writtenHeads.js'

@@ -161,7 +161,7 @@ describe('Journal.open', () => {
 
     expect(entry.seq).toBe(2)
     expect(entry.prev).toBe(before.last()?.hash)
-    expect(verifyJournal(dir)).toEqual({ ok: true, count: 3, problems: [] })
+    expect(verifyJournal(dir)).toEqual({ ok: true, verdict: 'intact', count: 3, problems: [] })
   })
 
   it('refuses a journal with an edited entry, naming the file and line', () => {
@@ -233,19 +233,21 @@ describe('verifyJournal', () => {
 
     expect(verifyJournal(dir)).toEqual({
       ok: false,
+      verdict: 'tampered',
       count: 2,
       problems: [{ line: 2, seq: 1, kind: 'malformed', message: 'line 2 (seq 1): the line is not valid JSON' }],
     })
   })
 
-  it('reports the last line cut short by a crash, as malformed only', () => {
+  it('reports the last line cut short by a crash as torn, not tampered', () => {
     writeJournal(3)
     const content = fs.readFileSync(journalPath, 'utf8')
     fs.writeFileSync(journalPath, content.slice(0, content.length - 40))
 
-    expect(verifyJournal(dir).problems.map(({ line, seq, kind }) => ({ line, seq, kind }))).toEqual([
-      { line: 3, seq: 2, kind: 'malformed' },
-    ])
+    const result = verifyJournal(dir)
+
+    expect(result.verdict).toBe('interrupted')
+    expect(result.problems.map(({ line, seq, kind }) => ({ line, seq, kind }))).toEqual([{ line: 3, seq: 2, kind: 'torn' }])
   })
 
   it('reports a missing head file as possible truncation', () => {

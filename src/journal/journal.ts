@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Hex } from 'viem'
 import { FirebreakError } from '../errors.js'
 import type { JournalEntries, JournalEntryType, TypedJournalEntry } from './entries.js'
 import {
@@ -14,8 +16,11 @@ import {
   parseJournalLine,
   toJsonValue,
   type VerifyChainReturnType,
+  verdictOf,
   verifyChain,
+  findAnchor,
 } from './hashChain.js'
+import { recordWrittenHead } from './writtenHeads.js'
 
 export const JOURNAL_FILE = 'journal.jsonl'
 export const HEAD_FILE = 'journal.head'
@@ -40,10 +45,13 @@ export class JournalCorruptError extends FirebreakError {
 
   constructor(journalPath: string, problems: JournalProblem[]) {
     const [first, ...others] = problems
+    const interrupted = verdictOf(problems) === 'interrupted'
     super(`${journalPath}: ${first?.message ?? 'the journal failed verification'}`, {
       metaMessages: [
         ...others.map((problem) => problem.message),
-        'Do not edit the journal by hand: restore it from a copy, or open a new incident that refers to this one.',
+        interrupted
+          ? 'A command that writes to this incident (contain, upgrade, migrate, …) repairs it first and journals the repair.'
+          : 'Do not edit the journal by hand: restore it from a copy, or open a new incident that refers to this one.',
       ],
     })
     this.path = journalPath
@@ -74,14 +82,17 @@ export type ReadJournalReturnType = {
   head: JournalHead | undefined
   /** Why journal.head could not be read, when it exists but is not a head. */
   headProblem: string | undefined
+  /** The file does not end with a newline: its last line may be a write cut short. */
+  unterminated: boolean
 }
 
 export function readJournal(dir: string): ReadJournalReturnType {
   const journalPath = path.join(dir, JOURNAL_FILE)
   if (!fs.existsSync(journalPath)) throw new JournalNotFoundError(journalPath)
-  const lines = splitLines(fs.readFileSync(journalPath, 'utf8')).map((text, index) => parseJournalLine(text, index + 1))
+  const content = fs.readFileSync(journalPath, 'utf8')
+  const lines = splitLines(content).map((text, index) => parseJournalLine(text, index + 1))
   const entries = lines.flatMap((item) => ('entry' in item ? [item.entry] : []))
-  return { journalPath, lines, entries, ...readHead(dir) }
+  return { journalPath, lines, entries, ...readHead(dir), unterminated: content !== '' && !content.endsWith('\n') }
 }
 
 function splitLines(content: string): string[] {
@@ -98,16 +109,54 @@ function readHead(dir: string): { head: JournalHead | undefined; headProblem: st
   return { head, headProblem: head === undefined ? 'is not {"seq", "hash"} JSON' : undefined }
 }
 
-/** The chain check of an incident folder's journal.jsonl against its journal.head. */
-export function verifyJournal(dir: string): VerifyChainReturnType {
-  return verifyRead(readJournal(dir))
+export type VerifyJournalOptions = {
+  /** A head hash published earlier (printed as `journal head <hash>`): the journal must still extend it. */
+  anchor?: Hex
 }
 
-function verifyRead({ lines, entries, head, headProblem }: ReadJournalReturnType): VerifyChainReturnType {
-  const result = verifyChain(lines, head)
-  const extra = [...headFileProblems(headProblem), ...missingHeadProblems(lines, entries, head, headProblem)]
+export type VerifyJournalReturnType = VerifyChainReturnType & {
+  /** Where the anchor sits, when one was given and found. */
+  anchor?: { hash: Hex; seq: number; line: number; entriesAfter: number }
+}
+
+/**
+ * The chain check of an incident folder's journal.jsonl against its journal.head, the incident
+ * its folder is named after and, given one, an anchor.
+ */
+export function verifyJournal(dir: string, options: VerifyJournalOptions = {}): VerifyJournalReturnType {
+  const read = readJournal(dir)
+  const result = verifyRead(read, dir)
+  if (options.anchor === undefined) return result
+  const anchored = findAnchor(read.lines, options.anchor)
+  if ('kind' in anchored) return withProblems(result, [anchored])
+  return { ...result, anchor: { hash: options.anchor, ...anchored } }
+}
+
+function verifyRead({ lines, entries, head, headProblem, unterminated }: ReadJournalReturnType, dir: string): VerifyChainReturnType {
+  const result = verifyChain(lines, head, { unterminated })
+  return withProblems(result, [
+    ...headFileProblems(headProblem),
+    ...missingHeadProblems(lines, entries, head, headProblem),
+    ...foreignIncidentProblems(entries, dir),
+  ])
+}
+
+function withProblems(result: VerifyChainReturnType, extra: JournalProblem[]): VerifyChainReturnType {
   if (extra.length === 0) return result
-  return { ...result, ok: false, problems: [...extra, ...result.problems].sort((a, b) => a.line - b.line) }
+  const problems = [...extra, ...result.problems].sort((a, b) => a.line - b.line)
+  return { ...result, ok: false, verdict: verdictOf(problems), problems }
+}
+
+// An incident's folder is named by its id (openIncident), and entry 0 records that id: a journal
+// whose first entry names another incident was copied here from that incident's folder.
+function foreignIncidentProblems(entries: readonly JournalEntry[], dir: string): JournalProblem[] {
+  const [first] = entries
+  if (first?.seq !== 0 || first.type !== 'incident.opened') return []
+  const recorded = (first.data as { id?: unknown } | null)?.id
+  const folder = path.basename(path.resolve(dir))
+  if (typeof recorded !== 'string' || recorded === folder) return []
+  const message = `line 1 (seq 0): the journal was opened for incident "${recorded}" but sits in the folder of incident "${folder}" — another incident's journal was copied here (or the folder was renamed: name it "${recorded}" again)`
+  return [{ line: 1, seq: 0, kind: 'foreign', message }]
 }
 
 function headFileProblems(headProblem: string | undefined): JournalProblem[] {
@@ -135,7 +184,16 @@ function missingHeadProblems(
 export type OpenJournalOptions = {
   /** The clock entries are stamped with; tests pass a fixed one. */
   now?: () => Date
+  /**
+   * Repair what a crash in the middle of an append left (a torn last line, a last entry the head
+   * does not confirm) and journal the repair, instead of refusing the journal. Edits are refused
+   * either way.
+   */
+  repair?: boolean
 }
+
+/** What `Journal.open({ repair: true })` found and did, as the `journal.repaired` entry records it. */
+export type JournalRepair = JournalEntries['journal.repaired']
 
 /**
  * An incident's append-only, hash-chained journal.jsonl. Each `append` is on disk (fsync) before
@@ -149,6 +207,8 @@ export class Journal {
   /** Bytes of journal.jsonl this process knows about: any other size means another writer. */
   #size: number
   #endsWithNewline: boolean
+  /** Repairs to journal once there is an entry to chain them to (a torn entry 0 leaves none). */
+  #pendingRepairs: JournalRepair[] = []
 
   private constructor(dir: string, entries: JournalEntry[], now: () => Date) {
     this.dir = dir
@@ -170,9 +230,21 @@ export class Journal {
       return new Journal(resolved, [], now)
     }
     const read = readJournal(resolved)
-    const { problems } = verifyRead(read)
-    if (problems.length > 0) throw new JournalCorruptError(read.journalPath, problems)
-    return new Journal(resolved, read.entries, now)
+    const { verdict, problems } = verifyRead(read, resolved)
+    if (verdict === 'intact') return new Journal(resolved, read.entries, now)
+    if (verdict !== 'interrupted' || options.repair !== true) throw new JournalCorruptError(read.journalPath, problems)
+    const repairs = problems.map((problem) => repairInterruptedWrite(read, problem))
+    const journal = new Journal(resolved, read.entries, now)
+    journal.#pendingRepairs = repairs
+    if (read.entries.length > 0) journal.#recordRepairs()
+    return journal
+  }
+
+  /** The repairs `open` made, journaled before anything else this process appends. */
+  #recordRepairs(): void {
+    const repairs = this.#pendingRepairs
+    this.#pendingRepairs = []
+    for (const repair of repairs) this.append('journal.repaired', repair)
   }
 
   /**
@@ -185,6 +257,8 @@ export class Journal {
     this.#writeLine(`${JSON.stringify(entry)}\n`)
     this.#entries.push(deepFreeze(entry))
     writeHead(this.dir, { seq: entry.seq, hash: entry.hash })
+    recordWrittenHead({ seq: entry.seq, hash: entry.hash, incident: this.#incidentId(), dir: this.dir })
+    if (this.#pendingRepairs.length > 0) this.#recordRepairs()
     return entry as TypedJournalEntry<Type, JournalEntry>
   }
 
@@ -213,6 +287,12 @@ export class Journal {
     return last === undefined ? undefined : { seq: last.seq, hash: last.hash }
   }
 
+  #incidentId(): string {
+    const opened = this.#entries[0]
+    const id = opened?.type === 'incident.opened' ? (opened.data as { id?: unknown } | null)?.id : undefined
+    return typeof id === 'string' ? id : path.basename(this.dir)
+  }
+
   #nextEntry(type: string, data: JsonValue): JournalEntry {
     const previous = this.#entries.at(-1)
     const unhashed = {
@@ -238,6 +318,31 @@ export class Journal {
     }
     this.#size += Buffer.byteLength(text)
     this.#endsWithNewline = true
+  }
+}
+
+/**
+ * Undoes what one interrupted append left. A torn line is cut off the file (its bytes go into the
+ * repair entry, so nothing is lost from the evidence); an entry the head did not confirm stays,
+ * and the repair entry after it moves the head past it.
+ */
+function repairInterruptedWrite(read: ReadJournalReturnType, problem: JournalProblem): JournalRepair {
+  if (problem.kind === 'unconfirmed') {
+    const entry = read.entries.find(({ seq }) => seq === problem.seq) as JournalEntry
+    return { problem: 'entry-beyond-head', line: problem.line, seq: entry.seq, hash: entry.hash, headSeq: read.head?.seq ?? -1 }
+  }
+  const content = fs.readFileSync(read.journalPath)
+  const start = content.lastIndexOf(0x0a) + 1
+  const torn = content.subarray(start)
+  fs.truncateSync(read.journalPath, start)
+  return {
+    problem: 'torn-last-line',
+    line: problem.line,
+    seq: problem.seq ?? 0,
+    bytes: torn.length,
+    sha256: `0x${createHash('sha256').update(torn).digest('hex')}`,
+    text: torn.toString('utf8'),
+    confirmedByHead: read.head?.seq === problem.seq,
   }
 }
 

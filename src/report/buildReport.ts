@@ -32,7 +32,15 @@ export function buildReport(entries: readonly JournalEntry[]): ReportDocument {
     { kind: 'paragraph', text: ['Incident ', { code: String(opened?.id ?? '?') }, `, opened ${openedEntry?.time ?? '?'}.`] },
     {
       kind: 'paragraph',
-      text: [`Generated from ${entries.length} journal entries; last entry hash `, { code: entries.at(-1)?.hash ?? '-' }, ' (check it with ', { code: 'firebreak journal verify' }, ').'],
+      // The head is the anchor: a copy of the report kept elsewhere proves later, with
+      // `journal verify --anchor`, that the journal was not rewritten up to here.
+      text: [
+        `Generated from ${entries.length} journal entries; journal head `,
+        { code: entries.at(-1)?.hash ?? '-' },
+        ' (check that the journal still extends it with ',
+        { code: `firebreak journal verify ${String(opened?.id ?? '<incident>')} --anchor ${entries.at(-1)?.hash ?? '<hash>'}` },
+        ').',
+      ],
     },
     ...[
       summarySection,

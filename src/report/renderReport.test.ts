@@ -96,12 +96,13 @@ function section(markdown: string, heading: string): string {
 }
 
 describe('renderReport', () => {
-  it('heads the report with the incident and the hash of the last journal entry', () => {
+  it('heads the report with the incident and the journal head, with the command that checks it as an anchor', () => {
     const markdown = renderReport(journal.entries())
 
     expect(markdown.startsWith('# Incident report: vault drain\n')).toBe(true)
     expect(markdown).toContain('Incident `2025-03-14-vault-drain`, opened 2025-03-14T09:00:00.000Z.')
-    expect(markdown).toContain(`Generated from 9 journal entries; last entry hash \`${journal.head()?.hash}\``)
+    expect(markdown).toContain(`Generated from 9 journal entries; journal head \`${journal.head()?.hash}\``)
+    expect(markdown).toContain(`\`firebreak journal verify 2025-03-14-vault-drain --anchor ${journal.head()?.hash}\``)
   })
 
   it('summarises what was taken and how many blocks containment took', () => {
