@@ -84,7 +84,7 @@ async function sendOnce(chain: ChainClients, plan: Plan, step: Step, options: Ex
   const ids = { planId: plan.id, stepId: step.id }
   const mined = findStepEntry(journal, 'step.mined', plan.id, step.id)
   const sent = wasSent(journal, plan, step) ? findStepEntry(journal, 'step.sent', plan.id, step.id) : undefined
-  if (mined) return chain.public.waitForTransactionReceipt({ hash: mined.txHash as Hash })
+  if (mined) return waitForAnyReceipt(chain.public, [mined.txHash as Hash])
   // Interrupted between sending and mining: the record still needs the block the step landed in.
   if (sent) {
     await broadcastAgain(chain, sent.serialized as Hex | undefined)
@@ -163,7 +163,7 @@ async function recordMined(
   journal: JournalLike,
   ids: { planId: string; stepId: string },
   txHash: Hash,
-  confirm: (hash: Hash) => Promise<TransactionReceipt> = (hash) => chain.public.waitForTransactionReceipt({ hash }),
+  confirm: (hash: Hash) => Promise<TransactionReceipt> = (hash) => waitForAnyReceipt(chain.public, [hash]),
 ): Promise<TransactionReceipt> {
   const receipt = await confirm(txHash)
   journal.append('step.mined', {

@@ -11,7 +11,8 @@ import type { Incident } from '../journal/incident.js'
 import { type Authority, type Plan, type Step, describeActions } from './plan.js'
 import { type PreparedSteps, runSteps } from './runSteps.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
-import { stepDependencies } from './stepOrder.js'
+import { pipelinedDependencies, stepDependencies } from './stepOrder.js'
+import { KeyLanes } from './executors/keyLane.js'
 
 /**
  * What a run that leaves Safe transactions unsigned does: `throw` (the default) ends it with an
@@ -264,13 +265,15 @@ async function prepare(chain: ChainClients, plan: Plan, options: ExecuteOptions)
     return error
   }
   const shortOfSignatures = new Map<string, SafeThresholdNotMetError>()
+  const withLanes: ExecuteOptions = options.pipeline === false ? options : { ...options, keyLanes: new KeyLanes(plan, journal) }
   let executors: Map<string, Executor>
   try {
-    executors = await prepareSteps(chain, plan, options, shortOfSignatures)
+    executors = await prepareSteps(chain, plan, withLanes, shortOfSignatures)
   } catch (error) {
     throw stopped('prepare', error)
   }
-  const dependencies = stepDependencies(plan, { defaultSubmitter: options.accounts?.[0]?.address })
+  const ordered = stepDependencies(plan, { defaultSubmitter: options.accounts?.[0]?.address })
+  const dependencies = options.pipeline === false ? ordered : pipelinedDependencies(plan, ordered)
   return {
     awaitingSignatures: plan.steps.flatMap((step) => {
       const short = shortOfSignatures.get(step.id)
@@ -287,7 +290,7 @@ async function prepare(chain: ChainClients, plan: Plan, options: ExecuteOptions)
           throw stopped('signatures', short)
         }
         try {
-          return await executeStep(chain, plan, step, { ...options, executor: executors.get(step.id) })
+          return await executeStep(chain, plan, step, { ...withLanes, executor: executors.get(step.id) })
         } catch (error) {
           throw stopped('execution', error)
         }

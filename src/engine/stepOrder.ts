@@ -48,3 +48,27 @@ export function sendersOf(step: Pick<Step, 'authority'>, { defaultSubmitter }: S
   const submitter = authority.submitter?.address ?? defaultSubmitter
   return submitter ? [authority.address, submitter] : [authority.address]
 }
+
+/**
+ * The dependencies that only order a key's nonces: an earlier step sent by the same key, in a
+ * plan of independent authorities, with no timelock between them. Such a step need not wait for
+ * the earlier one to be mined: the key's lane gives them consecutive nonces and the chain keeps
+ * their order. A step that reverts does not hold back these followers (they never needed its
+ * effect); a real dependency (a timelock's schedule, a Safe's submitter) still does.
+ */
+export function pipelinedDependencies(plan: Pick<Plan, 'steps' | 'independentAuthorities'>, dependencies: StepDependencies): StepDependencies {
+  const byId = new Map(plan.steps.map((step) => [step.id, step]))
+  const pipelined: StepDependencies = new Map()
+  for (const [id, waitsFor] of dependencies) {
+    const step = byId.get(id)!
+    pipelined.set(
+      id,
+      waitsFor.filter((earlier) => !(plan.independentAuthorities && step.after === undefined && sameKey(step, byId.get(earlier)!))),
+    )
+  }
+  return pipelined
+}
+
+function sameKey(a: Pick<Step, 'authority'>, b: Pick<Step, 'authority'>): boolean {
+  return a.authority.kind === 'key' && b.authority.kind === 'key' && isAddressEqual(a.authority.address, b.authority.address)
+}

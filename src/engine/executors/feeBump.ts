@@ -5,13 +5,15 @@ import {
   type LocalAccount,
   type TransactionReceipt,
   TransactionNotFoundError,
-  TransactionReceiptNotFoundError,
   formatGwei,
   isAddressEqual,
   keccak256,
 } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import { FirebreakError } from '../../errors.js'
+import { assertProgress, blockWatcher, receiptOf } from './blockWatcher.js'
+
+export { waitForAnyReceipt } from './blockWatcher.js'
 
 /** What one gas unit of a transaction may cost: EIP-1559 fee caps, or a legacy gas price. */
 export type TransactionFees =
@@ -182,13 +184,15 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
   let replacements = 0
   /** Why no further replacement can be sent; once set, the next wait is the last. */
   let exhausted: string | undefined
-  let waitFrom = await client.getBlockNumber({ cacheTime: 0 })
+  const blocks = blockWatcher(client)
+  const since = Date.now()
+  let waitFrom = await blocks.current()
+  let block = waitFrom
 
   for (;;) {
-    const [receipts, minedNonces, block] = await Promise.all([
+    const [receipts, minedNonces] = await Promise.all([
       Promise.all(hashes.map((hash) => receiptOf(client, hash))),
       client.getTransactionCount({ address: account.address, blockTag: 'latest' }),
-      client.getBlockNumber({ cacheTime: 0 }),
     ])
     const receipt = receipts.find((found) => found !== undefined)
     if (receipt) return receipt
@@ -223,16 +227,9 @@ export async function confirmWithReplacements(parameters: ConfirmWithReplacement
       if (refusal === 'unfunded') exhausted = `${label} ${account.address} cannot pay a fee cap of ${formatGwei(feeCap(next))} gwei: fund it`
       // 'mined': an earlier version is in a block, found on the next round. 'underpriced', 'known': the pool keeps the earlier one.
     }
-    await sleep(client.pollingInterval)
-  }
-}
-
-/** Waits until one of several versions of a transaction (a step's original and its replacements) is mined. */
-export async function waitForAnyReceipt(client: Client, hashes: readonly Hash[]): Promise<TransactionReceipt> {
-  for (;;) {
-    const receipt = (await Promise.all(hashes.map((hash) => receiptOf(client, hash)))).find((found) => found !== undefined)
-    if (receipt) return receipt
-    await sleep(client.pollingInterval)
+    assertProgress(blocks, hashes, since)
+    // Looked at again with the next block, when every step of the plan waiting on this node looks too.
+    block = await blocks.next(block, blocks.recheckMs())
   }
 }
 
@@ -254,15 +251,6 @@ function messagesOf(error: unknown): string[] {
     messages.push(current.message, (current as { details?: string }).details ?? '')
   }
   return messages
-}
-
-async function receiptOf(client: Client, hash: Hash): Promise<TransactionReceipt | undefined> {
-  try {
-    return await client.getTransactionReceipt({ hash })
-  } catch (error) {
-    if (error instanceof TransactionReceiptNotFoundError) return undefined
-    throw error
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { ChainClients } from '../../chain/clients.js'
 import { AuthorityMissingError } from '../errors.js'
 import type { Authority, Call } from '../plan.js'
 import { decodeRevert } from '../../chain/revert.js'
+import { waitForAnyReceipt } from './blockWatcher.js'
 import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
 
@@ -39,7 +40,8 @@ export async function sendOnFork(chain: ChainClients, call: Call & { from: Addre
     return { ok: false, revert: decodeRevert(error, abis).text }
   }
   const hash = await chain.wallet(call.from).sendTransaction(request as never)
-  const receipt = await chain.public.waitForTransactionReceipt({ hash })
+  // No fixed timeout: a fork of a slow node mines slowly (it fetches state from it), and that is no failure.
+  const receipt = await waitForAnyReceipt(chain.public, [hash])
   return receipt.status === 'success' ? { ok: true, receipt } : { ok: false, revert: 'reverted when mined', receipt }
 }
 

@@ -54,6 +54,8 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
   let account: Promise<LocalAccount> | undefined
   const unlock = () => (account ??= accountFor(authority, context, keystoreCacheOf(context.plan)))
   let last: SignedTransaction | undefined
+  // Steps of one key sent together through its lane (runPhase's runs); alone, each send asks the node for its nonce.
+  const pipelined = context.pipeline !== false && context.keyLanes !== undefined
 
   return {
     describe: `key ${authority.label} ${authority.address}`,
@@ -66,6 +68,18 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
     },
     send: async (beforeBroadcast) => {
       const signer = await unlock()
+      const lane = pipelined ? context.keyLanes!.of(chain, signer.address) : undefined
+      // Journaled with its nonce: the executor's lastNonce is the transaction about to be broadcast.
+      const journalFirst = (signed: SignedTransaction) => {
+        last = signed
+        beforeBroadcast?.({ hash: signed.hash, serialized: signed.serialized })
+      }
+      if (lane) {
+        const [gas, fees] = await Promise.all([estimateStepGas(context, signer.address, call), currentFees(chain.public)])
+        const position = context.plan.steps.findIndex((each) => each.id === step.id)
+        const signed = await lane.send({ account: signer, transaction: { chainId: chain.chain.id, to: call.to, data: call.data, value: call.value, gas, fees }, position, beforeBroadcast: journalFirst })
+        return signed.hash
+      }
       // Pending, not latest: a transaction of this key still in the pool holds the nonce before it.
       const [nonce, gas, fees] = await Promise.all([
         chain.public.getTransactionCount({ address: signer.address, blockTag: 'pending' }),
@@ -73,9 +87,8 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
         currentFees(chain.public),
       ])
       const signed = await signKeyTransaction(signer, { chainId: chain.chain.id, nonce, to: call.to, data: call.data, value: call.value, gas, fees })
-      beforeBroadcast?.({ hash: signed.hash, serialized: signed.serialized })
+      journalFirst(signed)
       await chain.public.sendRawTransaction({ serializedTransaction: signed.serialized })
-      last = signed
       return signed.hash
     },
     confirm: async (hash, onReplaced) => {

@@ -2,6 +2,7 @@ import type { Hash, Hex, LocalAccount, TransactionReceipt } from 'viem'
 import type { ChainClients } from '../../chain/clients.js'
 import type { JournalLike } from '../journalLike.js'
 import type { Plan, Step } from '../plan.js'
+import type { KeyLanes } from './keyLane.js'
 
 /**
  * Performs one step through the authority that holds it. `prepare` runs for every pending step of
@@ -45,4 +46,12 @@ export type ExecutorContext = {
   signatureFiles?: readonly string[]
   /** Blocks a key waits for its transaction to be mined before replacing it with higher fees. */
   replaceAfterBlocks?: number
+  /**
+   * Steps of one key go out together (consecutive nonces, one broadcast, confirmed in the same
+   * blocks) rather than each waiting for the one before to be mined. Default true; `false` sends
+   * one transaction per block, as firebreak did before (the benchmark's baseline).
+   */
+  pipeline?: boolean
+  /** The nonces each key of the run hands out to its steps: made by runPhase for one run of a plan. */
+  keyLanes?: KeyLanes
 }
