@@ -32,7 +32,14 @@ try {
 }
 
 const [command = 'test', ...rest] = process.argv.slice(2)
-const result = spawnSync(forge, [command, '--offline', '--use', shim, ...rest], { cwd: root, stdio: 'inherit' })
+// forge and the solc shim it runs need PATH (node), HOME and Foundry's settings, not the shell's keys,
+// passwords or RPC URLs (the same rule as src/chain/childEnvironment.ts, which this script cannot import before a build).
+const secretName = /KEY|PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|MNEMONIC|PRIVATE|CREDENTIAL|AUTH|RPC_URL|_URL$/i
+const needed = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'NO_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'RUST_LOG', 'RUST_BACKTRACE'])
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => needed.has(name) || (/^(FOUNDRY_|FORGE_|XDG_)/.test(name) && !secretName.test(name))),
+)
+const result = spawnSync(forge, [command, '--offline', '--use', shim, ...rest], { cwd: root, stdio: 'inherit', env })
 if (result.error) {
   console.error(`forge: ${result.error.message}`)
   process.exit(1)

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { FirebreakError } from '../errors.js'
 import { anvilBinaryPath } from './anvilBinary.js'
+import { childEnvironment } from './childEnvironment.js'
 import { freePort, isPortInUse } from './freePort.js'
 
 export type StartAnvilParameters = {
@@ -67,6 +68,8 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
   const args = anvilArguments(host, port, parameters)
   const child = spawn('/bin/sh', ['-c', watchdogScript, 'firebreak-anvil', anvilBinaryPath(), ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Not the operator's keys, passwords or RPC URLs: the fork URL, all anvil needs of them, is an argument.
+    env: childEnvironment(),
   })
   registerCleanup()
   running.add(child)
