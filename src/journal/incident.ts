@@ -43,7 +43,7 @@ export function openIncident(parameters: OpenIncidentParameters = {}): Incident 
   const dir = path.join(root, id)
   // A rerun after a crash is how an operator goes on: it repairs a torn last line (and journals the
   // repair) rather than leaving them a journal nothing will write to, and a new incident to pay from twice.
-  const journal = Journal.open(dir, { now, repair: true })
+  const journal = Journal.open(dir, { now, repair: true, incident: id })
   // Decided by the journal, not the folder: a folder whose first append never happened is still new.
   if (journal.entries().length === 0) journal.append('incident.opened', { id, title: parameters.title })
   return { id, dir, journal, path: (name) => fileInside(dir, name) }

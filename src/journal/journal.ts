@@ -125,19 +125,20 @@ export type VerifyJournalReturnType = VerifyChainReturnType & {
  */
 export function verifyJournal(dir: string, options: VerifyJournalOptions = {}): VerifyJournalReturnType {
   const read = readJournal(dir)
-  const result = verifyRead(read, dir)
+  const result = verifyRead(read, path.basename(path.resolve(dir)))
   if (options.anchor === undefined) return result
   const anchored = findAnchor(read.lines, options.anchor)
   if ('kind' in anchored) return withProblems(result, [anchored])
   return { ...result, anchor: { hash: options.anchor, ...anchored } }
 }
 
-function verifyRead({ lines, entries, head, headProblem, unterminated }: ReadJournalReturnType, dir: string): VerifyChainReturnType {
+/** `incident`: the id the journal's folder stands for, when it must be that incident's journal. */
+function verifyRead({ lines, entries, head, headProblem, unterminated }: ReadJournalReturnType, incident: string | undefined): VerifyChainReturnType {
   const result = verifyChain(lines, head, { unterminated })
   return withProblems(result, [
     ...headFileProblems(headProblem),
     ...missingHeadProblems(lines, entries, head, headProblem),
-    ...foreignIncidentProblems(entries, dir),
+    ...(incident === undefined ? [] : foreignIncidentProblems(entries, incident)),
   ])
 }
 
@@ -149,11 +150,10 @@ function withProblems(result: VerifyChainReturnType, extra: JournalProblem[]): V
 
 // An incident's folder is named by its id (openIncident), and entry 0 records that id: a journal
 // whose first entry names another incident was copied here from that incident's folder.
-function foreignIncidentProblems(entries: readonly JournalEntry[], dir: string): JournalProblem[] {
+function foreignIncidentProblems(entries: readonly JournalEntry[], folder: string): JournalProblem[] {
   const [first] = entries
   if (first?.seq !== 0 || first.type !== 'incident.opened') return []
   const recorded = (first.data as { id?: unknown } | null)?.id
-  const folder = path.basename(path.resolve(dir))
   if (typeof recorded !== 'string' || recorded === folder) return []
   const message = `line 1 (seq 0): the journal was opened for incident "${recorded}" but sits in the folder of incident "${folder}" — another incident's journal was copied here (or the folder was renamed: name it "${recorded}" again)`
   return [{ line: 1, seq: 0, kind: 'foreign', message }]
@@ -190,6 +190,12 @@ export type OpenJournalOptions = {
    * either way.
    */
   repair?: boolean
+  /**
+   * The incident the journal must be the journal of: one whose entry 0 opened another incident is
+   * refused, so that this incident's actions are never recorded (and de-duplicated) in another's.
+   * Left out, a journal copied to a folder of another name (an auditor's copy) still opens.
+   */
+  incident?: string
 }
 
 /** What `Journal.open({ repair: true })` found and did, as the `journal.repaired` entry records it. */
@@ -230,7 +236,7 @@ export class Journal {
       return new Journal(resolved, [], now)
     }
     const read = readJournal(resolved)
-    const { verdict, problems } = verifyRead(read, resolved)
+    const { verdict, problems } = verifyRead(read, options.incident)
     if (verdict === 'intact') return new Journal(resolved, read.entries, now)
     if (verdict !== 'interrupted' || options.repair !== true) throw new JournalCorruptError(read.journalPath, problems)
     const repairs = problems.map((problem) => repairInterruptedWrite(read, problem))
