@@ -17,6 +17,7 @@ type ReimburseOptions = {
   tokenName?: string
   tokenSymbol?: string
   transferable?: boolean
+  payAgain?: boolean
   dryRun?: boolean
   signature?: string[]
   manifest: string
@@ -44,6 +45,7 @@ export function registerReimburse(program: Command) {
     .option('--token-name <name>', 'tokens: the recovery token\'s name')
     .option('--token-symbol <symbol>', 'tokens: its symbol (default: r + the asset\'s symbol)')
     .option('--transferable', 'tokens: holders may transfer the recovery token (default: not transferable)')
+    .option('--pay-again', 'also pay accounts already paid for the same losses file (by any incident, or seen on chain); journaled as a deliberate second payment')
     .addOption(dryRunOption('publish the distribution and simulate the plan on a fork; send nothing'))
     .addOption(signatureOption())
     .addOption(manifestOption())
@@ -80,6 +82,7 @@ export function registerReimburse(program: Command) {
           batchSize: options.batchSize,
           recoveryToken: { name: options.tokenName, symbol: options.tokenSymbol, transferable: options.transferable ?? false },
           budget: options.budget,
+          payAgain: options.payAgain ?? false,
           dryRun: options.dryRun,
           signatureFiles: options.signature,
           onProgress: (event) => print(formatProgress(event)),
@@ -92,4 +95,4 @@ export function registerReimburse(program: Command) {
 }
 
 /** The library's parameters as this command's flags, for errors about a value. */
-const FLAGS: ParameterFlags = { token: '--token', treasury: '--treasury', mode: '--mode', batchSize: '--batch-size', budget: '--budget', claimWindowSeconds: '--claim-window', lossesFile: '<losses-file>', signatureFiles: '--signature' }
+const FLAGS: ParameterFlags = { token: '--token', treasury: '--treasury', mode: '--mode', batchSize: '--batch-size', budget: '--budget', claimWindowSeconds: '--claim-window', lossesFile: '<losses-file>', signatureFiles: '--signature', payAgain: '--pay-again' }
