@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import type { Authority, Plan, Step } from './plan.js'
-import { stepDependencies } from './stepOrder.js'
+import { pipelinedDependencies, stepDependencies } from './stepOrder.js'
 
 const guardian: Address = '0x1000000000000000000000000000000000000001'
 const relayer: Address = '0x2000000000000000000000000000000000000002'
@@ -74,5 +74,34 @@ describe('stepDependencies', () => {
       'safe-treasury': [],
     })
     expect(stepDependencies({ ...plan, steps: [...plan.steps, step('unpause', key(relayer, 'relayer'))] }, { defaultSubmitter: relayer }).get('unpause')).toEqual(['safe-treasury'])
+  })
+})
+
+describe('pipelinedDependencies', () => {
+  it("lets one key's pauses go out together, and keeps its Safe submission and its timelock execution behind what they need", () => {
+    const plan: Pick<Plan, 'steps' | 'independentAuthorities'> = {
+      independentAuthorities: true,
+      steps: [
+        step('pause-vault', key(guardian, 'guardian')),
+        step('pause-market', key(guardian, 'guardian')),
+        step('safe-council', safe(council, 'council', guardian), timelock),
+        step('pause-pool', key(guardian, 'guardian')),
+        step('execute', key(guardian, 'guardian'), timelock, afterDelay),
+      ],
+    }
+
+    expect(Object.fromEntries(pipelinedDependencies(plan, stepDependencies(plan)))).toEqual({
+      'pause-vault': [],
+      'pause-market': [],
+      'safe-council': ['pause-vault', 'pause-market'],
+      'pause-pool': ['safe-council'],
+      execute: ['pause-vault', 'pause-market', 'safe-council', 'pause-pool'],
+    })
+  })
+
+  it('keeps every step of a plan of dependent steps behind the one before it, one key or not', () => {
+    const plan: Pick<Plan, 'steps'> = { steps: [step('deploy', key(guardian, 'deployer')), step('upgrade', key(guardian, 'deployer'))] }
+
+    expect(Object.fromEntries(pipelinedDependencies(plan, stepDependencies(plan)))).toEqual({ deploy: [], upgrade: ['deploy'] })
   })
 })
