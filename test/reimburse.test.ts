@@ -255,3 +255,136 @@ describe('reimburse with a recovery token', () => {
     expect(await balanceOf(token, bob!.account.address)).toBe(31_000n * unit)
   })
 })
+
+describe('reimburse never pays an account twice for the same losses file, whatever the incident', () => {
+  const transfers = { mode: 'transfers' as const }
+
+  it('pays nothing under a new incident once another incident of the workspace paid everyone, names each payment, and exits as already paid', async () => {
+    const first = freshIncident()
+    await reimburse(first, transfers)
+    const balances = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+    const nonce = await treasuryNonce()
+
+    const second = freshIncident()
+    const outcome = await reimburse(second, transfers)
+
+    expect(outcome.status).toBe('already-paid')
+    expect(outcome.alreadyPaid.map((paid) => [paid.account, paid.amount, paid.how, paid.state, paid.incident])).toEqual([
+      [alice!.account.address, 50_000n * unit, 'transfer', 'mined', first.id],
+      [bob!.account.address, 30_000n * unit, 'transfer', 'mined', first.id],
+      [carol!.account.address, 15_000n * unit, 'transfer', 'mined', first.id],
+    ])
+    expect(await treasuryNonce()).toBe(nonce)
+    expect(await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))).toEqual(balances)
+    const types = second.journal.entries().map((entry) => entry.type)
+    expect(types).not.toContain('plan.built')
+    expect(types).not.toContain('distribution.built')
+    expect(second.journal.last('reimburse.finished')!.data).toMatchObject({ status: 'reimbursed', mode: 'transfers' })
+    expect((second.journal.last('reimburse.finished')!.data as { alreadyPaid?: unknown[] }).alreadyPaid).toHaveLength(3)
+  })
+
+  it('knows the losses file by its content: a renamed copy finds the payments of the original', async () => {
+    await reimburse(freshIncident(), transfers)
+    const copy = join(dir, 'drained-copy.csv')
+    writeFileSync(copy, readFileSync(lossesFile))
+    const nonce = await treasuryNonce()
+
+    const outcome = await reimburse(freshIncident(), { ...transfers, lossesFile: copy })
+
+    expect(outcome.status).toBe('already-paid')
+    expect(await treasuryNonce()).toBe(nonce)
+  })
+
+  it('sees on chain a payment no journal here records (a workspace elsewhere) and pays only the others', async () => {
+    // The treasury paid alice from another machine: only its Transfer log tells.
+    const hash = await drill.chain.wallet(actors.treasury).writeContract({ ...drill.protocol.token, functionName: 'transfer', args: [alice!.account.address, 50_000n * unit] } as never)
+    await drill.chain.public.waitForTransactionReceipt({ hash })
+    const before = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+
+    const outcome = await reimburse(freshIncident(), transfers)
+
+    expect(outcome.status).toBe('reimbursed')
+    expect(outcome.alreadyPaid.map((paid) => [paid.account, paid.amount, paid.txHash, paid.incident])).toEqual([[alice!.account.address, 50_000n * unit, hash, undefined]])
+    expect(outcome.distribution.entries.map((entry) => entry.account)).toEqual([bob!.account.address, carol!.account.address])
+    const after = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+    expect(after.map((balance, index) => balance - before[index]!)).toEqual([0n, 30_000n * unit, 15_000n * unit])
+  })
+
+  it('takes a journal whose payments the chain does not hold for what it is: evidence of nothing paid here', async () => {
+    // Another test's incidents sit in the same folder, paid on a chain reverted since: the chain decides.
+    const before = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+
+    const outcome = await reimburse(freshIncident(), transfers)
+
+    expect(outcome.status).toBe('reimbursed')
+    expect(outcome.alreadyPaid).toEqual([])
+    const after = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+    expect(after.map((balance, index) => balance - before[index]!)).toEqual([50_000n * unit, 30_000n * unit, 15_000n * unit])
+  })
+
+  it('funds no second claim contract for a root already funded, even when no journal of this workspace knows it', async () => {
+    const funded = await reimburse(freshIncident())
+    const nonce = await treasuryNonce()
+
+    const elsewhere = openIncident({ root: join(dir, 'elsewhere'), id: `case-${++tests}` })
+    const outcome = await reimburse(elsewhere)
+
+    expect(outcome.status).toBe('already-paid')
+    expect(outcome.alreadyPaid.map((paid) => [paid.account, paid.how, paid.incident])).toEqual([alice, bob, carol].map((user) => [user!.account.address, 'claim', undefined]))
+    expect(await treasuryNonce()).toBe(nonce)
+    expect(await dUSD(funded.claimAddress!)).toBe(95_000n * unit)
+  })
+
+  it('leaves out of a Merkle claim the accounts another incident paid by transfer', async () => {
+    const paidByTransfer = await reimburse(freshIncident(), { ...transfers, policy: reimbursementPolicy({ minimum: 20_000n * unit }) })
+
+    const outcome = await reimburse(freshIncident())
+
+    expect(paidByTransfer.distribution.entries.map((entry) => entry.account)).toEqual([alice!.account.address, bob!.account.address])
+    expect(outcome.alreadyPaid.map((paid) => paid.account)).toEqual([alice!.account.address, bob!.account.address])
+    expect(outcome.distribution.entries.map((entry) => [entry.account, entry.amount])).toEqual([[carol!.account.address, 15_000n * unit]])
+    expect(await dUSD(outcome.claimAddress!)).toBe(15_000n * unit)
+  })
+
+  it('counts on chain only what the funder sent since the losses file\'s block: a payment for earlier losses is not one for these', async () => {
+    const earlier = await drill.chain.wallet(actors.treasury).writeContract({ ...drill.protocol.token, functionName: 'transfer', args: [alice!.account.address, 50_000n * unit] } as never)
+    await drill.chain.public.waitForTransactionReceipt({ hash: earlier })
+    const afterBlock = await drill.chain.public.getBlockNumber({ cacheTime: 0 })
+    const file = join(dir, 'measured.json')
+    writeFileSync(file, JSON.stringify({ afterBlock: afterBlock.toString(), losses: [{ account: alice!.account.address, loss: (50_000n * unit).toString() }] }))
+    const before = await dUSD(alice!.account.address)
+
+    const outcome = await reimburse(freshIncident(), { ...transfers, lossesFile: file })
+
+    expect(outcome.alreadyPaid).toEqual([])
+    expect((await dUSD(alice!.account.address)) - before).toBe(50_000n * unit)
+  })
+
+  it('pays again only when asked to, and journals the second payment as deliberate', async () => {
+    await reimburse(freshIncident(), transfers)
+    const before = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+
+    const incident = freshIncident()
+    const outcome = await reimburse(incident, { ...transfers, payAgain: true })
+
+    expect(outcome.status).toBe('reimbursed')
+    expect(outcome.paidAgain.map((paid) => paid.account)).toEqual([alice, bob, carol].map((user) => user!.account.address))
+    const after = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))
+    expect(after.map((balance, index) => balance - before[index]!)).toEqual([50_000n * unit, 30_000n * unit, 15_000n * unit])
+    expect(incident.journal.last('reimburse.started')!.data).toMatchObject({ payAgain: true })
+    const planned = incident.journal.last('reimburse.planned')!.data as { planId: string; paidAgain?: { account: string }[] }
+    expect(planned.planId).toMatch(/-again$/)
+    expect(planned.paidAgain?.map((paid) => paid.account)).toEqual([alice, bob, carol].map((user) => user!.account.address))
+  })
+
+  it('issues no second recovery token for losses another incident issued one for', async () => {
+    await reimburse(freshIncident(), { mode: 'tokens' })
+    const nonce = await treasuryNonce()
+
+    const outcome = await reimburse(freshIncident(), { mode: 'tokens' })
+
+    expect(outcome.status).toBe('already-paid')
+    expect(outcome.alreadyPaid.map((paid) => paid.how)).toEqual(['recovery-token', 'recovery-token', 'recovery-token'])
+    expect(await treasuryNonce()).toBe(nonce)
+  })
+})

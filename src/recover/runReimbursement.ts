@@ -237,7 +237,8 @@ async function leaveOutPaid(
       mode,
       funder: funder.address,
       token: asset.address,
-      sinceBlock: losses.afterBlock ?? parameters.paidSince ?? 0n,
+      // The losses are the state after that block: their reimbursement comes later.
+      sinceBlock: losses.afterBlock !== undefined ? losses.afterBlock + 1n : (parameters.paidSince ?? 0n),
       ...(ownPlan ? { ownPlan } : {}),
     })
   const ended = async (alreadyPaid: PaidAccount[]): Promise<PhaseEnded<ReimbursementOutcome>> => {
