@@ -34,7 +34,9 @@ export function parseJson<Schema extends z.ZodType>(text: string, path: string, 
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new ErrorType(`${path} is not a ${what}: it is not valid JSON (${(error as Error).message})`, { cause: error })
+    // The parser's own message quotes the file's bytes: a binary file would print them, newlines included.
+    const message = (error as Error).message
+    throw new ErrorType(`${path} is not a ${what}: it is not valid JSON${/^[\x20-\x7e]*$/.test(message) && message.length < 120 ? ` (${message})` : ''}`, { cause: error })
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
