@@ -36,7 +36,7 @@ export function formatProgress(event: ReimbursementProgress): string {
 function formatPaid(accounts: readonly PaidAccount[], heading: string, asset: AssetInfo): string[] {
   if (accounts.length === 0) return []
   return [
-    `${accounts.length} accounts ${heading}:`,
+    `${accounts.length} ${accounts.length === 1 ? 'account' : 'accounts'} ${heading}:`,
     ...accounts.map((paid) => {
       const where = paid.incident ? `incident ${paid.incident}` : 'on chain, by no incident of this workspace'
       return `  ${paid.account} ${formatTokenAmount(paid.amount, paid.how === 'recovery-token' ? {} : asset)} by ${paid.how} ${paid.txHash}${paid.state === 'pending' ? ' (sent, not mined yet)' : ''} (${where})`
