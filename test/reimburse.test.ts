@@ -310,6 +310,21 @@ describe('reimburse never pays an account twice for the same losses file, whatev
     expect(after.map((balance, index) => balance - before[index]!)).toEqual([0n, 30_000n * unit, 15_000n * unit])
   })
 
+  it('resumes in the same incident with the same accounts left out, sending nothing twice', async () => {
+    const hash = await drill.chain.wallet(actors.treasury).writeContract({ ...drill.protocol.token, functionName: 'transfer', args: [alice!.account.address, 50_000n * unit] } as never)
+    await drill.chain.public.waitForTransactionReceipt({ hash })
+    const incident = freshIncident()
+    const first = await reimburse(incident, transfers)
+    const nonce = await treasuryNonce()
+
+    const again = await reimburse(incident, transfers)
+
+    expect(again.plan.id).toBe(first.plan.id)
+    expect(again.alreadyPaid.map((paid) => paid.account)).toEqual([alice!.account.address])
+    expect(again.steps.map((step) => step.status)).toEqual(['skipped', 'skipped'])
+    expect(await treasuryNonce()).toBe(nonce)
+  })
+
   it('takes a journal whose payments the chain does not hold for what it is: evidence of nothing paid here', async () => {
     // Another test's incidents sit in the same folder, paid on a chain reverted since: the chain decides.
     const before = await Promise.all([alice, bob, carol].map((user) => dUSD(user!.account.address)))

@@ -1,5 +1,4 @@
 import { type Address, type Hash, type Hex, decodeFunctionData, erc20Abi, getAddress, parseAbi } from 'viem'
-import type { JournalEntry } from '../journal/hashChain.js'
 import type { DistributionContext } from '../distribution/distributionFile.js'
 
 type ReimburseMode = DistributionContext['mode']
@@ -31,10 +30,10 @@ const recoveryTokenAbi = parseAbi(['function mintBatch(address[] accounts, uint2
  * `distributionEntries` reads a claim's published distribution (relative to the incident folder).
  */
 export function journaledPayouts(
-  entries: readonly Pick<JournalEntry, 'type' | 'data'>[],
+  entries: readonly { type: string; data: unknown }[],
   { incident, lossesSha256, distributionEntries }: { incident: string; lossesSha256: Hex; distributionEntries: (file: string) => { account: Address; amount: bigint }[] },
 ): JournaledPayout[] {
-  const data = (entry: Pick<JournalEntry, 'data'>) => entry.data as Record<string, any>
+  const data = (entry: { data: unknown }) => entry.data as Record<string, any>
   // Only a distribution that was made counts: a dry run's (distribution.previewed) paid nobody.
   const distributions = new Map<string, { file: string; root: Hex }>()
   for (const entry of entries) {
