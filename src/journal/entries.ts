@@ -202,7 +202,8 @@ export type JournalEntries = {
     notes?: readonly string[]
   }
   'losses.failed': { reason?: string }
-  'reimburse.started': { mode: ReimburseMode; lossesFile: string; policy: string; dryRun: boolean }
+  /** `payAgain`: accounts already paid for the same losses file are paid once more, on purpose. */
+  'reimburse.started': { mode: ReimburseMode; lossesFile: string; policy: string; dryRun: boolean; payAgain?: boolean }
   'distribution.built': JournaledDistribution
   /** A dry run's distribution: published for review, not made. */
   'distribution.previewed': JournaledDistribution
@@ -216,6 +217,10 @@ export type JournalEntries = {
     recoveryToken?: Address
     /** `transfers`: each account's balance before any transfer, keyed by account. */
     baseline?: Readonly<Record<string, bigint | string>>
+    /** Accounts left out: already paid for the same losses file, in this workspace or on chain. */
+    alreadyPaid?: readonly JournaledPaidAccount[]
+    /** Accounts paid once more on purpose (`payAgain`), with the payment that paid them first. */
+    paidAgain?: readonly JournaledPaidAccount[]
   }
   'reimburse.finished': {
     planId: string
@@ -225,6 +230,8 @@ export type JournalEntries = {
     claimAddress?: Address
     recoveryToken?: Address
     waiting?: Waiting
+    /** Set when nothing was sent because every account was already paid: by which payments. */
+    alreadyPaid?: readonly JournaledPaidAccount[]
   }
   'reimburse.failed': { mode: ReimburseMode; reason?: string }
   'claims.tracked': {
@@ -304,6 +311,9 @@ type ReimburseMode = 'merkle' | 'transfers' | 'tokens'
 export type JournaledPhase = 'contain' | 'eradicate' | 'recover'
 
 /** An ERC-20 as the report prints its amounts. */
+/** An account a reimbursement found already paid for its losses file, and how. */
+export type JournaledPaidAccount = { account: Address; amount: bigint | string; how: string; txHash: Hex; state: 'mined' | 'pending'; incident?: string }
+
 export type JournaledAsset = { address: Address; symbol: string; decimals: number }
 
 export type JournaledCall = { to: Address; data: Hex; value: bigint }
