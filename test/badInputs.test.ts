@@ -273,6 +273,19 @@ const cases: Case[] = [
     secret: () => [key, key.slice(2), BigInt(/^0x[0-9a-f]+$/i.test(key) ? key : 0).toString()].filter((value) => value.length > 8),
     ownIncidents: true,
   })),
+  // The same keys where a plan's key executor reads them: contain pauses through the guardian's key.
+  ...(
+    [
+      ['zero', `0x${'0'.repeat(64)}`, /GUARDIAN_KEY does not hold a usable private key: it is zero/],
+      ['the curve order', `0x${curveOrder.toString(16)}`, /GUARDIAN_KEY does not hold a usable private key: it is not below the secp256k1 curve order/],
+    ] as const
+  ).map(([what, key, says]): Case => ({
+    name: `contain with the guardian's key of ${what}`,
+    args: () => ['contain', 'pause-all', ...m()],
+    env: { GUARDIAN_KEY: key },
+    says,
+    secret: () => [key, key.slice(2), BigInt(key).toString()].filter((value) => value.length > 8),
+  })),
   { name: 'safe sign with an unset key variable', args: () => ['safe', 'sign', at('safe-tx-broken.json'), '--out', at('sig.json'), '--key-env', 'NOBODY_KEY'], ownIncidents: true, usage: true },
   { name: 'safe sign with a keystore and no password variable', args: () => ['safe', 'sign', at('safe-tx-broken.json'), '--out', at('sig.json'), '--keystore', at('binary.dat')], ownIncidents: true, usage: true },
   { name: 'safe sign with a keystore that is binary', args: () => ['safe', 'sign', at('safe-tx-broken.json'), '--out', at('sig.json'), '--keystore', at('binary.dat'), '--password-env', 'KEYSTORE_PASSWORD'], ownIncidents: true },

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename, dirname, relative } from 'node:path'
-import { type Address, type Hash, type Hex, type LocalAccount, erc20Abi, getAddress } from 'viem'
+import { type Address, type Hash, type LocalAccount, erc20Abi, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import type { Authority, Plan } from '../engine/plan.js'
 import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../engine/runPhase.js'

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type Address, type Hash, type Hex, type LocalAccount, formatGwei, formatUnits, isAddressEqual, isHex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { type Address, type Hash, type LocalAccount, formatGwei, formatUnits, isAddressEqual } from 'viem'
 import { FirebreakError } from '../../errors.js'
 import { AuthorityMissingError } from '../errors.js'
 import type { Call, KeyAuthority, Plan, Step } from '../plan.js'
@@ -19,6 +18,7 @@ import { journaledHashes } from '../journalLike.js'
 import { loadKeystoreAccount } from './keystore.js'
 import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
+import { accountFromPrivateKey } from './privateKey.js'
 
 /** The authority's account cannot pay for the gas of its step: nothing was sent. */
 export class AuthorityUnfundedError extends FirebreakError {
@@ -159,16 +159,8 @@ export async function accountFor(
 }
 
 /** The account of the private key held in the environment variable `variable`, with or without its 0x. */
-export function accountFromKeyVariable(variable: string, key: string): LocalAccount {
-  const normalized = (key.startsWith('0x') ? key : `0x${key}`) as Hex
-  if (!isHex(normalized) || normalized.length !== 66) {
-    throw new AuthorityMissingError(`${variable} does not hold a private key (expected 32 bytes of hex)`)
-  }
-  return privateKeyToAccount(normalized)
-}
-
 function accountFromEnvironment(authority: KeyAuthority, variable: string, key: string): LocalAccount {
-  const account = accountFromKeyVariable(variable, key)
+  const account = accountFromPrivateKey(variable, key)
   if (!isAddressEqual(account.address, authority.address)) {
     throw new AuthorityMissingError(`${variable} holds the key of ${account.address}, not of ${authority.label} (${authority.address})`)
   }
