@@ -62,6 +62,8 @@ export function parseHash(value: string): `0x${string}` {
  * cannot be reached, sending the war room to check a node that was never asked.
  */
 export function parseRpcUrl(value: string): string {
+  // An empty FIREBREAK_RPC_URL (a blank line in a .env file) means none, as if it were unset.
+  if (value.trim() === '') return ''
   const problem = rpcUrlShapeProblem(value.trim())
   if (problem) throw new InvalidArgumentError(`${problem}: give the node's URL, e.g. https://… or http://127.0.0.1:8545 (the value is not shown: it may hold an API key)`)
   return value.trim()
