@@ -1,4 +1,4 @@
-import { type Abi, BaseError, type Hex, decodeErrorResult } from 'viem'
+import { type Abi, BaseError, ExecutionRevertedError, type Hex, decodeErrorResult } from 'viem'
 import { showValue } from '../format.js'
 
 /** The raw revert data inside a viem error, wherever it sits in the cause chain. */
@@ -28,4 +28,10 @@ export function decodeRevert(error: unknown, abis: readonly Abi[] = []): Decoded
   }
   const message = error instanceof BaseError ? error.shortMessage : error instanceof Error ? error.message : String(error)
   return { name: data === '0x' ? 'revert' : 'error', text: data === '0x' ? 'reverted without a reason' : message, data }
+}
+
+/** A revert of the call itself, as opposed to a node that could not be reached, or could not read the state the call needs. */
+export function isRevert(error: unknown): boolean {
+  if (revertDataOf(error) !== undefined) return true
+  return error instanceof BaseError && error.walk((cause) => cause instanceof ExecutionRevertedError) !== null
 }

@@ -35,3 +35,14 @@ export class StepWaitingError extends FirebreakError {
     this.readyAt = readyAt
   }
 }
+
+/**
+ * The fork a plan is simulated on could not read the state a call needs from the node it copies
+ * (a dropped answer, a node that refused): the node's fault, not a revert of the step. Run again.
+ */
+export class ForkStateError extends FirebreakError {
+  override name = 'ForkStateError'
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(`${message}: the node the fork copies did not answer it (run the same command again, or use another RPC URL)`, options)
+  }
+}

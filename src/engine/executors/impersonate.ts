@@ -1,9 +1,9 @@
 import { type Abi, type Address, type TransactionReceipt, parseEther } from 'viem'
 import { isLocalChain } from '../../chain/fork.js'
 import type { ChainClients } from '../../chain/clients.js'
-import { AuthorityMissingError } from '../errors.js'
+import { AuthorityMissingError, ForkStateError } from '../errors.js'
 import type { Authority, Call } from '../plan.js'
-import { decodeRevert } from '../../chain/revert.js'
+import { decodeRevert, isRevert } from '../../chain/revert.js'
 import { waitForAnyReceipt } from './blockWatcher.js'
 import { singleCall } from './singleCall.js'
 import type { Executor, ExecutorContext } from './types.js'
@@ -37,6 +37,8 @@ export async function sendOnFork(chain: ChainClients, call: Call & { from: Addre
   try {
     await chain.public.call(request)
   } catch (error) {
+    // A fork reads the real chain's state on demand: a node that failed it is no revert of the step.
+    if (!isRevert(error)) throw new ForkStateError(`the fork could not run ${call.to}'s call: ${decodeRevert(error, abis).text}`, { cause: error })
     return { ok: false, revert: decodeRevert(error, abis).text }
   }
   const hash = await chain.wallet(call.from).sendTransaction(request as never)

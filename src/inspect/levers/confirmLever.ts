@@ -1,16 +1,7 @@
-import {
-  type Abi,
-  type AbiFunction,
-  type Address,
-  BaseError,
-  ExecutionRevertedError,
-  type Hex,
-  encodeFunctionData,
-  getAddress,
-} from 'viem'
+import { type Abi, type AbiFunction, type Address, type Hex, encodeFunctionData, getAddress } from 'viem'
 import { changesStorage } from '../../chain/changesStorage.js'
 import type { ChainClients } from '../../chain/clients.js'
-import { decodeRevert, revertDataOf } from '../../chain/revert.js'
+import { decodeRevert, isRevert } from '../../chain/revert.js'
 import type { LeverConfirmation, LeverFunction } from '../types.js'
 import { type CallRevert, errorMessageOf, knownErrorsAbi, revertClass, revertKey } from './accessRevert.js'
 import { leverAbiItem, unrelatedAddress } from './leverAbiItem.js'
@@ -154,10 +145,5 @@ async function callFrom(chain: ChainClients, call: { caller: Address; to: Addres
   }
 }
 
-/** A revert of the call itself, as opposed to a node that could not be reached or refused the request. */
-function isRevert(error: unknown): boolean {
-  if (revertDataOf(error) !== undefined) return true
-  return error instanceof BaseError && error.walk((cause) => cause instanceof ExecutionRevertedError) !== null
-}
 
 
