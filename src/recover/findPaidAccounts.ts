@@ -131,7 +131,11 @@ async function settle(chain: ChainClients, txHashes: readonly Hash[]): Promise<{
   }
   for (const hash of txHashes) {
     const transaction = await chain.public.getTransaction({ hash }).catch(notFound(TransactionNotFoundError))
-    if (transaction && transaction.blockNumber === null) return { txHash: hash, state: 'pending' }
+    if (!transaction) continue
+    if (transaction.blockNumber === null) return { txHash: hash, state: 'pending' }
+    // Mined between the two questions: its receipt, not the earlier "not found", says whether it paid.
+    const receipt = await chain.public.getTransactionReceipt({ hash })
+    if (receipt.status === 'success') return { txHash: hash, state: 'mined' }
   }
   return undefined
 }
