@@ -280,7 +280,8 @@ async function leaveOutPaid(
 function resumablePlan(incident: Incident, mode: ReimburseMode, policy: PolicyResult, payAgain: boolean): { planned: PlannedData; distribution: Distribution } | undefined {
   const planned = incident.journal.entries().filter((entry) => entry.type === 'reimburse.planned').map((entry) => entry.data as PlannedData)
   for (const earlier of planned.reverse()) {
-    if (earlier.mode !== mode || Boolean(earlier.paidAgain) !== payAgain || !planStarted(incident, earlier.planId)) continue
+    // The plan id says the mode and whether it pays again; `paidAgain` is journaled only when someone was paid before.
+    if (earlier.planId !== planIdOf(mode, earlier.root, payAgain) || !planStarted(incident, earlier.planId)) continue
     const leftOut = new Set((earlier.alreadyPaid ?? []).map((paid) => getAddress(paid.account)))
     const distribution = distributionOf(policy.payouts.filter((payout) => !leftOut.has(payout.account)))
     if (isSameRoot(earlier.root, distribution.root)) return { planned: earlier, distribution }
