@@ -312,7 +312,7 @@ export type JournaledPhase = 'contain' | 'eradicate' | 'recover'
 
 /** An ERC-20 as the report prints its amounts. */
 /** An account a reimbursement found already paid for its losses file, and how. */
-export type JournaledPaidAccount = { account: Address; amount: bigint | string; how: string; txHash: Hex; state: 'mined' | 'pending'; incident?: string }
+export type JournaledPaidAccount = { account: Address; amount: bigint | string; how: 'transfer' | 'claim' | 'recovery-token'; txHash: Hex; state: 'mined' | 'pending'; incident?: string }
 
 export type JournaledAsset = { address: Address; symbol: string; decimals: number }
 

@@ -5,6 +5,7 @@ import type { ChainClients } from '../chain/clients.js'
 import type { Authority, Plan } from '../engine/plan.js'
 import { type PhaseEnded, type PhaseOutcome, type PhasePlan, type PhaseProgress, type PhaseStatus, failureReason, incidentRun, runPhase } from '../engine/runPhase.js'
 import { InvalidInputError, UsageError } from '../errors.js'
+import { type JournalEntries, type JournaledPaidAccount, entriesOf } from '../journal/entries.js'
 import type { Incident } from '../journal/incident.js'
 import type { Artifacts } from '../solidity/artifacts.js'
 import { buildClaimPlan } from './buildClaimPlan.js'
@@ -278,7 +279,7 @@ async function leaveOutPaid(
  * built; one that was only dry-run is built afresh.
  */
 function resumablePlan(incident: Incident, mode: ReimburseMode, policy: PolicyResult, payAgain: boolean): { planned: PlannedData; distribution: Distribution } | undefined {
-  const planned = incident.journal.entries().filter((entry) => entry.type === 'reimburse.planned').map((entry) => entry.data as PlannedData)
+  const planned = entriesOf(incident.journal, 'reimburse.planned').map((entry) => entry.data)
   for (const earlier of planned.reverse()) {
     // The plan id says the mode and whether it pays again; `paidAgain` is journaled only when someone was paid before.
     if (earlier.planId !== planIdOf(mode, earlier.root, payAgain) || !planStarted(incident, earlier.planId)) continue
@@ -298,29 +299,16 @@ function planIdOf(mode: ReimburseMode, root: string, payAgain: boolean): string 
   return `recover-reimburse-${mode}-${root.slice(2, 10)}${payAgain ? '-again' : ''}`
 }
 
-/** An earlier payment as the journal keeps it. */
-type JournaledPaid = { account: Address; amount: bigint | string; how: PaidAccount['how']; txHash: Hash; state: PaidAccount['state']; incident?: string }
-
-function journaledPaid(paid: PaidAccount): JournaledPaid {
+function journaledPaid(paid: PaidAccount): JournaledPaidAccount {
   return { account: paid.account, amount: paid.amount, how: paid.how, txHash: paid.txHash, state: paid.state, ...(paid.incident ? { incident: paid.incident } : {}) }
 }
 
-function readPaid(paid: JournaledPaid): PaidAccount {
+function readPaid(paid: JournaledPaidAccount): PaidAccount {
   return { ...paid, account: getAddress(paid.account), amount: BigInt(paid.amount) }
 }
 
 /** What a resumed run must build its plan with again, journaled the first time. */
-type PlannedData = {
-  planId: string
-  mode: ReimburseMode
-  root: string
-  claimAddress?: Address
-  claimDeadline?: bigint | string
-  recoveryToken?: Address
-  baseline?: Record<string, bigint | string>
-  alreadyPaid?: JournaledPaid[]
-  paidAgain?: JournaledPaid[]
-}
+type PlannedData = JournalEntries['reimburse.planned']
 
 async function buildPlan(
   parameters: RunReimbursementParameters,
