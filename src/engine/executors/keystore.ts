@@ -4,6 +4,7 @@ import { homedir } from 'node:os'
 import { type LocalAccount, bytesToHex, isAddressEqual, keccak256 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { AuthorityMissingError } from '../errors.js'
+import { privateKeyProblem } from './privateKey.js'
 
 /**
  * A keystore that cannot be unlocked: missing, not a keystore, a wrong password, or a KDF or
@@ -28,8 +29,6 @@ const maxScryptMemory = 2 * 1024 ** 3
  * The decrypted key stays inside the returned account: it is not returned, logged, written, or
  * put into any error message.
  */
-const secp256k1Order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
-
 export async function loadKeystoreAccount(path: string, password: string): Promise<LocalAccount> {
   const keystore = parseKeystore(path, await readKeystoreFile(path))
   const derivedKey = await deriveKey(path, keystore, password)
@@ -44,9 +43,8 @@ export async function loadKeystoreAccount(path: string, password: string): Promi
     const privateKey = Buffer.concat([decipher.update(keystore.ciphertext), decipher.final()])
     try {
       if (privateKey.length !== 32) throw new KeystoreError(`keystore ${path} holds ${privateKey.length} bytes, not a 32-byte private key`)
-      const scalar = BigInt(bytesToHex(privateKey))
-      // viem's refusal of such a key prints it in decimal: said here without it.
-      if (scalar === 0n || scalar >= secp256k1Order) throw new KeystoreError(`keystore ${path} holds no usable private key: it is ${scalar === 0n ? 'zero' : 'not below the secp256k1 curve order'}`)
+      const problem = privateKeyProblem(BigInt(bytesToHex(privateKey)))
+      if (problem) throw new KeystoreError(`keystore ${path} holds no usable private key: it is ${problem}`)
       const account = privateKeyToAccount(bytesToHex(privateKey))
       if (keystore.address && !isAddressEqual(account.address, keystore.address)) {
         throw new KeystoreError(`keystore ${path} names the address ${keystore.address}, but its key controls ${account.address}`)
