@@ -12,6 +12,7 @@ import { type Authority, type Plan, type Step, describeActions } from './plan.js
 import { type PreparedSteps, runSteps } from './runSteps.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from './simulate.js'
 import { pipelinedDependencies, stepDependencies } from './stepOrder.js'
+import { receiptOf } from './executors/blockWatcher.js'
 import { KeyLanes } from './executors/keyLane.js'
 
 /**
@@ -244,7 +245,9 @@ async function stepsOnChain(chain: ChainClients, plan: Plan, journal: JournalLik
     plan.steps.map(async (step) => {
       if (findStepEntry(journal, 'step.done', plan.id, step.id)) return true
       if (!wasSent(journal, plan, step)) return false
-      const receipts = await Promise.all(journaledHashes(journal, plan, step).map((hash) => chain.public.getTransactionReceipt({ hash }).catch(() => undefined)))
+      // A node that fails to answer is not a transaction that is not mined: replaying a mined step on
+      // the fork would fail the simulation and blame the plan for the node.
+      const receipts = await Promise.all(journaledHashes(journal, plan, step).map((hash) => receiptOf(chain.public, hash)))
       return receipts.some((receipt) => receipt !== undefined)
     }),
   )
