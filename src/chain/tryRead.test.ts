@@ -46,6 +46,12 @@ describe('tryRead', () => {
     expect(node.stats().methods.filter((method) => method === 'eth_call')).toHaveLength(2)
   })
 
+  it('throws the node\'s refusal, never undefined, for a block the node cannot read', async () => {
+    const failure = await tryRead(local.chain, { address: oracle, abi: answerAbi, functionName: 'answer', blockNumber: 1_000_000n }).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(NodeFailedError)
+    expect((failure as NodeFailedError).shortMessage).toMatch(/^the node at http:\/\/127\.0\.0\.1:\d+ failed \(cannot run it on block 1000000: .+\) on eth_call$/)
+  })
+
   const keepsFailing: [FlakyFault, string][] = [
     ['drop', 'connection dropped'],
     ['http-429', 'HTTP 429: rate limited'],
