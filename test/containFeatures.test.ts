@@ -77,4 +77,28 @@ describe('contain pause-all on a contract paused feature by feature', () => {
     expect(outcome.plan.steps.flatMap((step) => step.postconditions.map((check) => check.description))).toEqual(['a user deposits 1 wei now reverts', 'a user withdraws nothing now reverts'])
     expect([await read('depositsPaused'), await read('withdrawalsPaused')]).toEqual([true, true])
   })
+
+  it('still pauses withdrawals when deposits alone are paused already: one feature flag is not the whole contract', async () => {
+    const owned = local.chain.wallet(owner)
+    await local.chain.public.waitForTransactionReceipt({ hash: await owned.writeContract({ address: vault, abi: artifacts.get('FeaturePausedVault').abi, functionName: 'pauseDeposits', args: [true] } as never) })
+
+    const outcome = await runContainment({ manifest: manifest({ abi: true }), playbook: 'pause-all', incident })
+
+    expect(outcome.status).toBe('contained')
+    expect(outcome.plan.steps.flatMap((step) => step.actions.map((action) => action.decoded.text))).toEqual(['vault.pauseWithdrawals(true)'])
+    expect([await read('depositsPaused'), await read('withdrawalsPaused')]).toEqual([true, true])
+  })
+
+  it('says nothing is to be done once every feature is paused', async () => {
+    const owned = local.chain.wallet(owner)
+    const abi = artifacts.get('FeaturePausedVault').abi
+    for (const functionName of ['pauseDeposits', 'pauseWithdrawals']) {
+      await local.chain.public.waitForTransactionReceipt({ hash: await owned.writeContract({ address: vault, abi, functionName, args: [true] } as never) })
+    }
+
+    const outcome = await runContainment({ manifest: manifest({ abi: true }), playbook: 'pause-all', incident })
+
+    expect(outcome.status).toBe('nothing-to-do')
+    expect(outcome.skipped).toEqual([{ contract: 'vault', reason: 'already paused: vault.depositsPaused() reads true, vault.withdrawalsPaused() reads true' }])
+  })
 })

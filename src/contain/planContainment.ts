@@ -43,7 +43,7 @@ export async function planContainment({ manifest, playbook: name, chain: chainNa
   // A pause that takes a reason (`pause(string identifier)`) records the incident it stops.
   const reason = incidentId ? `firebreak: incident ${incidentId}` : undefined
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook), reason })
-  const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight, reason })
+  const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
   const built = buildRoutedPlan({ planId: containPlanId(playbook.name), phase: 'contain', title: `contain: ${playbook.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   return { ...built, chain, inspection, playbook, calls, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }

@@ -6,9 +6,8 @@ import type { Check, ContractRef } from '../engine/plan.js'
 import type { RoutedCall } from '../engine/routing/buildRoutedPlan.js'
 import { contractRef, findFunction, readCheck, resolveManifestCall, unknownFunction } from '../engine/routing/resolveManifestCall.js'
 import { showValue } from '../format.js'
-import { DEFAULT_PAUSE_REASON } from '../inspect/inspectProtocol.js'
 import { leverAbiItem } from '../inspect/levers/leverAbiItem.js'
-import { pullArguments } from '../inspect/levers/pullArguments.js'
+import { isContractWide } from '../inspect/levers/pausedGetters.js'
 import type { ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from '../inspect/types.js'
 import { ManifestError } from '../manifest/ManifestError.js'
 import type { Manifest, ManifestPlaybook, PlaybookAction } from '../manifest/types.js'
@@ -24,8 +23,6 @@ export type ResolvePlaybookParameters = {
    * so that the engine finds the journaled transaction, verifies it and records it done.
    */
   inFlight?: ReadonlySet<Address>
-  /** Written into a pause's string argument (`pause(string identifier)`). */
-  reason?: string
 }
 
 export type ResolvePlaybookReturnType = {
@@ -51,7 +48,7 @@ const probeAbi = parseAbi([
  * but sends nothing. A contract or function the manifest does not know is an error naming the
  * playbook step; a contract already in the wanted state is skipped, and said so.
  */
-export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set(), reason = DEFAULT_PAUSE_REASON }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
+export async function resolvePlaybook(chain: ChainClients, { manifest, playbook, inspection, inFlight = new Set() }: ResolvePlaybookParameters): Promise<ResolvePlaybookReturnType> {
   const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [], exposed: [] }
   const labels = new Map(manifest.authorities.map((authority) => [authority.address.toLowerCase(), authority.name]))
   for (const [index, action] of playbook.actions.entries()) {
@@ -60,7 +57,6 @@ export async function resolvePlaybook(chain: ChainClients, { manifest, playbook,
       manifest,
       inspection,
       labels,
-      reason,
       settled: (address, done) => done && !inFlight.has(address),
       fail: (path, problem) => {
         throw new ManifestError({ file: manifest.file, path: ['playbooks', playbook.name, 'steps', index, ...path], problem })
@@ -79,7 +75,6 @@ type ActionContext = {
   manifest: Manifest
   inspection: Inspection
   labels: Map<string, string>
-  reason: string
   /** Already in the wanted state, and not because of a transaction of this plan still in flight. */
   settled: (address: Address, done: boolean) => boolean
   /** A ManifestError naming the playbook step and the path inside it. */
@@ -102,7 +97,7 @@ function resolveAction(action: PlaybookAction, context: ActionContext): Promise<
 async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, context: ActionContext): Promise<ResolvePlaybookReturnType> {
   const { manifest, inspection, settled, fail } = context
   const contracts = action.contract === 'all' ? inspection.contracts : [inspected(inspection, action.contract)]
-  const outcomes = contracts.map((contract) => pauseCalls(manifest, contract, settled, context.reason))
+  const outcomes = contracts.map((contract) => pauseCalls(manifest, contract, settled))
   const resolved: ResolvePlaybookReturnType = { calls: [], skipped: [], exposed: [] }
   for (const [position, outcome] of outcomes.entries()) {
     const contract = contracts[position]!
@@ -185,14 +180,17 @@ type PauseOutcome = { calls: RoutedCall[] } | { skip: string } | { exposed: stri
  * getter turning true, an ordinary call starting to revert). One pull that flips the contract's
  * own paused getter is enough; without one, every lever seen to pause a feature is pulled.
  */
-function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean, reason: string): PauseOutcome {
+function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean): PauseOutcome {
   if (contract.error) return { exposed: `could not be inspected: ${contract.error}` }
   if (contract.levers.some((access) => access.lever.signature === 'pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
   const levers = contract.levers.filter((access) => access.lever.kind === 'pause')
-  const paused = levers.find((access) => access.effect?.status === 'already-paused')
-  if (paused?.effect?.status === 'already-paused' && settled(contract.address, true)) {
-    return { skip: `already paused: ${paused.effect.evidence.map(evidenceText).join(', ')}` }
-  }
+  const already = levers.filter((access) => access.effect?.status === 'already-paused')
+  // A transaction of this plan still in flight: its call stays, so the engine verifies it and records it done.
+  const resumed = !settled(contract.address, true)
+  const wide = already.find((access) => evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address) && isContractWide(evidence.getter)))
+  // Stopped as a whole, or every feature stopped: measurePauseEffect says already-paused for a feature only then.
+  const stopped = wide ? [wide] : already.length > 0 && already.length === levers.length ? already : []
+  if (stopped.length > 0 && !resumed) return { skip: `already paused: ${[...new Set(stopped.flatMap(evidenceOf).map(evidenceText))].join(', ')}` }
   // pause-all targets what can be paused, and what the manifest says serves ordinary calls (which
   // a pause must stop); a contract with neither (a plain token) is not a target.
   if (levers.length === 0) {
@@ -200,22 +198,19 @@ function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (
     if (operations.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone' }
     return { exposed: `has no pause lever of its own, and no pull in this plan was seen to stop its ordinary calls (${operations.join('; ')})` }
   }
-  const pulls = levers.filter((access) => (access.effect?.status === 'pauses' || access.effect?.status === 'already-paused') && access.paths.length > 0)
+  const pulls = levers.filter((access) => access.paths.length > 0 && (access.effect?.status === 'pauses' || (resumed && access.effect?.status === 'already-paused')))
   if (pulls.length === 0) return { exposed: whyNotPausable(levers) }
-  const whole = pulls.filter((access) => access.effect!.status !== 'pauses' || evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address) && contractWide.test(evidence.getter.abi.name)))
+  const whole = pulls.filter((access) => evidenceOf(access).some((evidence) => evidence.kind === 'getter' && sameAddress(evidence.getter.address, contract.address) && isContractWide(evidence.getter)))
   const chosen = whole.length > 0 ? [fastest(whole)] : pulls
-  return { calls: chosen.map((access) => pauseCall(manifest, contract, access, reason)) }
+  return { calls: chosen.map((access) => pauseCall(manifest, contract, access)) }
 }
 
-/** A getter that says the whole contract is stopped, as opposed to one feature (`depositsPaused`). */
-const contractWide = /^(is|get)?(paused|pausedState|vaultPausedState|stopped|halted|shutdown|frozen)$/i
-
-function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess, reason: string): RoutedCall {
+function pauseCall(manifest: Manifest, contract: ContractInspection, access: LeverAccess): RoutedCall {
   const effect = access.effect as Extract<LeverEffect, { status: 'pauses' | 'already-paused' }>
   const ref = contractRef(manifest, contract)
   const fn = leverAbiItem(access.lever.signature, ref.abi)
   const target = { ...ref, abi: [fn, ...(ref.abi as Abi)] }
-  const args = fn.inputs.length === effect.args.length ? effect.args : pullArgumentsFor(fn, reason)
+  const { args } = effect
   const shown = args.length > 0 ? ` with ${fn.name}(${args.map(showValue).join(', ')})` : ''
   return {
     contract: target,
@@ -226,11 +221,6 @@ function pauseCall(manifest: Manifest, contract: ContractInspection, access: Lev
     postconditions: effect.evidence.map((evidence) => evidenceCheck(evidence, ref)),
     isPause: true,
   }
-}
-
-function pullArgumentsFor(fn: AbiFunction, reason: string): unknown[] {
-  const built = pullArguments(fn.inputs, { reason })
-  return 'args' in built ? built.args : []
 }
 
 /** What the simulated pull showed, as a check the engine reads on the fork and on chain. */
@@ -257,6 +247,7 @@ function whyNotPausable(levers: readonly LeverAccess[]): string {
     const { signature, confirmation } = access.lever
     const effect = access.effect
     if (effect?.status === 'reverted' || effect?.status === 'no-effect' || effect?.status === 'untested') return `${signature}: ${effect.detail}`
+    if (effect?.status === 'already-paused') return `${signature}: already pulled (${effect.evidence.map(evidenceText).join(', ')})`
     if (confirmation.status !== 'confirmed') return `${signature}: ${confirmation.detail}`
     if (access.paths.length === 0) return `${signature}: no authority path reaches its holders`
     return `${signature}: not pulled`

@@ -3,6 +3,7 @@ import type { ChainClients } from '../../chain/clients.js'
 import { type SequenceCall, type SequenceResult, simulateSequence } from '../../chain/simulateSequence.js'
 import { decodeRevertData } from '../../chain/revertText.js'
 import type { LeverEffect, OperationProbe, PauseEvidence, PausedGetter } from '../types.js'
+import { isContractWide } from './pausedGetters.js'
 import { pullArguments } from './pullArguments.js'
 
 export type MeasurePauseEffectParameters = {
@@ -47,7 +48,10 @@ export async function measurePauseEffect(chain: ChainClients, parameters: Measur
   const before = await simulateSequence(chain, { calls: observe(observer) })
   const flagsBefore = getters.map((getter, index) => readFlag(getter, before[index]))
   const alreadyPaused = getters.filter((_, index) => flagsBefore[index] === true)
-  if (alreadyPaused.length > 0) return { status: 'already-paused', args, evidence: alreadyPaused.map((getter) => ({ kind: 'getter', getter })) }
+  const evidenceOf = (paused: readonly PausedGetter[]): PauseEvidence[] => paused.map((getter) => ({ kind: 'getter', getter }))
+  // The whole contract stopped already: a pull can show nothing more (and often reverts, EnforcedPause).
+  // One feature's flag says nothing about this lever, which may stop another feature: it is pulled.
+  if (alreadyPaused.some(isContractWide)) return { status: 'already-paused', args, evidence: evidenceOf(alreadyPaused.filter(isContractWide)) }
 
   let last: LeverEffect = { status: 'untested', detail: 'not pulled' }
   for (const puller of pullers) {
@@ -66,6 +70,13 @@ export async function measurePauseEffect(chain: ChainClients, parameters: Measur
       if (was?.status === 'success' && now?.status === 'reverted') evidence.push({ kind: 'operation', operation, revert: decodeRevertData(now.data, abis) })
     }
     if (evidence.length > 0) return { status: 'pauses', puller, args, evidence }
+    if (alreadyPaused.length > 0) {
+      // A feature's pause pulled again changes nothing. Only when every flag reads true is that
+      // sure to be why: with one still false, this lever may be the one that does nothing.
+      const stillOpen = getters.filter((getter, index) => readFlag(getter, after[index]) === false)
+      if (stillOpen.length === 0) return { status: 'already-paused', args, evidence: evidenceOf(alreadyPaused) }
+      return { status: 'untested', detail: `it changes nothing while ${alreadyPaused.map((getter) => `${getter.contract}.${getter.signature}`).join(', ')} reads true already and ${stillOpen.map((getter) => `${getter.contract}.${getter.signature}`).join(', ')} false: whether it is pulled already cannot be told` }
+    }
     const unreadable = flagsBefore.every((flag) => flag === undefined)
     const reverting = operations.map((operation, index) => ({ operation, result: before[getters.length + index] })).filter(({ result }) => result?.status === 'reverted')
     if (unreadable && operations.length > 0 && reverting.length === operations.length) {

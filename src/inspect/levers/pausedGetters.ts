@@ -10,6 +10,11 @@ const pausedName = /paus|frozen|halted|stopped|shutdown|emergency/i
 /** Names that read like a paused flag but say when or who: `pauseWindowEndTime`, `pauseGuardian`. */
 const notAFlag = /unpaus|window|duration|period|guardian|pauser|admin|role|time|until|expir|count|nonce/i
 
+/** A getter that says the whole contract is stopped, as opposed to one feature (`depositsPaused`). */
+export function isContractWide(getter: PausedGetter): boolean {
+  return /^(is|get)?(paused|pausedState|vaultPausedState|stopped|halted|shutdown|frozen)$/i.test(getter.abi.name)
+}
+
 /**
  * The views that may say whether a contract is paused: the ABI's zero-argument views whose first
  * output is a bool and whose name speaks of a stopped state, plus the common ones every contract
