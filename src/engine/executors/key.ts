@@ -54,8 +54,6 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
   let account: Promise<LocalAccount> | undefined
   const unlock = () => (account ??= accountFor(authority, context, keystoreCacheOf(context.plan)))
   let last: SignedTransaction | undefined
-  // Steps of one key sent together through its lane (runPhase's runs); alone, each send asks the node for its nonce.
-  const pipelined = context.pipeline !== false && context.keyLanes !== undefined
 
   return {
     describe: `key ${authority.label} ${authority.address}`,
@@ -68,7 +66,8 @@ export function keyExecutor(authority: KeyAuthority, context: ExecutorContext, o
     },
     send: async (beforeBroadcast) => {
       const signer = await unlock()
-      const lane = pipelined ? context.keyLanes!.of(chain, signer.address) : undefined
+      // Steps of one key sent together through its lane (runPhase makes lanes unless pipeline is false); alone, each send asks the node for its nonce.
+      const lane = context.keyLanes?.of(chain, signer.address)
       // Journaled with its nonce: the executor's lastNonce is the transaction about to be broadcast.
       const journalFirst = (signed: SignedTransaction) => {
         last = signed
@@ -158,7 +157,7 @@ export async function accountFor(
   })
 }
 
-/** The account of the private key held in the environment variable `variable`, with or without its 0x. */
+/** The account of the private key held in the environment variable `variable`, refused unless it is the authority's own. */
 function accountFromEnvironment(authority: KeyAuthority, variable: string, key: string): LocalAccount {
   const account = accountFromPrivateKey(variable, key)
   if (!isAddressEqual(account.address, authority.address)) {
