@@ -1,4 +1,4 @@
-import { type Address, type Hash, type Hex, getAddress } from 'viem'
+import { type Address, type Hash, type Hex, TransactionNotFoundError, getAddress } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { FirebreakError } from '../errors.js'
 
@@ -32,7 +32,11 @@ export async function readAttackTransactions(chain: ChainClients, hashes: readon
   if (hashes.length === 0) throw new AttackTransactionNotFoundError('no attack transaction given: pass the hash of at least one')
   const found = await Promise.all(
     hashes.map(async (hash) => {
-      const transaction = await chain.public.getTransaction({ hash }).catch(() => undefined)
+      // Only "no such transaction" is the user's wrong hash: a failing node must not be reported as one.
+      const transaction = await chain.public.getTransaction({ hash }).catch((error: unknown) => {
+        if (error instanceof TransactionNotFoundError) return undefined
+        throw error
+      })
       if (!transaction || transaction.blockNumber === null) {
         throw new AttackTransactionNotFoundError(`attack transaction ${hash} is not on chain ${chain.chain.id} (${transaction ? 'still pending' : 'unknown hash'}): check the hash and the RPC URL's network`)
       }
