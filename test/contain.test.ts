@@ -90,6 +90,15 @@ describe('contain pause-all on the drill protocol', () => {
     expect(outcome.skipped).toContainEqual({ contract: 'vault', reason: 'already paused: vault.paused() reads true' })
   })
 
+  it('does not call a manifest with nothing pausable contained', async () => {
+    const tokenOnly = loadManifest(writeTestManifest(dir, { rpcUrl: drill.anvil.rpcUrl, contracts: [drill.protocol.token] }))
+
+    const outcome = await runContainment({ manifest: tokenOnly, playbook: 'pause-all', incident })
+
+    expect(outcome.status).toBe('exposed')
+    expect(outcome.exposed).toEqual([{ contract: 'all', reason: expect.stringContaining('nothing here can be paused') }])
+  })
+
   it('refuses a key that belongs to another account before anything is sent', async () => {
     const nonceBefore = await drill.chain.public.getTransactionCount({ address: actors.attacker.address })
     process.env.FIREBREAK_TEST_GUARDIAN_KEY = attackerKey()

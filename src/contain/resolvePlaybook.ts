@@ -117,6 +117,10 @@ async function pauseAction(action: Extract<PlaybookAction, { kind: 'pause' }>, c
     }
     else resolved.exposed.push({ contract: contract.name, reason: outcome.exposed })
   }
+  // "Nothing to contain" must mean the chain shows every target contained, not that there was none.
+  if (outcomes.every((outcome) => 'notTarget' in outcome)) {
+    resolved.exposed.push({ contract: action.contract, reason: 'no contract of the manifest on this chain has a pause lever or declares normalOperations: nothing here can be paused, or shown paused' })
+  }
   return resolved
 }
 
@@ -173,7 +177,8 @@ async function revokeAction(action: Extract<PlaybookAction, { kind: 'revoke' }>,
   return { calls: [call], skipped: [], exposed: [] }
 }
 
-type PauseOutcome = { calls: RoutedCall[] } | { skip: string } | { exposed: string }
+/** `notTarget`: a contract pause-all leaves alone (a plain token, a guardian), as opposed to one already paused. */
+type PauseOutcome = { calls: RoutedCall[] } | { skip: string; notTarget?: true } | { exposed: string }
 
 /**
  * The pulls that pause one contract, each checked by what its simulated pull showed (a paused
@@ -182,7 +187,7 @@ type PauseOutcome = { calls: RoutedCall[] } | { skip: string } | { exposed: stri
  */
 function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (address: Address, done: boolean) => boolean): PauseOutcome {
   if (contract.error) return { exposed: `could not be inspected: ${contract.error}` }
-  if (contract.levers.some((access) => access.lever.signature === 'pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself' }
+  if (contract.levers.some((access) => access.lever.signature === 'pause(address[])')) return { skip: 'a guardian: it pauses other contracts, it is not paused itself', notTarget: true }
   const levers = contract.levers.filter((access) => access.lever.kind === 'pause')
   const already = levers.filter((access) => access.effect?.status === 'already-paused')
   // A transaction of this plan still in flight: its call stays, so the engine verifies it and records it done.
@@ -195,7 +200,7 @@ function pauseCalls(manifest: Manifest, contract: ContractInspection, settled: (
   // a pause must stop); a contract with neither (a plain token) is not a target.
   if (levers.length === 0) {
     const operations = manifest.normalOperations.filter((operation) => operation.contract === contract.name).map((operation) => operation.description)
-    if (operations.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone' }
+    if (operations.length === 0) return { skip: 'no pause lever found in its ABI or bytecode: pause-all leaves it alone', notTarget: true }
     return { exposed: `has no pause lever of its own, and no pull in this plan was seen to stop its ordinary calls (${operations.join('; ')})` }
   }
   const pulls = levers.filter((access) => access.paths.length > 0 && (access.effect?.status === 'pauses' || (resumed && access.effect?.status === 'already-paused')))
