@@ -106,15 +106,21 @@ async function immutableAdmin(chain: ChainClients, proxy: Address): Promise<Addr
   const code = await chain.public.getCode({ address: proxy })
   if (!code) return undefined
   const data = encodeFunctionData({ abi: proxyAbi, functionName: 'admin' })
-  for (const candidate of pushedAddresses(code).slice(0, 8)) {
-    try {
-      const { data: answer } = await chain.public.call({ account: candidate, to: proxy, data })
-      if (answer && answer.length === 66 && getAddress(sliceHex(answer, 12, 32)) === candidate) return candidate
-    } catch (error) {
-      if (isTransportError(error)) throw error
-    }
-  }
-  return undefined
+  // All at once: the transport batches them into one request.
+  const answers = await Promise.all(
+    pushedAddresses(code)
+      .slice(0, 8)
+      .map(async (candidate) => {
+        try {
+          const { data: answer } = await chain.public.call({ account: candidate, to: proxy, data })
+          return answer && answer.length === 66 && getAddress(sliceHex(answer, 12, 32)) === candidate ? candidate : undefined
+        } catch (error) {
+          if (isTransportError(error)) throw error
+          return undefined
+        }
+      }),
+  )
+  return answers.find((answer) => answer !== undefined)
 }
 
 /** Addresses a contract's code pushes: PUSH20, or PUSH32 of a value that fits in 20 bytes (solc's immutables). */
