@@ -1,4 +1,5 @@
-import { type Abi, type Hex, decodeErrorResult } from 'viem'
+import type { Abi, Hex } from 'viem'
+import { decodeErrorData } from './revert.js'
 
 /**
  * Raw revert data as people read it: `EnforcedPause()`, `Error("BAL#211")`, `Panic(17)`, or the
@@ -7,14 +8,5 @@ import { type Abi, type Hex, decodeErrorResult } from 'viem'
 export function decodeRevertData(data: Hex | undefined, abis: readonly Abi[] = []): string {
   if (!data || data === '0x') return 'an empty revert (no reason given)'
   if (data.length < 10) return `revert data ${data}`
-  for (const abi of [...abis, []]) {
-    try {
-      const decoded = decodeErrorResult({ abi, data })
-      const args = (decoded.args ?? []).map((arg) => (typeof arg === 'string' && decoded.errorName === 'Error' ? JSON.stringify(arg) : String(arg)))
-      return `${decoded.errorName}(${args.join(', ')})`
-    } catch {
-      // not an error of this ABI
-    }
-  }
-  return `unknown error ${data.slice(0, 10)}`
+  return decodeErrorData(data, abis).text
 }
