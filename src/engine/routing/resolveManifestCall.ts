@@ -1,6 +1,7 @@
 import { type Abi, type AbiFunction, type Address, encodeFunctionData, getAbiItem, parseAbiItem } from 'viem'
 import { formatAbiItem } from 'viem/utils'
 import type { ChainClients } from '../../chain/clients.js'
+import { isRevert } from '../../chain/revert.js'
 import { didYouMean } from '../../describeValue.js'
 import { authorityPaths } from '../../inspect/authorities/authorityPaths.js'
 import type { AuthorityPath, ContractInspection, LeverAccess } from '../../inspect/types.js'
@@ -96,8 +97,11 @@ async function pathsTo(chain: ChainClients, contract: ContractInspection, fn: Ab
       try {
         await chain.public.call({ account: from, to: contract.address, data })
         return from
-      } catch {
-        return undefined
+      } catch (error) {
+        // Only a revert says this account cannot make the call; a node that failed to answer would
+        // otherwise end as "nobody can make this call", sending the war room after the wrong problem.
+        if (isRevert(error)) return undefined
+        throw error
       }
     }),
   )
