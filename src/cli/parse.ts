@@ -75,7 +75,7 @@ export function parseRpcUrl(value: string): string {
  */
 export function parseFolder(value: string): string {
   if (value.trim() === '') invalid('a folder', value)
-  const blocking = fileOnTheWay(resolve(value), true)
+  const blocking = fileOnTheWay(resolve(value))
   if (blocking) throw new InvalidArgumentError(`${blocking === resolve(value) ? `"${value}" is a file` : `"${blocking}" is a file, not a folder`}: expected a folder (or a path where one can be created)`)
   return value
 }
@@ -85,19 +85,18 @@ export function parseOutputFile(value: string): string {
   if (value.trim() === '') invalid('a file path', value)
   const target = resolve(value)
   if (statOrUndefined(target)?.isDirectory()) throw new InvalidArgumentError(`"${value}" is a folder: expected the path of a file to write`)
-  const blocking = fileOnTheWay(dirname(target), true)
+  const blocking = fileOnTheWay(dirname(target))
   if (blocking) throw new InvalidArgumentError(`"${blocking}" is a file, not a folder: "${value}" cannot be written under it`)
   return value
 }
 
-/** The first existing non-folder among `path` and its parents (`path` itself only when `self`). */
-function fileOnTheWay(path: string, self: boolean): string | undefined {
+/** The first existing non-folder among `path` and its parents, from the root down. */
+function fileOnTheWay(path: string): string | undefined {
   const parents: string[] = []
   for (let current = path; ; current = dirname(current)) {
     parents.unshift(current)
     if (dirname(current) === current) break
   }
-  if (!self) parents.pop()
   for (const folder of parents) {
     const stat = statOrUndefined(folder)
     if (stat === undefined) return undefined
