@@ -26,9 +26,14 @@ export async function startFork({ forkUrl, blockNumber }: StartForkParameters): 
   }
 }
 
-/** anvil's words for a node that did not answer its fork requests (as opposed to a bad block or a busy port). */
+/**
+ * anvil's words for a node that did not answer its fork requests (as opposed to a bad block or a
+ * busy port). Read from its last lines too: anvil often prints a bare `Error:` line first and the
+ * cause ("error sending request", "connection closed") on the lines after it.
+ */
 function upstreamFault(error: AnvilStartError): boolean {
-  return /failed to (fetch|get|create genesis)|error sending request|connection|timed out|429|too many requests/i.test(error.shortMessage)
+  const said = [error.shortMessage, ...error.metaMessages].join('\n')
+  return /failed to (fetch|get|create genesis)|error sending request|connection|timed out|429|too many requests/i.test(said)
 }
 
 /** anvil answers `anvil_nodeInfo`; a real network's node does not. Impersonation is only allowed there. */
