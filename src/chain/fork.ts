@@ -1,4 +1,5 @@
 import { type Anvil, AnvilStartError, startAnvil } from './anvil.js'
+import { startForkRelay } from './forkRelay.js'
 
 export type StartForkParameters = {
   /** The node to fork: the real chain, or the embedded one during a drill. */
@@ -7,7 +8,9 @@ export type StartForkParameters = {
   blockNumber?: bigint
 }
 
-/** Tries at starting a fork whose node dropped or refused its first requests, 0.5 s, 1 s, 2 s apart. */
+/**
+ * Tries at starting a fork whose node failed it even through the relay's retries, 0.5 s, 1 s, 2 s apart.
+ */
 const FORK_ATTEMPTS = 4
 
 /**
@@ -16,12 +19,27 @@ const FORK_ATTEMPTS = 4
  * that one answer is asked again here, and one that keeps failing is reported as the node's fault.
  */
 export async function startFork({ forkUrl, blockNumber }: StartForkParameters): Promise<Anvil> {
+  // The fork reads the node through firebreak's retries, not anvil's (which do not retry a dropped answer).
+  const relay = await startForkRelay(forkUrl)
+  try {
+    const anvil = await startThroughRelay(relay.url, blockNumber)
+    return { ...anvil, stop: async () => {
+      await anvil.stop()
+      await relay.stop()
+    } }
+  } catch (error) {
+    await relay.stop()
+    throw error
+  }
+}
+
+async function startThroughRelay(forkUrl: string, blockNumber: bigint | undefined): Promise<Anvil> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startAnvil({ forkUrl, forkBlockNumber: blockNumber })
     } catch (error) {
       if (!(error instanceof AnvilStartError) || !upstreamFault(error) || attempt >= FORK_ATTEMPTS) throw error
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)))
     }
   }
 }
