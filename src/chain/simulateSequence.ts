@@ -4,8 +4,12 @@ import { startFork } from './fork.js'
 import { connect } from './clients.js'
 import { isTransportError } from './transportError.js'
 
-/** One call of a sequence, from any account (a contract too: nothing is signed). */
-export type SequenceCall = { from: Address; to: Address; data: Hex; value?: bigint }
+/**
+ * One call of a sequence, from any account (a contract too: nothing is signed). `to: null` creates
+ * a contract, where the node can (geth can; anvil refuses it with invalid params). `gas` caps the
+ * call as a transaction's limit would; by default the node gives it the block's.
+ */
+export type SequenceCall = { from: Address; to: Address | null; data: Hex; value?: bigint; gas?: bigint }
 
 export type SequenceResult = { status: 'success'; data: Hex } | { status: 'reverted'; data: Hex }
 
@@ -39,7 +43,7 @@ export async function simulateSequence(chain: ChainClients, { calls, blockNumber
 
 async function simulateV1(chain: ChainClients, calls: readonly SequenceCall[], blockNumber: bigint | undefined): Promise<SequenceResult[]> {
   const [block] = await chain.public.simulateBlocks({
-    blocks: [{ calls: calls.map((call) => ({ account: call.from, to: call.to, data: call.data, value: call.value ?? 0n })) }],
+    blocks: [{ calls: calls.map((call) => ({ account: call.from, to: call.to, data: call.data, value: call.value ?? 0n, ...(call.gas === undefined ? {} : { gas: call.gas }) })) }],
     // No signature, balance or nonce checks: the callers are impersonated holders and probes.
     validation: false,
     ...(blockNumber === undefined ? {} : { blockNumber }),
