@@ -96,4 +96,34 @@ restore:
           expect: success
       approvals:
         from: [guardian]
+
+# Optional: what \`firebreak watch\` keeps armed, what fires it, and through whom it may act alone.
+# watch:
+#   # The playbook sent when a trigger fires; pause-all (built in) unless named.
+#   playbook: freeze-vault
+#   # Authorities the watcher may act through without a person: an eoa whose key it holds (a
+#   # pause-only guardian), or a safe whose owners signed the armed transaction in advance, listed
+#   # with its submitter. Not a timelock: its delay is the opposite of acting at once.
+#   automatic: [guardian, security-council]
+#   # Where alerts go. A Slack or Discord webhook URL is itself a secret: name its variable.
+#   webhooks:
+#     - urlEnv: SLACK_WEBHOOK_URL
+#   # Checked on every block; invariants also after each pending transaction, on a fork.
+#   triggers:
+#     - name: assets-drop
+#       invariant: { contract: vault, function: totalAssets(), maxDropPercent: 10 }
+#     - name: withdrawals
+#       # A name needs the contract's abi above; without one, give the full signature.
+#       event: { contract: vault, event: "Withdraw(address,address,address,uint256,uint256)" }
+#     - name: token-outflow
+#       outflow: { token: token, from: vault, max: "1000000000000000000000", windowBlocks: 10 }
+#   # Optional: send the watcher's transactions through a builder's private RPC first, so the
+#   # attacker does not see the pause coming; after privateFallbackMs they go to the public node too.
+#   privateSubmission:
+#     mainnet: { rpcUrlEnv: PRIVATE_RPC_URL }
+#   privateFallbackMs: 3000
+#   # Warn this long before a pause window closes (default 7 days).
+#   pauseWindowWarningSeconds: 604800
+#   # Simulate pending transactions and check the invariants after each (default true).
+#   pending: true
 `

@@ -60,20 +60,26 @@ const address = z
   .transform((value) => getAddress(value))
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const looksLikeUrl = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+/** A scheme (`https://…`) or a path (`hooks.slack.com/services/…`): a URL, or most of one, that may carry a secret. */
+const looksLikeUrl = (value: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.includes('/')
 const looksLikePrivateKey = (value: string) => /^(0x)?[0-9a-fA-F]{64}$/.test(value)
 
-/** The RPC URL's variable. A URL pasted here is not echoed back: RPC URLs often carry an API key. */
-const rpcUrlEnv = z.string({ error: expected('the name of an environment variable holding the RPC URL') }).superRefine((value, context) => {
-  if (looksLikeUrl(value)) {
-    context.addIssue({
-      code: 'custom',
-      message: 'expected the name of an environment variable holding the RPC URL, got a URL: set the URL in the environment (or use rpcUrl for a local node)',
-    })
-  } else if (!ENV_NAME.test(value)) {
-    context.addIssue({ code: 'custom', message: expected('the name of an environment variable holding the RPC URL')({ input: value }) })
-  }
-})
+/**
+ * The variable holding a URL. A URL pasted in its place is not echoed back: RPC URLs often carry
+ * an API key, and Slack's and Discord's webhook URLs are themselves the secret.
+ */
+function urlVariable(what: string, orLiteral: string) {
+  const expectation = `the name of an environment variable holding ${what}`
+  return z.string({ error: expected(expectation) }).superRefine((value, context) => {
+    if (looksLikeUrl(value)) {
+      context.addIssue({ code: 'custom', message: `expected ${expectation}, got a URL: set the URL in the environment (${orLiteral})` })
+    } else if (!ENV_NAME.test(value)) {
+      context.addIssue({ code: 'custom', message: expected(expectation)({ input: value }) })
+    }
+  })
+}
+
+const rpcUrlEnv = urlVariable('the RPC URL', 'or use rpcUrl for a local node')
 
 /** A key pasted into the file may already be committed and pushed: say so, and never print it. */
 const keyEnv = z.string({ error: expected('the name of an environment variable holding the key') }).superRefine((value, context) => {
@@ -103,17 +109,14 @@ const rpcUrl = z.string({ error: expected("a local node's URL (http, https, ws o
   }
 })
 
-
 const chainIdExpectation = expected('a positive integer chain id')
 const chainId = z
   .number({ error: chainIdExpectation })
   .int({ error: chainIdExpectation })
   .positive({ error: chainIdExpectation })
 
-const chain = strictMapping(
-  { rpcUrlEnv: rpcUrlEnv.optional(), rpcUrl: rpcUrl.optional(), chainId },
-  'a mapping with rpcUrlEnv (or rpcUrl) and chainId',
-).superRefine((value, context) => {
+/** Exactly one of rpcUrlEnv and rpcUrl: where a node's URL comes from, for a chain or its private submission endpoint. */
+function oneRpcUrl(value: { rpcUrlEnv?: string | undefined; rpcUrl?: string | undefined }, context: z.RefinementCtx): void {
   const given = [value.rpcUrlEnv, value.rpcUrl].filter((entry) => entry !== undefined).length
   if (given !== 1) {
     context.addIssue({
@@ -121,7 +124,12 @@ const chain = strictMapping(
       message: `expected rpcUrlEnv (the environment variable holding the RPC URL) or rpcUrl (a local node's URL), got ${given === 0 ? 'neither' : 'both'}`,
     })
   }
-})
+}
+
+const chain = strictMapping(
+  { rpcUrlEnv: rpcUrlEnv.optional(), rpcUrl: rpcUrl.optional(), chainId },
+  'a mapping with rpcUrlEnv (or rpcUrl) and chainId',
+).superRefine(oneRpcUrl)
 
 const chains = z
   .record(nameOf('a chain name'), chain, { error: expected('a mapping of chain names to { rpcUrlEnv, chainId }') })
@@ -244,7 +252,19 @@ const playbook = strictMapping(
 
 const playbooks = z.record(nameOf('a playbook name'), playbook, { error: expected('a mapping of playbook names to { steps }') })
 
-const wei = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()], { error: expected('an amount of wei (digits)') })
+const WEI = 'an amount of wei (digits)'
+
+/**
+ * Digits, or a YAML integer small enough to be exact: 1000000000000000000001 written unquoted
+ * arrives already rounded to 1e21, and a rounded amount is a different amount.
+ */
+const wei = z.union([z.string(), z.number()], { error: expected(WEI) }).superRefine((value, context) => {
+  if (typeof value === 'string' ? !/^\d+$/.test(value) : !Number.isInteger(value) || value < 0) {
+    context.addIssue({ code: 'custom', message: expected(WEI)({ input: value }) })
+  } else if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    context.addIssue({ code: 'custom', message: `expected ${WEI}, got ${describeValue(value)}: YAML numbers past 2^53 lose their last digits, so write it in quotes, as a string` })
+  }
+})
 
 /**
  * A call the protocol must keep serving once fixed (a deposit, a withdrawal): the replay gate sends
@@ -358,6 +378,129 @@ const restore = strictMapping(
   'a mapping with stages',
 )
 
+/**
+ * What is wrong with a webhook URL's shape, or undefined. Never the URL itself: Slack's and
+ * Discord's carry the token that lets anyone post as the team's alerts.
+ */
+export function webhookUrlShapeProblem(value: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a URL'
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `is not a webhook URL (its scheme is ${url.protocol.slice(0, -1)}, not http or https)`
+  return undefined
+}
+
+/** Slack's `/services/T…/B…/<secret>` and Discord's `/api/webhooks/<id>/<token>`: the path is the password. */
+const WEBHOOK_TOKEN_PATHS = [/\/services\/T\w+\/B\w+\/\w+/, /\/api\/(v\d+\/)?webhooks\/\d+\/[\w-]+/]
+const SECRET_QUERY_KEY = /token|key|secret|sig|auth|pass/i
+
+function webhookUrlCarriesToken(value: string): boolean {
+  if (rpcUrlCarriesCredentials(value)) return true
+  const url = new URL(value)
+  return WEBHOOK_TOKEN_PATHS.some((path) => path.test(url.pathname)) || [...url.searchParams.keys()].some((key) => SECRET_QUERY_KEY.test(key))
+}
+
+const WEBHOOK_URL = 'a webhook URL (http or https)'
+
+/** A literal webhook URL is meant for a local receiver (a test server, a relay on the host); one with a token belongs in the environment. */
+const webhookUrl = z.string({ error: expected(WEBHOOK_URL) }).superRefine((value, context) => {
+  const shapeProblem = webhookUrlShapeProblem(value)
+  if (shapeProblem) {
+    context.addIssue({ code: 'custom', message: `expected ${WEBHOOK_URL}, got one that ${shapeProblem}` })
+  } else if (webhookUrlCarriesToken(value)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'expected a webhook URL without credentials, got one that looks like it carries a token: set it in an environment variable and name that variable in urlEnv',
+    })
+  }
+})
+
+const webhook = strictMapping(
+  { urlEnv: urlVariable('the webhook URL', 'or use url for a local receiver').optional(), url: webhookUrl.optional() },
+  'a mapping with urlEnv (or url)',
+).superRefine((value, context) => {
+  if ((value.urlEnv === undefined) === (value.url === undefined)) {
+    context.addIssue({
+      code: 'custom',
+      message: `expected urlEnv (the environment variable holding the webhook URL) or url (a local receiver's URL), got ${value.urlEnv === undefined ? 'neither' : 'both'}`,
+    })
+  }
+})
+
+const PERCENT = 'a percentage above 0 and at most 100'
+const positiveWhole = (what: string) => z.number({ error: expected(what) }).int({ error: expected(what) }).positive({ error: expected(what) })
+
+/** A view read every block (`totalAssets()`), and when its value means trouble. */
+const watchedInvariant = strictMapping(
+  {
+    contract: contractName,
+    function: functionName,
+    args: z.array(argument, { error: expected('a list of arguments') }).optional(),
+    maxDropPercent: z.number({ error: expected(PERCENT) }).positive({ error: expected(PERCENT) }).max(100, { error: expected(PERCENT) }).optional(),
+    atLeast: wei.optional(),
+    atMost: wei.optional(),
+  },
+  'a mapping with contract, function and at least one of maxDropPercent, atLeast, atMost',
+).superRefine((value, context) => {
+  if (value.maxDropPercent === undefined && value.atLeast === undefined && value.atMost === undefined) {
+    context.addIssue({ code: 'custom', message: 'expected at least one of maxDropPercent (a fall from one block to the next), atLeast, atMost (bounds the value must stay within), got none' })
+  }
+  if (value.atLeast !== undefined && value.atMost !== undefined && BigInt(value.atLeast) > BigInt(value.atMost)) {
+    context.addIssue({ code: 'custom', path: ['atMost'], message: `expected atMost no lower than atLeast (${value.atLeast}), got ${value.atMost}: no value could satisfy both, so the trigger would fire on every block` })
+  }
+})
+
+const EVENT_NAME = 'an event name (with an ABI) or signature, e.g. Withdraw(address,uint256)'
+
+const watchedEvent = strictMapping(
+  { contract: contractName, event: z.string({ error: expected(EVENT_NAME) }).regex(/^[A-Za-z_$][A-Za-z0-9_$]*(\(.*\))?$/, { error: expected(EVENT_NAME) }) },
+  'a mapping with contract and event',
+)
+
+/** Tokens leaving a contract: a drain shows as outflow long before a view's value is read wrong. */
+const watchedOutflow = strictMapping(
+  { token: contractName, from: contractName, max: wei, windowBlocks: positiveWhole('a positive whole number of blocks') },
+  'a mapping with token, from, max and windowBlocks',
+)
+
+const TRIGGER_KINDS = ['invariant', 'event', 'outflow'] as const
+
+const trigger = strictMapping(
+  { name: nameOf('a trigger name'), invariant: watchedInvariant.optional(), event: watchedEvent.optional(), outflow: watchedOutflow.optional() },
+  'a mapping with name and one of invariant, event, outflow',
+).superRefine((value, context) => {
+  const given = TRIGGER_KINDS.filter((kind) => value[kind] !== undefined)
+  if (given.length !== 1) context.addIssue({ code: 'custom', message: `expected exactly one of invariant, event, outflow, got ${given.length === 0 ? 'none' : given.join(' and ')}` })
+})
+
+/** A builder's or relay's endpoint: the same rules as a chain's node, since a private RPC URL may carry a key too. */
+const privateEndpoint = strictMapping({ rpcUrlEnv: rpcUrlEnv.optional(), rpcUrl: rpcUrl.optional() }, 'a mapping with rpcUrlEnv (or rpcUrl)').superRefine(oneRpcUrl)
+
+/**
+ * What `firebreak watch` keeps armed. `automatic` has no default: acting without a person is a
+ * decision the team writes down, authority by authority.
+ */
+const watch = strictMapping(
+  {
+    playbook: nameOf('a playbook name').optional(),
+    automatic: z.array(nameOf('an authority name'), { error: expected('a list of authority names') }).min(1, { error: 'expected at least one authority, got an empty list' }),
+    webhooks: z.array(webhook, { error: expected('a list of webhooks') }).optional(),
+    pauseWindowWarningSeconds: positiveWhole('a positive whole number of seconds').optional(),
+    pending: z.boolean({ error: expected('true or false') }).optional(),
+    privateSubmission: z.record(nameOf('a chain name'), privateEndpoint, { error: expected('a mapping of chain names to { rpcUrlEnv } or { rpcUrl }') }).optional(),
+    privateFallbackMs: z
+      .number({ error: expected('a whole number of milliseconds (0 or more)') })
+      .int({ error: expected('a whole number of milliseconds (0 or more)') })
+      .nonnegative({ error: expected('a whole number of milliseconds (0 or more)') })
+      .optional(),
+    triggers: z.array(trigger, { error: expected('a list of triggers') }).optional(),
+  },
+  'a mapping with automatic and optionally playbook, webhooks, pauseWindowWarningSeconds, pending, privateSubmission, privateFallbackMs, triggers',
+)
+
 export const manifestSchema = strictMapping(
   {
     chains,
@@ -368,8 +511,9 @@ export const manifestSchema = strictMapping(
     playbooks: playbooks.optional(),
     normalOperations: z.array(normalOperation, { error: expected('a list of calls') }).optional(),
     restore: restore.optional(),
+    watch: watch.optional(),
   },
-  'a mapping with chains, contracts and optionally authorities, playbooks, normalOperations and restore',
+  'a mapping with chains, contracts and optionally authorities, playbooks, normalOperations, restore and watch',
 )
 
 /** firebreak.yaml as written, once its shape is valid: addresses checksummed, nothing resolved yet. */

@@ -1,9 +1,11 @@
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import type { Hex } from 'viem'
+import type { Abi, Hex } from 'viem'
 import { describeValue, didYouMean } from '../describeValue.js'
 import { type ManifestLocator, manifestErrorAt } from './ManifestError.js'
 import type { ManifestFile } from './manifestSchema.js'
+import { readAbiFile } from './readAbiFile.js'
+import { readUrlVariable, resolveWatch } from './resolveWatch.js'
 import { rpcUrlShapeProblem } from './rpcUrl.js'
 import type { Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestInvariant, ManifestOperation, ManifestPlaybook, ManifestRestoreStage, PlaybookAction } from './types.js'
 
@@ -84,7 +86,16 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
 
   const restore = resolveRestore(source, parsed.restore, contractNames, authorities)
 
-  return { file: source.file, chains, contracts, authorities, playbooks, normalOperations, restore }
+  const watch = resolveWatch(source, parsed.watch, {
+    env: options.env,
+    chains: chainNames,
+    contracts,
+    authorities,
+    playbooks: playbooks.map((playbook) => playbook.name),
+    abiOf: readAbiOf,
+  })
+
+  return { file: source.file, chains, contracts, authorities, playbooks, normalOperations, restore, ...(watch ? { watch } : {}) }
 }
 
 /** Stage names are unique; every contract and approver a stage names is in the manifest; approvers sign, so they are eoas. */
@@ -150,17 +161,19 @@ function keystorePath(manifestFile: string, path: string): string {
   return path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(dirname(manifestFile), path)
 }
 
-/** The URL is never printed: RPC URLs from providers embed the account's API key. */
 function readRpcUrl(source: ManifestLocator, chain: string, variable: string, env: ResolveManifestOptions['env']): string {
-  const value = env[variable]
-  const path = ['chains', chain, 'rpcUrlEnv']
-  const expectation = `expected environment variable ${variable} to hold the RPC URL of chain ${chain}`
-  if (value === undefined) throw manifestErrorAt(source, path, `${expectation}, but it is not set`)
-  if (value.trim() === '') throw manifestErrorAt(source, path, `${expectation}, but it is empty`)
-  // Unlike a literal rpcUrl, this one may carry a key (that is why it lives in the environment).
-  const shapeProblem = rpcUrlShapeProblem(value.trim())
-  if (shapeProblem) throw manifestErrorAt(source, path, `${expectation} (http, https, ws or wss), but its value ${shapeProblem}`)
-  return value.trim()
+  return readUrlVariable(source, { path: ['chains', chain, 'rpcUrlEnv'], variable, holds: `the RPC URL of chain ${chain}`, schemes: 'http, https, ws or wss', shapeProblem: rpcUrlShapeProblem }, env)
+}
+
+/**
+ * `watch:` names events and views that must be in the contract's ABI, and loadManifest reads ABIs
+ * only once the manifest is resolved: read the file here too. A file that cannot be read gives no
+ * ABI, and loadManifest names it at `contracts[i].abi` right after.
+ */
+function readAbiOf(contract: ManifestContract): Abi | undefined {
+  if (contract.abiFile === undefined) return undefined
+  const result = readAbiFile(contract.abiFile)
+  return 'abi' in result ? result.abi : undefined
 }
 
 function resolveChainName(source: ManifestLocator, index: number, chain: string | undefined, chainNames: readonly string[]): string {
