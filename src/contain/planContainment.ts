@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js'
 import { didYouMean } from '../describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
-import type { Inspection, LeverKind } from '../inspect/types.js'
+import type { AuthorityPath, Inspection, LeverKind } from '../inspect/types.js'
 import { type RoutedCall, type RoutedPlan, buildRoutedPlan } from '../engine/routing/buildRoutedPlan.js'
 import { PAUSE_ALL, resolvePlaybook } from './resolvePlaybook.js'
 
@@ -21,6 +21,13 @@ export type PlanContainmentParameters = {
   keyAtHand?: (address: Address) => boolean
   /** Contracts with a journaled transaction of this plan still in flight: see resolvePlaybook. */
   inFlight?: ReadonlySet<Address>
+  /**
+   * The only paths the plan may act through (an armed watcher's automatic authorities): a lever
+   * reachable by none of them is exposed, never pulled through another.
+   */
+  usablePath?: (path: AuthorityPath) => boolean
+  /** Why a lever whose every path `usablePath` refused is exposed, in the caller's words. */
+  unusableReason?: string
 }
 
 export type PlanContainmentReturnType = RoutedPlan & {
@@ -38,15 +45,29 @@ export type PlanContainmentReturnType = RoutedPlan & {
  * inspect → playbook → plan: who holds each lever right now decides how it is pulled. Reads the
  * chain, sends nothing; the plan then goes through the engine (simulate, prepare, execute, verify).
  */
-export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight, keyAtHand }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
+export async function planContainment({ manifest, playbook: name, chain: chainName, rpcUrl, incidentId, inFlight, keyAtHand, usablePath, unusableReason }: PlanContainmentParameters): Promise<PlanContainmentReturnType> {
   const playbook = findPlaybook(manifest, name)
   // A pause that takes a reason (`pause(string identifier)`) records the incident it stops.
   const reason = incidentId ? `firebreak: incident ${incidentId}` : undefined
   const { chain, inspection } = await connectAndInspect({ manifest, chain: chainName, rpcUrl, kinds: leverKindsOf(playbook), reason })
-  const { calls, skipped, exposed } = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
+  const resolved = await resolvePlaybook(chain, { manifest, playbook, inspection, inFlight })
+  const { calls, exposed } = usablePath ? keepUsablePaths(resolved, usablePath, unusableReason ?? 'no usable authority holds it') : resolved
+  const { skipped } = resolved
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
   const built = buildRoutedPlan({ planId: containPlanId(playbook.name), phase: 'contain', title: `contain: ${playbook.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   return { ...built, chain, inspection, playbook, calls, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
+}
+
+/** Calls left with no usable path are exposed, with the reason: the plan pulls only what the allowed authorities hold. */
+function keepUsablePaths({ calls, exposed }: { calls: RoutedCall[]; exposed: { contract: string; reason: string }[] }, usable: (path: AuthorityPath) => boolean, reason: string) {
+  const kept: RoutedCall[] = []
+  const unusable: { contract: string; reason: string }[] = []
+  for (const call of calls) {
+    const paths = call.paths.filter(usable)
+    if (paths.length > 0) kept.push({ ...call, paths })
+    else unusable.push({ contract: call.contract.name, reason: `${call.title}: ${reason}` })
+  }
+  return { calls: kept, exposed: [...exposed, ...unusable] }
 }
 
 /** A step that nothing reads back after it is sent cannot be called contained, whatever it does. */

@@ -58,7 +58,8 @@ export async function evaluateChecks(client: PublicClient, checks: readonly Chec
   return Promise.all(checks.map((check) => evaluateCheck(client, check, extraAbis)))
 }
 
-function compare(actual: unknown, expected: unknown, op: 'eq' | 'gte' | 'lte'): boolean {
+/** Whether a value read satisfies a read check: shared with checks evaluated inside a simulation. */
+export function compare(actual: unknown, expected: unknown, op: 'eq' | 'gte' | 'lte'): boolean {
   if (op !== 'eq') {
     if (typeof actual !== 'bigint') return false
     const bound = BigInt(expected as bigint | string)

@@ -131,6 +131,50 @@ export type JournalEntries = {
   'contain.failed': { playbook: string; reason?: string }
 
   // -------------------------------------------------------------------------------------------
+  // The watcher (src/watch): its own journal, and the incident an automatic response opens
+  'watch.started': { chain: string; playbook: string; automatic: readonly string[]; triggers: readonly string[]; pending: boolean }
+  /** The plan kept ready: what it would send, and what it cannot contain on its own. */
+  'watch.armed': {
+    planId: string
+    blockNumber: bigint
+    simulated: boolean
+    transactions: readonly { stepId: string; title: string; from: Address; gas: bigint; safe?: { address: Address; nonce: bigint; safeTxHash: Hash } }[]
+    exposed: readonly ContractReason[]
+  }
+  /** What the emergency path depended on at a block: a restarted watcher compares the chain with it. */
+  'watch.readiness': { blockNumber: bigint; values: Readonly<Record<string, string>> }
+  'watch.alert': { code: string; severity: 'critical' | 'warning' | 'info'; subject: string; message: string }
+  'watch.stopped': { reason: string }
+  /** In the response's incident: what fired, at which block, and the pending transaction it fired on. */
+  'watch.triggered': {
+    trigger: string
+    kind: 'invariant' | 'event' | 'outflow'
+    blockNumber: bigint
+    detail: string
+    /** The watcher's own journal (its folder), where the armed plan and its alerts are. */
+    watcher: string
+    pending?: { hash: Hash; from: Address; to: Address | null; maxPriorityFeePerGas?: bigint; gasPrice?: bigint }
+  }
+  /** A person declined the broadcast (`--confirm`): nothing was sent. */
+  'watch.declined': { trigger: string }
+  /** Signed and journaled before any node has it, as every step's send is. */
+  'watch.broadcast': {
+    planId: string
+    decisionToBroadcastMs: number
+    transactions: readonly { stepId: string; title: string; hash: Hash; from: Address; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint; via: 'public' | 'private' }[]
+  }
+  /** Where the pause landed, relative to the attack it front-ran, and the checks read on chain after it. */
+  'watch.landed': {
+    planId: string
+    contained: boolean
+    transactions: readonly { stepId: string; hash: Hash; blockNumber?: bigint; index?: number; status: 'success' | 'reverted' | 'not-mined' }[]
+    attack?: { hash: Hash; blockNumber?: bigint; index?: number; status: 'success' | 'reverted' | 'not-mined' }
+    /** True when every pause was mined before the attack in the attack's own block (or an earlier one). */
+    ahead?: boolean
+    checks: readonly JournaledCheckResult[]
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Eradication: upgrade (src/eradicate)
   'upgrade.started': { contract: string; from: string; to: string; dryRun: boolean }
   /** The storage gate: does the patched implementation keep every variable of the current one in place? */

@@ -231,7 +231,7 @@ describe('errors name the file, the path inside it and what was expected', () =>
 
   it('rejects an unknown key at the top level and in a chain', () => {
     expect(loadError(`${oneChain(`  - name: vault\n    address: "${VAULT}"\n`)}authority: []\n`).shortMessage).toBe(
-      `${file}: authority: unknown key; expected one of chains, contracts, authorities, playbooks, normalOperations, restore (did you mean "authorities"?)`,
+      `${file}: authority: unknown key; expected one of chains, contracts, authorities, playbooks, normalOperations, restore, watch (did you mean "authorities"?)`,
     )
     expect(loadError(`chains:\n  mainnet:\n    rpcUrlEnv: MAINNET_RPC_URL\n    chainId: 1\n    explorer: x\ncontracts:\n  - name: v\n    address: "${VAULT}"\n`).shortMessage).toBe(
       `${file}: chains.mainnet.explorer: unknown key; expected one of rpcUrlEnv, rpcUrl, chainId`,
@@ -368,6 +368,6 @@ describe('errors name the file, the path inside it and what was expected', () =>
 
   it('rejects a manifest without contracts, and an empty file', () => {
     expect(loadError(oneChain('').replace('contracts:\n', 'contracts: []\n')).shortMessage).toBe(`${file}: contracts: expected at least one contract, got an empty list`)
-    expect(loadError('').shortMessage).toBe(`${file}: expected a mapping with chains, contracts and optionally authorities, playbooks, normalOperations and restore, got nothing`)
+    expect(loadError('').shortMessage).toBe(`${file}: expected a mapping with chains, contracts and optionally authorities, playbooks, normalOperations, restore and watch, got nothing`)
   })
 })

@@ -136,4 +136,70 @@ export type Manifest = {
   normalOperations: ManifestOperation[]
   /** Restore stages, in order; empty when the manifest has no `restore:` section. */
   restore: ManifestRestoreStage[]
+  /** The `watch:` section, when the manifest has one. */
+  watch?: ManifestWatch
+}
+
+/** A webhook the watcher posts alerts to (Slack's and Discord's incoming webhooks take the same JSON). */
+export type ManifestWebhook = {
+  /** May carry a secret token (Slack's and Discord's do): never printed, journaled or logged. */
+  url: string
+  /** The variable the URL came from, to name it in errors instead of printing the URL. */
+  urlEnv?: string
+}
+
+/** A view read every block: `totalAssets()` on the vault. */
+export type ManifestWatchedView = { contract: string; function: string; args: (string | number | boolean)[] }
+
+/** What fires the armed plan, checked on every block and, for invariants, after each pending transaction. */
+export type ManifestTrigger =
+  | {
+      kind: 'invariant'
+      name: string
+      view: ManifestWatchedView
+      /** Fires when the value falls by more than this share (percent, may be fractional) from one block to the next, or across a pending transaction. */
+      maxDropPercent?: number
+      /** Fires when the value leaves these bounds (integers as decimal strings, as YAML numbers lose digits). */
+      atLeast?: bigint
+      atMost?: bigint
+    }
+  | {
+      kind: 'event'
+      name: string
+      contract: string
+      /** The event's name (with an ABI) or full signature, `Withdraw(address,address,address,uint256,uint256)`. */
+      event: string
+    }
+  | {
+      kind: 'outflow'
+      name: string
+      /** The token (a contract under `contracts`) whose Transfer events are summed. */
+      token: string
+      /** The contract the tokens leave. */
+      from: string
+      /** Fires when more than this many base units left `from` within `windowBlocks` blocks. */
+      max: bigint
+      windowBlocks: number
+    }
+
+/** `watch:`: what `firebreak watch` keeps armed, what it fires on, and through whom it may act alone. */
+export type ManifestWatch = {
+  /** The playbook kept armed; `pause-all` by default. */
+  playbook: string
+  /**
+   * Authorities the watcher may act through without a person: a pause-only guardian key, a Safe
+   * whose owners signed the armed transaction in advance. Levers held only by others are reported
+   * as not automatically containable, never pulled.
+   */
+  automatic: string[]
+  webhooks: ManifestWebhook[]
+  triggers: ManifestTrigger[]
+  /** Warn this many seconds before a pause window closes (chain time). Default 7 days. */
+  pauseWindowWarningSeconds: number
+  /** Simulate pending transactions and check invariants after each. Default true. */
+  pending: boolean
+  /** Per chain name: a private submission endpoint for automatic broadcasts (a builder's or relay's RPC). */
+  privateRpcUrls: Record<string, string>
+  /** How long a broadcast sent privately waits before it also goes to the public node. Default 3000 ms. */
+  privateFallbackMs: number
 }

@@ -40,7 +40,8 @@ export async function safeExecutor(authority: SafeAuthority, context: ExecutorCo
   }
 }
 
-async function prepareSafeTransaction(authority: SafeAuthority, context: ExecutorContext): Promise<PreparedSafeTransaction> {
+/** Reads the Safe, writes its transaction files, collects signatures and builds `execTransaction`: what an armed watcher keeps ready. */
+export async function prepareSafeTransaction(authority: SafeAuthority, context: ExecutorContext): Promise<PreparedSafeTransaction> {
   const { chain, plan, step, journal } = context
   const chainId = chain.chain.id
   const state = await readSafeState(chain, authority.address)

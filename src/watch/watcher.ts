@@ -1,0 +1,243 @@
+import type { Hash, LocalAccount, Transaction } from 'viem'
+import { watchPendingTransactions } from '../chain/pendingTransactions.js'
+import { simulateAfter } from '../chain/simulateAfter.js'
+import { lastOf } from '../journal/entries.js'
+import { type Incident, openIncident } from '../journal/incident.js'
+import { errorMessage } from '../errors.js'
+import type { Manifest, ManifestWatch } from '../manifest/types.js'
+import { type Alert, type AlertSink, alertSink } from './alerts.js'
+import { type ArmedPlan, armPlan } from './armPlan.js'
+import { type Dependencies, type Reading, accessAlert, changedValues, dependenciesOf, problemsOf, readReadiness } from './readiness.js'
+import { type ResponseOutcome, type SignedArmed, respond } from './respond.js'
+import { armedFees, signArmed } from './signArmed.js'
+import { simulateArmed } from './simulateArmed.js'
+import { type Fired, type TriggerMemory, type WatchedTrigger, checkBlock, emptyMemory, invariantBreach, invariantReads, watchedTriggers } from './triggers.js'
+
+export const DEFAULT_WATCH_ROOT = '.firebreak/watch'
+
+export type StartWatcherParameters = {
+  manifest: Manifest
+  chain?: string
+  rpcUrl?: string
+  accounts?: readonly LocalAccount[]
+  signatureFiles?: readonly string[]
+  /** Where response incidents are opened (the incidents folder). */
+  incidentsRoot?: string
+  /** Where the watcher keeps its own journal and the Safe transactions it needs signed. */
+  watchRoot?: string
+  /** One line per event: alerts, arming, triggers, responses. */
+  print?: (line: string) => void
+  /** A person's approval before each automatic broadcast (`--confirm`). */
+  confirm?: (fired: Fired) => Promise<boolean>
+  /** How often the node is asked for a new block and for pending transactions. */
+  pollMs?: number
+  /** Told of every response as it completes: tests, the drill and the benchmark follow it. */
+  onResponse?: (outcome: ResponseOutcome) => void
+  /** Told as soon as a response's transactions are broadcast. */
+  onBroadcast?: (hashes: Hash[], decisionToBroadcastMs: number) => void
+}
+
+export type Watcher = {
+  /** The watcher's own journal (folder and entries). */
+  journal: Incident
+  /** The plan kept armed now. */
+  armed(): ArmedPlan
+  /** Fires the armed plan as a trigger would: the benchmark's and a person's way in. */
+  fire(fired: Fired): Promise<ResponseOutcome | undefined>
+  /** Every response so far. */
+  responses: ResponseOutcome[]
+  stop(reason?: string): Promise<void>
+}
+
+/**
+ * `firebreak watch`: arms the watch playbook, then on every block reads what it depends on,
+ * raises an alert for each change (and says when a problem is gone), re-simulates only when
+ * something changed, keeps its transactions signed for the next block, and checks the triggers;
+ * pending transactions are simulated on top of the current state and the invariants read after
+ * each. When a trigger fires, the armed transactions go out at once (ahead of a pending attack,
+ * by their tip), recorded in a new incident.
+ */
+export async function startWatcher(parameters: StartWatcherParameters): Promise<Watcher> {
+  const { manifest } = parameters
+  const watch: ManifestWatch = manifest.watch ?? defaultWatch()
+  const print = parameters.print ?? (() => {})
+  const pollMs = parameters.pollMs ?? 200
+  const chainName = parameters.chain ?? manifest.chains[0]!.name
+  const own = openIncident({ root: parameters.watchRoot ?? DEFAULT_WATCH_ROOT, id: `watch-${chainName}` })
+  const journal = own.journal
+  const alerts = alertSink({ journal, webhooks: watch.webhooks, print, onWebhookFailed: (_, reason) => print(`webhook failed: ${reason}`) })
+  const triggers = watchedTriggers(manifest, watch.triggers)
+  const memory: TriggerMemory = emptyMemory()
+  const previousRun = lastOf(journal, 'watch.readiness')
+  journal.append('watch.started', { chain: chainName, playbook: watch.playbook, automatic: watch.automatic, triggers: watch.triggers.map((trigger) => trigger.name), pending: watch.pending })
+
+  const arm = async (): Promise<{ armed: ArmedPlan; dependencies: Dependencies }> => {
+    const armed = await armPlan({ manifest, watch, chain: chainName, rpcUrl: parameters.rpcUrl, journal, outputDir: own.dir, signatureFiles: parameters.signatureFiles, accounts: parameters.accounts })
+    const dependencies = await dependenciesOf(armed)
+    journal.append('watch.armed', {
+      planId: armed.plan.id,
+      blockNumber: armed.blockNumber,
+      simulated: armed.simulation.ok,
+      transactions: armed.transactions.map((each) => ({ stepId: each.stepId, title: each.title, from: each.from, gas: each.gas, ...(each.safe ? { safe: { address: each.safe.address, nonce: each.safe.nonce, safeTxHash: each.safe.safeTxHash } } : {}) })),
+      exposed: armed.planned.exposed,
+    })
+    print(`armed ${armed.plan.id} at block ${armed.blockNumber}: ${armed.transactions.length} transaction(s) ready${armed.planned.exposed.length > 0 ? `, ${armed.planned.exposed.length} target(s) not automatically containable` : ''}`)
+    return { armed, dependencies }
+  }
+
+  let { armed, dependencies } = await arm()
+  const chain = armed.chain
+  const problems = new Map<string, Alert>()
+  const raiseProblems = async (current: Map<string, Alert>) => {
+    for (const [key, alert] of current) if (!problems.has(key) || problems.get(key)!.message.split(':')[0] !== alert.message.split(':')[0]) await alerts.raise(alert)
+    for (const [key, alert] of problems) if (!current.has(key)) await alerts.raise({ code: 'resolved', severity: 'info', subject: alert.subject, message: `${alert.code} no longer holds` })
+    problems.clear()
+    for (const [key, alert] of current) problems.set(key, alert)
+  }
+  const armingProblems = () => new Map<string, Alert>([...armed.unarmed.map((alert) => [`${alert.code}:${alert.subject}`, alert] as [string, Alert]), ...armed.planned.exposed.map((exposed) => [`not-automatic:${exposed.contract}`, { code: 'not-automatic', severity: 'critical', subject: exposed.contract, message: exposed.reason } satisfies Alert] as [string, Alert])])
+
+  let head = await chain.public.getBlock({ blockTag: 'latest' })
+  let reading = await readReadiness(chain, dependencies, { number: head.number, timestamp: head.timestamp, baseFeePerGas: head.baseFeePerGas ?? null }, previousRun ? BigInt(previousRun.data.blockNumber) : head.number)
+  // A restarted watcher first says what changed while it was not watching.
+  if (previousRun) for (const alert of [...changedValues(previousRun.data.values, reading.values, dependencies), ...reading.events.map((event) => accessAlert(event, dependencies))]) await alerts.raise(alert)
+  journal.append('watch.readiness', { blockNumber: reading.blockNumber, values: reading.values })
+  await raiseProblems(new Map([...armingProblems(), ...problemsOf(reading, armed, dependencies, watch, armedFees(reading.nextBaseFee))]))
+  for (const trigger of triggers) if (trigger.kind === 'invariant') memory.values.set(trigger.trigger.name, await readInvariant(trigger, head.number))
+  let signed = await signFor(armed, reading)
+
+  const responses: ResponseOutcome[] = []
+  let firing: Promise<ResponseOutcome | undefined> | undefined
+  let stopped = false
+
+  async function signFor(plan: ArmedPlan, at: Reading, attack?: Transaction): Promise<SignedArmed[]> {
+    const nonces = new Map(Object.entries(at.values).filter(([key]) => key.startsWith('nonce:')).map(([key, value]) => [key.slice('nonce:'.length).toLowerCase(), Number(value)]))
+    return signArmed(chain.chain.id, plan.transactions, nonces, armedFees(at.nextBaseFee, attack))
+  }
+
+  async function readInvariant(trigger: Extract<WatchedTrigger, { kind: 'invariant' }>, blockNumber: bigint): Promise<bigint> {
+    return BigInt((await chain.public.readContract({ address: trigger.address, abi: [trigger.fn], functionName: trigger.fn.name, args: trigger.args, blockNumber })) as bigint)
+  }
+
+  const fire = (fired: Fired): Promise<ResponseOutcome | undefined> => {
+    // One response per armed plan: a second trigger (or the same attack seen by both loops) joins it.
+    if (firing) return firing
+    const decidedAt = performance.now()
+    firing = (async () => {
+      if (armed.transactions.length === 0) {
+        print(`TRIGGER ${fired.trigger.name}: ${fired.detail}; nothing is armed to send`)
+        return undefined
+      }
+      print(`TRIGGER ${fired.trigger.name}: ${fired.detail}${fired.pending ? ` (pending ${fired.pending.hash})` : ''}`)
+      const toSend = fired.pending ? await signFor(armed, reading, fired.pending) : signed
+      const outcome = await respond({
+        armed,
+        signed: toSend,
+        fired,
+        decidedAt,
+        route: { public: chain, privateRpcUrl: watch.privateRpcUrls[chainName], fallbackMs: watch.privateFallbackMs },
+        incidentsRoot: parameters.incidentsRoot,
+        watcherDir: own.dir,
+        confirm: parameters.confirm,
+        onBroadcast: (hashes, ms) => {
+          print(`BROADCAST ${hashes.join(', ')} ${ms.toFixed(1)} ms after the trigger`)
+          parameters.onBroadcast?.(hashes, ms)
+        },
+      })
+      responses.push(outcome)
+      print(`RESPONSE ${outcome.status}${outcome.ahead === undefined ? '' : outcome.ahead ? ', mined ahead of the attack' : ', NOT mined ahead of the attack'}: incident ${outcome.incident.id}`)
+      parameters.onResponse?.(outcome)
+      // What is paused now is the new normal: arm again for whatever is left.
+      ;({ armed, dependencies } = await arm())
+      return outcome
+    })().finally(() => {
+      firing = undefined
+    })
+    return firing
+  }
+
+  const onBlock = async (block: typeof head) => {
+    const next = await readReadiness(chain, dependencies, { number: block.number, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? null }, reading.blockNumber)
+    const ownNonces = new Set(responses.flatMap(() => dependencies.senders.map((sender) => `nonce:${sender}`)))
+    const changes = [...changedValues(reading.values, next.values, dependencies, firing ? ownNonces : new Set()), ...next.events.map((event) => accessAlert(event, dependencies))]
+    for (const alert of changes) await alerts.raise(alert)
+    const changed = changes.length > 0 || Object.keys(next.values).some((key) => next.values[key] !== reading.values[key])
+    reading = next
+    if (changed) {
+      journal.append('watch.readiness', { blockNumber: next.blockNumber, values: next.values })
+      const failure = armed.transactions.length > 0 ? await simulateArmed(armed).catch((error) => `the armed plan could not be simulated: ${errorMessage(error).split('\n')[0]}`) : undefined
+      // A right moved: the route may now be another automatic authority's, or none.
+      if (failure || next.events.length > 0) ({ armed, dependencies } = await arm())
+      const stillFails = failure && armed.transactions.length > 0 ? await simulateArmed(armed).catch(() => failure) : undefined
+      const planProblem: [string, Alert][] = stillFails ? [[`plan-fails:${armed.plan.id}`, { code: 'plan-fails', severity: 'critical', subject: armed.plan.id, message: stillFails }]] : []
+      await raiseProblems(new Map([...armingProblems(), ...planProblem, ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
+    } else {
+      await raiseProblems(new Map([...[...problems].filter(([key]) => key.startsWith('plan-fails:') || key.startsWith('not-automatic:') || key.startsWith('key-missing:') || key.startsWith('signatures-missing:')), ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
+    }
+    signed = await signFor(armed, reading)
+    if (!firing) for (const fired of await checkBlock(chain, triggers, memory, block.number, block.number - 1n)) void fire(fired)
+  }
+
+  const onPending = async (transaction: Transaction) => {
+    if (firing || dependencies.senders.some((sender) => sender.toLowerCase() === transaction.from.toLowerCase())) return
+    const reads = invariantReads(triggers)
+    if (reads.length === 0 || !transaction.to) return
+    const after = await simulateAfter(chain, { transaction, reads })
+    for (const [index, read] of reads.entries()) {
+      const value = after.values[index]
+      if (value === undefined) continue
+      const trigger = triggers.find((each) => each.kind === 'invariant' && each.trigger.name === read.name) as Extract<WatchedTrigger, { kind: 'invariant' }>
+      const breach = invariantBreach(trigger.trigger, memory.values.get(read.name), BigInt(value as bigint))
+      if (breach) {
+        void fire({ trigger: trigger.trigger, detail: `${breach} if pending transaction ${transaction.hash} is mined`, blockNumber: reading.blockNumber, pending: transaction })
+        return
+      }
+    }
+  }
+
+  const pending = watch.pending ? watchPendingTransactions(chain, { pollMs: Math.min(pollMs, 50), onTransaction: (transaction) => void onPending(transaction).catch((error) => print(`pending ${transaction.hash} could not be simulated: ${errorMessage(error).split('\n')[0]}`)), onError: () => {} }) : undefined
+
+  let nodeDown = false
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const latest = await chain.public.getBlock({ blockTag: 'latest' })
+        if (nodeDown) {
+          nodeDown = false
+          await alerts.raise({ code: 'resolved', severity: 'info', subject: 'node', message: 'the node answers again' })
+        }
+        if (latest.number > head.number) {
+          head = latest
+          await onBlock(latest)
+        }
+      } catch (error) {
+        if (!nodeDown && !stopped) {
+          nodeDown = true
+          await alerts.raise({ code: 'node-failed', severity: 'critical', subject: 'node', message: `${errorMessage(error).split('\n')[0]}: the watcher cannot see the chain, nor act on it` })
+        }
+      }
+      if (!stopped) await sleep(pollMs)
+    }
+  })()
+
+  return {
+    journal: own,
+    armed: () => armed,
+    fire,
+    responses,
+    async stop(reason = 'stopped') {
+      if (stopped) return
+      stopped = true
+      await Promise.all([loop, pending?.stop(), firing?.catch(() => undefined)])
+      await alerts.settle()
+      journal.append('watch.stopped', { reason })
+    },
+  }
+}
+
+function defaultWatch(): ManifestWatch {
+  return { playbook: 'pause-all', automatic: [], webhooks: [], triggers: [], pauseWindowWarningSeconds: 604_800, pending: true, privateRpcUrls: {}, privateFallbackMs: 3_000 }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
