@@ -30,6 +30,9 @@ export type AlertCode =
   | 'not-automatic'
   | 'node-failed'
   | 'resolved'
+  /** Not a drift: a trigger fired, and what the automatic response did. Posted like alerts, so the war room hears of it at once. */
+  | 'triggered'
+  | 'responded'
 
 export type AlertSinkParameters = {
   journal: JournalLike
@@ -48,7 +51,16 @@ export type AlertSink = {
 
 /** One line: `ALERT critical key-unfunded guardian: …`. */
 export function formatAlert(alert: Alert): string {
-  return alert.code === 'resolved' ? `RESOLVED ${alert.subject}: ${alert.message}` : `ALERT ${alert.severity} ${alert.code} ${alert.subject}: ${alert.message}`
+  switch (alert.code) {
+    case 'resolved':
+      return `RESOLVED ${alert.subject}: ${alert.message}`
+    case 'triggered':
+      return `TRIGGER ${alert.subject}: ${alert.message}`
+    case 'responded':
+      return `RESPONSE ${alert.subject}: ${alert.message}`
+    default:
+      return `ALERT ${alert.severity} ${alert.code} ${alert.subject}: ${alert.message}`
+  }
 }
 
 /**

@@ -123,11 +123,11 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
     if (firing) return firing
     const decidedAt = performance.now()
     firing = (async () => {
+      const what = `${fired.detail}${fired.pending ? ` (pending ${fired.pending.hash})` : ''}`
       if (armed.transactions.length === 0) {
-        print(`TRIGGER ${fired.trigger.name}: ${fired.detail}; nothing is armed to send`)
+        await alerts.raise({ code: 'triggered', severity: 'critical', subject: fired.trigger.name, message: `${what}; nothing is armed to send: contain by hand` })
         return undefined
       }
-      print(`TRIGGER ${fired.trigger.name}: ${fired.detail}${fired.pending ? ` (pending ${fired.pending.hash})` : ''}`)
       const toSend = fired.pending ? await signFor(armed, reading, fired.pending) : signed
       const outcome = await respond({
         armed,
@@ -139,12 +139,15 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
         watcherDir: own.dir,
         confirm: parameters.confirm,
         onBroadcast: (hashes, ms) => {
+          // Said once the pause is on its way: nothing the war room hears of should delay it.
+          void alerts.raise({ code: 'triggered', severity: 'critical', subject: fired.trigger.name, message: what })
           print(`BROADCAST ${hashes.join(', ')} ${ms.toFixed(1)} ms after the trigger`)
           parameters.onBroadcast?.(hashes, ms)
         },
       })
       responses.push(outcome)
-      print(`RESPONSE ${outcome.status}${outcome.ahead === undefined ? '' : outcome.ahead ? ', mined ahead of the attack' : ', NOT mined ahead of the attack'}: incident ${outcome.incident.id}`)
+      const placed = outcome.ahead === undefined ? '' : outcome.ahead ? ', mined ahead of the attack' : ', NOT mined ahead of the attack'
+      await alerts.raise({ code: 'responded', severity: outcome.status === 'contained' ? 'info' : 'critical', subject: fired.trigger.name, message: `${outcome.status}${placed}: incident ${outcome.incident.id} (${outcome.incident.dir})` })
       parameters.onResponse?.(outcome)
       // What is paused now is the new normal: arm again for whatever is left.
       ;({ armed, dependencies } = await arm())
