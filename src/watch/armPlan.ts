@@ -4,6 +4,7 @@ import { type PlanContainmentReturnType, planContainment } from '../contain/plan
 import type { JournalLike } from '../engine/journalLike.js'
 import type { Call, Plan, Step } from '../engine/plan.js'
 import { accountFor } from '../engine/executors/key.js'
+import { type SafeThresholdNotMet, SafeThresholdNotMetError } from '../engine/executors/safe/errors.js'
 import { prepareSafeTransaction } from '../engine/executors/safe/safeExecutor.js'
 import { singleCall } from '../engine/executors/singleCall.js'
 import { keysAtHand } from '../engine/routing/keysAtHand.js'
@@ -39,6 +40,8 @@ export type ArmedPlan = {
   transactions: ArmedTransaction[]
   /** Steps that could not be armed (a key not at hand, a Safe short of signatures), with why. */
   unarmed: Alert[]
+  /** Safe transactions whose owners must sign before the watcher can send them: what `firebreak arm` hands out. */
+  toSign: SafeThresholdNotMet[]
   /** The block the plan was armed at. */
   blockNumber: bigint
 }
@@ -78,15 +81,17 @@ export async function armPlan(parameters: ArmPlanParameters): Promise<ArmedPlan>
   const [simulation, blockNumber] = await Promise.all([simulatePlan(chain, plan), chain.public.getBlockNumber()])
   const transactions: ArmedTransaction[] = []
   const unarmed: Alert[] = []
+  const toSign: SafeThresholdNotMet[] = []
   for (const step of plan.steps) {
     try {
       transactions.push(await armStep(chain, plan, step, { journal, outputDir, signatureFiles, accounts }))
     } catch (error) {
       unarmed.push(unarmedAlert(step, error))
+      if (error instanceof SafeThresholdNotMetError) toSign.push(error.details)
     }
   }
   if (!simulation.ok) unarmed.push({ code: 'plan-fails', severity: 'critical', subject: plan.id, message: `the armed plan fails on a fork of block ${simulation.forkBlock}: ${describeSimulationFailure(simulation)}` })
-  return { chain, plan, planned, simulation, transactions, unarmed, blockNumber }
+  return { chain, plan, planned, simulation, transactions, unarmed, toSign, blockNumber }
 }
 
 /** The addresses of the authorities marked automatic, a Safe's submitter included. */
