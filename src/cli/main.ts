@@ -18,6 +18,7 @@ import { registerLosses } from './commands/losses.js'
 import { registerMigrate } from './commands/migrate.js'
 import { registerReimburse } from './commands/reimburse.js'
 import { registerRestore } from './commands/restore.js'
+import { registerArm, registerWatch } from './commands/watch.js'
 import { EXIT, reportError } from './output.js'
 import { formatInvalidValue } from './parse.js'
 
@@ -48,6 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReimburse(program)
   registerClaims(program)
   registerRestore(program)
+  registerArm(program)
+  registerWatch(program)
   registerCompile(program)
   registerInit(program)
   for (const command of program.commands) command.exitOverride()

@@ -89,12 +89,14 @@ export async function respond(parameters: RespondParameters): Promise<ResponseOu
 
 /**
  * Sends every signed transaction at once. A node that already has one (a second watcher sent the
- * same transaction first) is no failure: the pause is on its way, once.
+ * same transaction first), or holds another transaction of the key at that nonce (a second watcher
+ * that priced it differently), is no failure: a pause is on its way, once, and the checks read after
+ * it decide whether it contained.
  */
 export async function broadcast(signed: readonly SignedArmed[], route: BroadcastRoute): Promise<void> {
   const send = (client: ChainClients, serialized: `0x${string}`) =>
     client.public.sendRawTransaction({ serializedTransaction: serialized }).catch((error: unknown) => {
-      if (!isAlreadyKnown(error)) throw error
+      if (!isSentAlready(error)) throw error
     })
   if (!route.privateRpcUrl) {
     await Promise.all(signed.map((each) => send(route.public, each.serialized)))
@@ -114,8 +116,10 @@ export async function broadcast(signed: readonly SignedArmed[], route: Broadcast
   else void publicly().catch(() => undefined)
 }
 
-function isAlreadyKnown(error: unknown): boolean {
-  return /already known|already imported|known transaction|transaction already exists/i.test(errorMessage(error))
+/** The node's words for "this transaction, or another at its nonce, is already on its way": geth, anvil, reth, Erigon. */
+function isSentAlready(error: unknown): boolean {
+  const said = [errorMessage(error), (error as { details?: string })?.details ?? '', String((error as { cause?: { message?: string } })?.cause?.message ?? '')].join(' ')
+  return /already known|already imported|known transaction|transaction already exists|already in (the )?(mem)?pool|replacement transaction underpriced|nonce too low/i.test(said)
 }
 
 /** How many blocks the watcher waits for its transactions (and the attack's) before saying they were not mined. */

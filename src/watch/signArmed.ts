@@ -16,7 +16,18 @@ export type ArmedFees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }
 export function armedFees(nextBaseFee: bigint, attack?: Pick<Transaction, 'maxPriorityFeePerGas' | 'maxFeePerGas' | 'gasPrice'>): ArmedFees {
   const attackTip = attack ? effectiveTip(attack, nextBaseFee) : 0n
   const tip = [MIN_TIP, attackTip * 2n, attackTip + MIN_TIP].reduce((a, b) => (a > b ? a : b))
-  return { maxPriorityFeePerGas: tip, maxFeePerGas: 2n * nextBaseFee + tip }
+  return { maxPriorityFeePerGas: tip, maxFeePerGas: 2n * powerOfTwoAtLeast(nextBaseFee) + tip }
+}
+
+/**
+ * The base fee rounded up to a power of two: two watchers that read consecutive blocks (the base
+ * fee moves by at most 12.5 % a block) most often land on the same cap, hence the same hash. Only
+ * the base fee actually met is charged, so the headroom costs nothing.
+ */
+function powerOfTwoAtLeast(value: bigint): bigint {
+  let power = 1n
+  while (power < value) power <<= 1n
+  return power
 }
 
 /** What a transaction pays the block producer per gas at this base fee: its tip, capped by what its fee cap leaves. */

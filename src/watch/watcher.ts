@@ -2,7 +2,8 @@ import type { Hash, LocalAccount, Transaction } from 'viem'
 import { watchPendingTransactions } from '../chain/pendingTransactions.js'
 import { simulateAfter } from '../chain/simulateAfter.js'
 import { lastOf } from '../journal/entries.js'
-import { type Incident, openIncident } from '../journal/incident.js'
+import type { Incident } from '../journal/incident.js'
+import { openWatchJournal, recordArmed } from './watchJournal.js'
 import { errorMessage } from '../errors.js'
 import type { Manifest, ManifestWatch } from '../manifest/types.js'
 import { type Alert, type AlertSink, alertSink } from './alerts.js'
@@ -12,8 +13,6 @@ import { type ResponseOutcome, type SignedArmed, respond } from './respond.js'
 import { armedFees, signArmed } from './signArmed.js'
 import { simulateArmed } from './simulateArmed.js'
 import { type Fired, type TriggerMemory, type WatchedTrigger, checkBlock, emptyMemory, invariantBreach, invariantReads, watchedTriggers } from './triggers.js'
-
-export const DEFAULT_WATCH_ROOT = '.firebreak/watch'
 
 export type StartWatcherParameters = {
   manifest: Manifest
@@ -62,8 +61,7 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
   const watch: ManifestWatch = manifest.watch ?? defaultWatch()
   const print = parameters.print ?? (() => {})
   const pollMs = parameters.pollMs ?? 200
-  const chainName = parameters.chain ?? manifest.chains[0]!.name
-  const own = openIncident({ root: parameters.watchRoot ?? DEFAULT_WATCH_ROOT, id: `watch-${chainName}` })
+  const { chainName, record: own } = openWatchJournal(manifest, parameters.chain, parameters.watchRoot)
   const journal = own.journal
   const alerts = alertSink({ journal, webhooks: watch.webhooks, print, onWebhookFailed: (_, reason) => print(`webhook failed: ${reason}`) })
   const triggers = watchedTriggers(manifest, watch.triggers)
@@ -74,13 +72,7 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
   const arm = async (): Promise<{ armed: ArmedPlan; dependencies: Dependencies }> => {
     const armed = await armPlan({ manifest, watch, chain: chainName, rpcUrl: parameters.rpcUrl, journal, outputDir: own.dir, signatureFiles: parameters.signatureFiles, accounts: parameters.accounts })
     const dependencies = await dependenciesOf(armed)
-    journal.append('watch.armed', {
-      planId: armed.plan.id,
-      blockNumber: armed.blockNumber,
-      simulated: armed.simulation.ok,
-      transactions: armed.transactions.map((each) => ({ stepId: each.stepId, title: each.title, from: each.from, gas: each.gas, ...(each.safe ? { safe: { address: each.safe.address, nonce: each.safe.nonce, safeTxHash: each.safe.safeTxHash } } : {}) })),
-      exposed: armed.planned.exposed,
-    })
+    recordArmed(journal, armed)
     print(`armed ${armed.plan.id} at block ${armed.blockNumber}: ${armed.transactions.length} transaction(s) ready${armed.planned.exposed.length > 0 ? `, ${armed.planned.exposed.length} target(s) not automatically containable` : ''}`)
     return { armed, dependencies }
   }
@@ -106,6 +98,8 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
   let signed = await signFor(armed, reading)
 
   const responses: ResponseOutcome[] = []
+  /** Per `nonce:<sender>`, the count the watcher's broadcasts take it to. */
+  const sentNonces = new Map<string, number>()
   let firing: Promise<ResponseOutcome | undefined> | undefined
   let stopped = false
 
@@ -139,6 +133,10 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
         watcherDir: own.dir,
         confirm: parameters.confirm,
         onBroadcast: (hashes, ms) => {
+          for (const each of toSend) {
+            const key = `nonce:${each.armed.from}`.toLowerCase()
+            sentNonces.set(key, Math.max(sentNonces.get(key) ?? 0, each.transaction.nonce + 1))
+          }
           // Said once the pause is on its way: nothing the war room hears of should delay it.
           void alerts.raise({ code: 'triggered', severity: 'critical', subject: fired.trigger.name, message: what })
           print(`BROADCAST ${hashes.join(', ')} ${ms.toFixed(1)} ms after the trigger`)
@@ -152,16 +150,23 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
       // What is paused now is the new normal: arm again for whatever is left.
       ;({ armed, dependencies } = await arm())
       return outcome
-    })().finally(() => {
-      firing = undefined
-    })
+    })()
+      .catch(async (error: unknown) => {
+        // A response that failed is the war room's to finish by hand: say so everywhere, at once.
+        await alerts.raise({ code: 'responded', severity: 'critical', subject: fired.trigger.name, message: `the automatic response FAILED: ${errorMessage(error).split('\n')[0]}; contain by hand (firebreak contain ${watch.playbook})` })
+        return undefined
+      })
+      .finally(() => {
+        firing = undefined
+      })
     return firing
   }
 
   const onBlock = async (block: typeof head) => {
     const next = await readReadiness(chain, dependencies, { number: block.number, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? null }, reading.blockNumber)
-    const ownNonces = new Set(responses.flatMap(() => dependencies.senders.map((sender) => `nonce:${sender}`)))
-    const changes = [...changedValues(reading.values, next.values, dependencies, firing ? ownNonces : new Set()), ...next.events.map((event) => accessAlert(event, dependencies))]
+    // A nonce moved by the watcher's own broadcast (or a twin watcher's, at the same nonce) is no alert.
+    const ownNonces = new Set(Object.keys(next.values).filter((key) => key.startsWith('nonce:') && Number(next.values[key]) <= (sentNonces.get(key.toLowerCase()) ?? -1)))
+    const changes = [...changedValues(reading.values, next.values, dependencies, ownNonces), ...next.events.map((event) => accessAlert(event, dependencies))]
     for (const alert of changes) await alerts.raise(alert)
     const changed = changes.length > 0 || Object.keys(next.values).some((key) => next.values[key] !== reading.values[key])
     reading = next
