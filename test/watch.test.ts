@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { parseAbi } from 'viem'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadManifest } from '../src/manifest/loadManifest.js'
+import { renderReport } from '../src/report/renderReport.js'
 import { drainCalldata, runAttack } from '../src/drill/scenario.js'
 import { deployContract } from '../src/chain/deploy.js'
 import { type Watcher, startWatcher } from '../src/watch/watcher.js'
@@ -85,6 +86,10 @@ describe('firebreak watch on the drill protocol', () => {
       expect(pauseReceipt.blockNumber).toBe(attackReceipt.blockNumber)
       expect(pauseReceipt.transactionIndex).toBeLessThan(attackReceipt.transactionIndex)
       expect(attackReceipt.status).toBe('reverted')
+      const report = renderReport(outcome!.incident.journal.entries())
+      expect(report).toContain('## Automatic response')
+      expect(report).toContain(`mined ahead of the attack (pause at block ${pauseReceipt.blockNumber} index ${pauseReceipt.transactionIndex}, attack at block ${attackReceipt.blockNumber} index ${attackReceipt.transactionIndex}, attack reverted)`)
+      expect(report).toMatch(new RegExp(`pending transaction \`${attack}\``))
     } finally {
       await chain.test.setIntervalMining({ interval: 0 })
       await chain.test.setAutomine(true)

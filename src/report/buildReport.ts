@@ -44,6 +44,7 @@ export function buildReport(entries: readonly JournalEntry[]): ReportDocument {
     },
     ...[
       summarySection,
+      automaticResponseSection,
       phasesSection,
       timelineSection,
       assetsSection,
@@ -220,6 +221,8 @@ function summarySection(journal: JournalView): Block[] {
     const seconds = secondsBetween(journal, attack.blockNumber, pauseDone.blockNumber)
     items.push({ text: [{ strong: 'Contained:' }, ` paused in block ${pauseDone.blockNumber}, ${plural(BigInt(pauseDone.blockNumber) - BigInt(attack.blockNumber), 'block')}${seconds === undefined ? '' : ` (${seconds} s)`} after the attack.`] })
   }
+  const landed = journal.last('watch.landed')
+  if (landed) items.push({ text: [{ strong: 'Automatic response:' }, ` ${landedVerdict(landed)}.`] })
   const contained = journal.last('contain.finished')
   if (contained?.exposed?.length) items.push({ text: [{ strong: 'Still exposed:' }, ` ${contained.exposed.map((target) => `${target.contract} (${target.reason})`).join('; ')}.`] })
   if (blocked) items.push({ text: [{ strong: 'Second attempt:' }, ` ${blocked.reverted ? `reverted (${blocked.reason})` : 'SUCCEEDED'} in block ${blocked.blockNumber}.`] })
@@ -240,6 +243,43 @@ function summarySection(journal: JournalView): Block[] {
     items.push({ text: [{ strong: 'Restored:' }, ` unpaused in block ${restored.at(-1)!.blockNumber}.`] })
   }
   return items.length > 0 ? [{ kind: 'heading', level: 2, text: 'Summary' }, { kind: 'list', items }] : []
+}
+
+/** Where an automatic pause landed, in a phrase: `contained, mined ahead of the attack (block 41, index 0 before 1)`. */
+function landedVerdict(landed: Data<'watch.landed'>): string {
+  const verdict = landed.contained ? 'contained (checks read on chain)' : 'NOT contained: a check read on chain failed'
+  const [pause] = landed.transactions
+  const { attack } = landed
+  if (!attack) return `${verdict}, pause in block ${pause?.blockNumber ?? 'not mined'}`
+  if (attack.status === 'not-mined') return `${verdict}; the pending attack was not mined`
+  const placement = landed.ahead ? 'mined ahead of the attack' : 'NOT mined ahead of the attack'
+  return `${verdict}, ${placement} (pause at block ${pause?.blockNumber ?? '?'} index ${pause?.index ?? '?'}, attack at block ${attack.blockNumber} index ${attack.index}, attack ${attack.status})`
+}
+
+/**
+ * What the watcher saw and did, when the incident was opened by it: the trigger, the pending
+ * attack, the broadcast and its speed, and where the pause landed relative to the attack.
+ */
+function automaticResponseSection(journal: JournalView): Block[] {
+  const triggered = journal.last('watch.triggered')
+  if (!triggered) return []
+  const items: ListItem[] = [{ text: [`trigger ${triggered.trigger} (${triggered.kind}) at block ${triggered.blockNumber}: ${triggered.detail}`] }]
+  if (triggered.pending) items.push({ text: ['pending transaction ', { code: triggered.pending.hash }, ' from ', { code: triggered.pending.from }, ...(triggered.pending.maxPriorityFeePerGas !== undefined ? [`, tip ${triggered.pending.maxPriorityFeePerGas} wei/gas`] : [])] })
+  if (journal.last('watch.declined')) items.push({ text: ['declined by a person (--confirm): nothing was sent'] })
+  const broadcast = journal.last('watch.broadcast')
+  if (broadcast) {
+    for (const transaction of broadcast.transactions) {
+      items.push({ text: [`${transaction.title}: `, { code: transaction.hash }, ` from ${transaction.from}, nonce ${transaction.nonce}, tip ${transaction.maxPriorityFeePerGas} wei/gas, via the ${transaction.via} node`] })
+    }
+    items.push({ text: [`decision to broadcast: ${broadcast.decisionToBroadcastMs} ms`] })
+  }
+  const landed = journal.last('watch.landed')
+  if (landed) {
+    items.push({ text: [landedVerdict(landed)] })
+    for (const check of landed.checks) items.push({ text: [`${check.passed ? 'passed' : 'FAILED'}: ${check.description} (read ${check.actual}, expected ${check.expected})`] })
+  }
+  items.push({ text: ['watcher journal: ', { code: triggered.watcher }] })
+  return [{ kind: 'heading', level: 2, text: 'Automatic response' }, { kind: 'list', items }]
 }
 
 /** `95,000 dUSD taken from 3 accounts`, or what is known when the figure is not. */
@@ -318,6 +358,14 @@ function describeEvent(entry: KnownEntry): Text | undefined {
       return [`step ${entry.data.stepId} FAILED at ${entry.data.stage}`]
     case 'attack.blocked':
       return [`attacker's next attempt ${entry.data.reverted ? 'reverted' : 'succeeded'}: ${entry.data.reason}`]
+    case 'watch.triggered':
+      return [`watcher triggered by ${entry.data.trigger} (${entry.data.kind}): ${entry.data.detail}`]
+    case 'watch.declined':
+      return [`automatic response to ${entry.data.trigger} declined by a person (--confirm): nothing sent`]
+    case 'watch.broadcast':
+      return [`armed plan broadcast ${entry.data.decisionToBroadcastMs} ms after the trigger: `, ...joined(entry.data.transactions.map((transaction) => [{ code: short(transaction.hash) }]), ', ')]
+    case 'watch.landed':
+      return [`automatic response: ${landedVerdict(entry.data)}`]
     case 'contain.finished':
       return [`containment ${entry.data.planId}: ${entry.data.status}${entry.data.exposed?.length ? `, ${entry.data.exposed.map((target) => target.contract).join(', ')} still exposed` : ''}`]
     case 'snapshot.taken':
