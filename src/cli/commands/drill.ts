@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
-import { toJson } from '../output.js'
+import { EXIT, toJson } from '../output.js'
 import { parsePort } from '../parse.js'
 import { incidentsOption, jsonOption } from '../sharedOptions.js'
+
+type DrillOptions = { json?: boolean; port?: number; incidents: string; watch?: boolean }
 
 export function registerDrill(program: Command) {
   program
@@ -9,10 +11,20 @@ export function registerDrill(program: Command) {
     .description('rehearse a whole incident on the embedded chain: attack, contain, fix, reimburse, restore, report')
     .addOption(jsonOption('print the summary as one JSON object (no live progress)'))
     .option('--port <port>', 'run the embedded chain on this port (default: a free one)', parsePort)
+    .option('--watch', 'instead: arm a watcher, send the attack to the mempool, and report whether the pause was mined ahead of it')
     .addOption(incidentsOption())
-    .action(async (options: { json?: boolean; port?: number; incidents: string }) => {
+    .action(async (options: DrillOptions) => {
+      if (options.watch) return watchDrill(options)
       const [{ runDrill }, { formatDrillSummary }] = await Promise.all([import('../../drill/runDrill.js'), import('../printDrillSummary.js')])
       const summary = await runDrill({ incidentsRoot: options.incidents, port: options.port, progress: options.json ? 'silent' : 'default' })
       process.stdout.write(options.json ? `${toJson(summary)}\n` : formatDrillSummary(summary))
     })
+}
+
+async function watchDrill(options: DrillOptions): Promise<void> {
+  const { runWatchDrill, formatWatchDrillSummary } = await import('../../drill/runWatchDrill.js')
+  const summary = await runWatchDrill({ incidentsRoot: options.incidents, port: options.port, progress: options.json ? 'silent' : 'default' })
+  process.stdout.write(options.json ? `${toJson(summary)}\n` : formatWatchDrillSummary(summary))
+  // Never a false success: a pause that lost the race, or checks that do not read contained, fail the drill.
+  process.exitCode = summary.ok ? EXIT.ok : EXIT.failed
 }
