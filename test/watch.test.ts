@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAbi } from 'viem'
@@ -29,6 +29,7 @@ describe('firebreak watch on the drill protocol', () => {
   afterEach(async () => {
     await watcher?.stop()
     watcher = undefined
+    webhook.received.length = 0
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -93,6 +94,54 @@ describe('firebreak watch on the drill protocol', () => {
     } finally {
       await chain.test.setIntervalMining({ interval: 0 })
       await chain.test.setAutomine(true)
+    }
+  })
+
+  it('fires on an event and on a token outflow over a window, each in the block that carries it', async () => {
+    const dUSD = local.protocol.token
+    const file = manifestFile({
+      triggers: [
+        { name: 'withdrawals', event: { contract: 'vault', event: 'Withdraw' } },
+        { name: 'outflow', outflow: { token: 'dUSD', from: 'vault', max: (10_000n * 10n ** 18n).toString(), windowBlocks: 5 } },
+      ],
+    })
+    const withToken = file.replace(/firebreak\.yaml$/, 'firebreak.yaml')
+    const yaml = readFileSync(withToken, 'utf8').replace('contracts:\n', `contracts:\n  - name: dUSD\n    address: "${dUSD.address}"\n`)
+    writeFileSync(withToken, yaml)
+    const lines: string[] = []
+    const running = await start(withToken, lines)
+    const attack = await runAttack(local.chain, local.artifacts, local.protocol, local.actors)
+    await webhook.waitFor((body) => String(body.text).includes('RESPONSE'))
+    const fired = lines.find((line) => line.startsWith('TRIGGER'))
+    expect(fired).toMatch(new RegExp(`TRIGGER (withdrawals: Withdraw emitted by vault in block ${attack.blockNumber}|outflow: 95000000000000000000000 of dUSD left vault within 5 blocks, more than 10000000000000000000000)`))
+  })
+
+  it('asks a person first with confirm, and a refusal sends nothing and is journaled', async () => {
+    const { manifest } = { manifest: loadManifest(manifestFile()) }
+    const nonce = await local.chain.public.getTransactionCount({ address: local.actors.guardian.address })
+    watcher = await startWatcher({ manifest, accounts: [local.actors.guardian], watchRoot: join(dir, 'watch'), incidentsRoot: join(dir, 'incidents'), pollMs: 50, confirm: async () => false })
+    const trigger = manifest.watch!.triggers[0]!
+    const outcome = await watcher.fire({ trigger, detail: 'a person is asked', blockNumber: 1n })
+    expect(outcome?.status).toBe('declined')
+    expect(outcome?.incident.journal.entries().map((entry) => entry.type)).toEqual(['incident.opened', 'watch.triggered', 'watch.declined'])
+    expect(await local.chain.public.getTransactionCount({ address: local.actors.guardian.address })).toBe(nonce)
+  })
+
+  it('broadcasts through the private endpoint first, and to the public node once the fallback delay passes unmined', async () => {
+    // A builder's endpoint that takes transactions and never gets them mined: the public node must get them after the delay.
+    const privateNode = await startWebhookServer({ answer: (body) => ({ jsonrpc: '2.0', id: body.id, result: body.method === 'eth_chainId' ? '0x7a69' : `0x${'00'.repeat(32)}` }) })
+    try {
+      const file = manifestFile({ privateSubmission: { local: { rpcUrl: privateNode.url } }, privateFallbackMs: 1500 })
+      const running = await start(file)
+      const [trigger] = loadManifest(file).watch!.triggers
+      const outcome = await running.fire({ trigger: trigger!, detail: 'by hand', blockNumber: 1n })
+      const sent = privateNode.received.find((body) => body.method === 'eth_sendRawTransaction')
+      expect(sent).toBeDefined()
+      expect(outcome?.status).toBe('contained')
+      const broadcast = outcome!.incident.journal.entries().find((entry) => entry.type === 'watch.broadcast')!.data as { transactions: { via: string }[] }
+      expect(broadcast.transactions.map((each) => each.via)).toEqual(['private'])
+    } finally {
+      await privateNode.close()
     }
   })
 })

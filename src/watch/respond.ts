@@ -1,5 +1,5 @@
 import type { Hash, TransactionReceipt } from 'viem'
-import { type ChainClients, connect } from '../chain/clients.js'
+import type { ChainClients } from '../chain/clients.js'
 import { receiptOf } from '../engine/executors/blockWatcher.js'
 import type { SignedTransaction } from '../engine/executors/feeBump.js'
 import { evaluateChecks } from '../engine/checks.js'
@@ -21,8 +21,8 @@ export type ResponseOutcome = {
 
 export type BroadcastRoute = {
   public: ChainClients
-  /** A builder's or relay's endpoint: the broadcast goes there first, and to the public node after `fallbackMs`. */
-  privateRpcUrl?: string
+  /** A builder's or relay's endpoint (connected once, ahead of time): the broadcast goes there first, and to the public node after `fallbackMs`. */
+  private?: ChainClients
   fallbackMs: number
 }
 
@@ -65,7 +65,7 @@ export async function respond(parameters: RespondParameters): Promise<ResponseOu
     journal.append('watch.declined', { trigger: fired.trigger.name })
     return { incident, status: 'declined', hashes: [], decisionToBroadcastMs: performance.now() - parameters.decidedAt }
   }
-  const via: 'private' | 'public' = route.privateRpcUrl ? 'private' : 'public'
+  const via: 'private' | 'public' = route.private ? 'private' : 'public'
   const decisionToBroadcastMs = performance.now() - parameters.decidedAt
   journal.append('watch.broadcast', {
     planId: armed.plan.id,
@@ -98,11 +98,11 @@ export async function broadcast(signed: readonly SignedArmed[], route: Broadcast
     client.public.sendRawTransaction({ serializedTransaction: serialized }).catch((error: unknown) => {
       if (!isSentAlready(error)) throw error
     })
-  if (!route.privateRpcUrl) {
+  const privately = route.private
+  if (!privately) {
     await Promise.all(signed.map((each) => send(route.public, each.serialized)))
     return
   }
-  const privately = await connect(route.privateRpcUrl)
   const sentPrivately = await Promise.allSettled(signed.map((each) => send(privately, each.serialized)))
   const failed = sentPrivately.some((result) => result.status === 'rejected')
   // A private endpoint keeps the pause out of the public mempool until it is mined; if it does not

@@ -1,4 +1,5 @@
 import type { Hash, LocalAccount, Transaction } from 'viem'
+import { connect } from '../chain/clients.js'
 import { watchPendingTransactions } from '../chain/pendingTransactions.js'
 import { simulateAfter } from '../chain/simulateAfter.js'
 import { lastOf } from '../journal/entries.js'
@@ -79,6 +80,9 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
 
   let { armed, dependencies } = await arm()
   const chain = armed.chain
+  // Connected now, not when the attack comes: a broadcast must not wait for a handshake.
+  const privateRpcUrl = watch.privateRpcUrls[chainName]
+  const privateNode = privateRpcUrl ? await connect(privateRpcUrl) : undefined
   const problems = new Map<string, Alert>()
   const raiseProblems = async (current: Map<string, Alert>) => {
     for (const [key, alert] of current) if (!problems.has(key) || problems.get(key)!.message.split(':')[0] !== alert.message.split(':')[0]) await alerts.raise(alert)
@@ -128,7 +132,7 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
         signed: toSend,
         fired,
         decidedAt,
-        route: { public: chain, privateRpcUrl: watch.privateRpcUrls[chainName], fallbackMs: watch.privateFallbackMs },
+        route: { public: chain, ...(privateNode ? { private: privateNode } : {}), fallbackMs: watch.privateFallbackMs },
         incidentsRoot: parameters.incidentsRoot,
         watcherDir: own.dir,
         confirm: parameters.confirm,
