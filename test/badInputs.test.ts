@@ -301,6 +301,12 @@ const cases: Case[] = [
   { name: 'compile --contracts that does not exist', args: () => ['compile', '--contracts', at('no-such-folder'), '--cache', at('cache')], ownIncidents: true },
   { name: 'upgrade --from an artifact that does not exist', args: () => ['upgrade', 'vault', '--from', at('missing.json'), '--to', at('missing.json'), '--asset', 'dUSD', '--dry-run', ...m()] },
 
+  // The watcher
+  { name: 'watch with a manifest that has no watch: section', args: () => ['watch', ...m()], says: /has no watch: section/ },
+  { name: 'arm with a manifest that has no watch: section', args: () => ['arm', ...m()], says: /has no watch: section/, ownIncidents: true },
+  { name: 'watch --poll-ms that is not a count', args: () => ['watch', '--poll-ms', 'fast', ...m()], usage: true },
+  { name: 'watch --watch-dir under a file', args: () => ['watch', '--watch-dir', join(at('afile'), 'watch'), ...m()] },
+
   // A node over its quota: the node's fault, said as such
   { name: 'inspect through a node that answers 429', args: () => ['inspect', '--rpc-url', rateLimited.url, ...m()], says: /node/, ownIncidents: true },
   { name: 'snapshot through a node that answers 429', args: () => ['snapshot', 'dUSD', '--rpc-url', rateLimited.url, ...m()], says: /node/ },
