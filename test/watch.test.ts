@@ -10,6 +10,7 @@ import { deployContract } from '../src/chain/deploy.js'
 import { type Watcher, startWatcher } from '../src/watch/watcher.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
+import { startFlakyNode } from './fixtures/flakyNode.js'
 import { type WebhookServer, startWebhookServer } from './fixtures/webhookServer.js'
 
 const pausedAbi = parseAbi(['function paused() view returns (bool)'])
@@ -142,6 +143,26 @@ describe('firebreak watch on the drill protocol', () => {
       expect(broadcast.transactions.map((each) => each.via)).toEqual(['private'])
     } finally {
       await privateNode.close()
+    }
+  })
+
+  it("says when its node stops answering, and when it answers again", async () => {
+    const flaky = await startFlakyNode(local.anvil.rpcUrl)
+    try {
+      const file = manifestFile()
+      const lines: string[] = []
+      const manifest = loadManifest(file)
+      watcher = await startWatcher({ manifest, rpcUrl: flaky.rpcUrl, accounts: [local.actors.guardian], watchRoot: join(dir, 'watch'), incidentsRoot: join(dir, 'incidents'), pollMs: 50, print: (line) => lines.push(line) })
+      flaky.setRules([{ fault: 'http-503' }])
+      const failed = await webhook.waitFor((body) => String(body.text).includes('node-failed'), 60_000)
+      expect(failed.text).toMatch(/ALERT critical node-failed node: .*the watcher cannot see the chain, nor act on it/)
+      expect(String(failed.text)).not.toContain(flaky.secret)
+      flaky.setRules([])
+      await webhook.waitFor((body) => String(body.text).includes('RESOLVED node'), 60_000)
+    } finally {
+      await watcher?.stop()
+      watcher = undefined
+      await flaky.stop()
     }
   })
 })
