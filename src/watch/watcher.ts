@@ -85,7 +85,8 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
   const privateNode = privateRpcUrl ? await connect(privateRpcUrl) : undefined
   const problems = new Map<string, Alert>()
   const raiseProblems = async (current: Map<string, Alert>) => {
-    for (const [key, alert] of current) if (!problems.has(key) || problems.get(key)!.message.split(':')[0] !== alert.message.split(':')[0]) await alerts.raise(alert)
+    // Raised once while it lasts (its figures move every block), again only when it gets worse (a pause window that closed).
+    for (const [key, alert] of current) if (problems.get(key)?.severity !== alert.severity) await alerts.raise(alert)
     for (const [key, alert] of problems) if (!current.has(key)) await alerts.raise({ code: 'resolved', severity: 'info', subject: alert.subject, message: `${alert.code} no longer holds` })
     problems.clear()
     for (const [key, alert] of current) problems.set(key, alert)
@@ -167,7 +168,9 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
   }
 
   const onBlock = async (block: typeof head) => {
-    const next = await readReadiness(chain, dependencies, { number: block.number, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? null }, reading.blockNumber)
+    // Every block since the last one read: a slow poll must not skip an event or an outflow.
+    const since = reading.blockNumber
+    const next = await readReadiness(chain, dependencies, { number: block.number, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? null }, since)
     // A nonce moved by the watcher's own broadcast (or a twin watcher's, at the same nonce) is no alert.
     const ownNonces = new Set(Object.keys(next.values).filter((key) => key.startsWith('nonce:') && Number(next.values[key]) <= (sentNonces.get(key.toLowerCase()) ?? -1)))
     const changes = [...changedValues(reading.values, next.values, dependencies, ownNonces), ...next.events.map((event) => accessAlert(event, dependencies))]
@@ -186,7 +189,7 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
       await raiseProblems(new Map([...[...problems].filter(([key]) => key.startsWith('plan-fails:') || key.startsWith('not-automatic:') || key.startsWith('key-missing:') || key.startsWith('signatures-missing:')), ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
     }
     signed = await signFor(armed, reading)
-    if (!firing) for (const fired of await checkBlock(chain, triggers, memory, block.number, block.number - 1n)) void fire(fired)
+    if (!firing) for (const fired of await checkBlock(chain, triggers, memory, block.number, since)) void fire(fired)
   }
 
   const onPending = async (transaction: Transaction) => {
