@@ -4,15 +4,19 @@ import { type PlanContainmentReturnType, planContainment } from '../contain/plan
 import type { JournalLike } from '../engine/journalLike.js'
 import type { Call, Plan, Step } from '../engine/plan.js'
 import { accountFor } from '../engine/executors/key.js'
+import { safeAbi } from '../engine/executors/safe/abi.js'
 import { type SafeThresholdNotMet, SafeThresholdNotMetError } from '../engine/executors/safe/errors.js'
 import { prepareSafeTransaction } from '../engine/executors/safe/safeExecutor.js'
+import { readSignatureFile } from '../engine/executors/safe/signatures.js'
 import { singleCall } from '../engine/executors/singleCall.js'
 import { keysAtHand } from '../engine/routing/keysAtHand.js'
 import { type SimulationResult, describeSimulationFailure, simulatePlan } from '../engine/simulate.js'
 import { errorMessage } from '../errors.js'
 import type { AuthorityPath } from '../inspect/types.js'
+import { entriesOf } from '../journal/entries.js'
 import type { Manifest, ManifestWatch } from '../manifest/types.js'
 import type { Alert } from './alerts.js'
+import { presignedStaleAlert } from './readiness.js'
 
 /**
  * One transaction of the armed plan, ready to be signed in microseconds: who sends it, what it
@@ -44,6 +48,8 @@ export type ArmedPlan = {
   toSign: SafeThresholdNotMet[]
   /** The block the plan was armed at. */
   blockNumber: bigint
+  /** The manifest's authorities by name: alerts name an account the team knows by it, on a path or not. */
+  authorityNames: { name: string; address: Address }[]
 }
 
 export type ArmPlanParameters = {
@@ -86,12 +92,13 @@ export async function armPlan(parameters: ArmPlanParameters): Promise<ArmedPlan>
     try {
       transactions.push(await armStep(chain, plan, step, { journal, outputDir, signatureFiles, accounts }))
     } catch (error) {
-      unarmed.push(unarmedAlert(step, error))
+      unarmed.push((await stalePresignature(chain, plan, step, { journal, signatureFiles }).catch(() => undefined)) ?? unarmedAlert(step, error))
       if (error instanceof SafeThresholdNotMetError) toSign.push(error.details)
     }
   }
   if (!simulation.ok) unarmed.push({ code: 'plan-fails', severity: 'critical', subject: plan.id, message: `the armed plan fails on a fork of block ${simulation.forkBlock}: ${describeSimulationFailure(simulation)}` })
-  return { chain, plan, planned, simulation, transactions, unarmed, toSign, blockNumber }
+  const authorityNames = manifest.authorities.map(({ name, address }) => ({ name, address }))
+  return { chain, plan, planned, simulation, transactions, unarmed, toSign, blockNumber, authorityNames }
 }
 
 /** The addresses of the authorities marked automatic, a Safe's submitter included. */
@@ -147,4 +154,33 @@ function unarmedAlert(step: Step, error: unknown): Alert {
   const safe = step.authority.kind === 'safe'
   if (safe && /signature/i.test(message)) return { code: 'signatures-missing', severity: 'critical', subject: step.authority.label, message: `"${step.title}" cannot go automatically: ${message}` }
   return { code: 'key-missing', severity: 'critical', subject: step.authority.label, message: `"${step.title}" cannot go automatically: ${message}` }
+}
+
+/**
+ * Why a Safe step the owners did sign cannot be armed, when the reason is that the Safe has since
+ * executed another transaction: the signatures handed over are for this step's Safe transaction
+ * at a nonce now used, which can never execute. Said as such, not as "signatures missing" or "the
+ * plan changed": what the owners must do is the same, but what happened (someone else spent the
+ * nonce) is what the war room needs to hear. The nonce each was signed for comes from the Safe
+ * transactions this watcher proposed (its journal).
+ */
+async function stalePresignature(chain: ChainClients, plan: Plan, step: Step, context: Pick<ArmStepContext, 'journal' | 'signatureFiles'>): Promise<Alert | undefined> {
+  const { authority } = step
+  if (authority.kind !== 'safe' || !context.signatureFiles?.length) return undefined
+  const signed = new Set<string>()
+  for (const path of context.signatureFiles) {
+    try {
+      const file = readSignatureFile(path)
+      if (file.chainId === chain.chain.id && isAddressEqual(file.safe, authority.address)) signed.add(file.safeTxHash.toLowerCase())
+    } catch {
+      // An unreadable file is named by the executor's own error.
+    }
+  }
+  const proposed = entriesOf(context.journal, 'safe.proposed')
+    .map((entry) => entry.data)
+    .filter((data) => data.planId === plan.id && data.stepId === step.id && isAddressEqual(data.safe, authority.address) && signed.has(data.safeTxHash.toLowerCase()))
+  if (proposed.length === 0) return undefined
+  const nonce = await chain.public.readContract({ address: authority.address, abi: safeAbi, functionName: 'nonce' })
+  const stale = proposed.filter((data) => BigInt(data.nonce) < nonce).at(-1)
+  return stale ? presignedStaleAlert({ address: authority.address, label: authority.label, nonce: BigInt(stale.nonce), safeTxHash: stale.safeTxHash }, nonce) : undefined
 }

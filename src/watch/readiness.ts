@@ -46,6 +46,7 @@ const roleNames = new Map<string, string>([[toHex(0n, { size: 32 }), 'DEFAULT_AD
 export async function dependenciesOf(armed: ArmedPlan): Promise<Dependencies> {
   const labels = new Map<string, string>()
   const label = (address: Address, name: string) => labels.set(address.toLowerCase(), name)
+  for (const authority of armed.authorityNames) label(authority.address, authority.name)
   const safes = new Set<Address>()
   const timelocks = new Set<Address>()
   const watched = new Set<Address>()
@@ -65,7 +66,8 @@ export async function dependenciesOf(armed: ArmedPlan): Promise<Dependencies> {
   }
   const gasBySender = new Map<string, bigint>()
   for (const transaction of armed.transactions) {
-    label(transaction.from, transaction.title.split(' as ').at(-1) ?? transaction.from)
+    // A Safe's step is titled after the Safe, but sent by its submitter: the title names the sender only when nothing else does.
+    if (!labels.has(transaction.from.toLowerCase())) label(transaction.from, transaction.title.split(' as ').at(-1) ?? transaction.from)
     const sender = transaction.from.toLowerCase()
     gasBySender.set(sender, (gasBySender.get(sender) ?? 0n) + transaction.gas)
     if (transaction.safe) safes.add(transaction.safe.address)
@@ -111,6 +113,9 @@ export async function readReadiness(chain: ChainClients, dependencies: Dependenc
     put(`safe.threshold:${safe}`, chain.public.readContract({ address: safe, abi: safeAbi, functionName: 'getThreshold', blockNumber }))
     put(`safe.owners:${safe}`, chain.public.readContract({ address: safe, abi: safeAbi, functionName: 'getOwners', blockNumber }).then((owners) => [...owners].map((owner) => owner.toLowerCase()).sort().join(',')))
   }
+  // A closed pause window changes nothing the plan reads, yet the pause now reverts: a value that
+  // flips when it closes has the armed plan simulated (and armed) again on that block.
+  for (const window of dependencies.pauseWindows) values[`pause-window.open:${window.address}`] = String(block.timestamp < window.endsAt)
   for (const timelock of dependencies.timelocks) put(`timelock.delay:${timelock}`, chain.public.readContract({ address: timelock, abi: timelockAbi, functionName: 'getMinDelay', blockNumber }))
   const logs = sinceBlock < blockNumber && dependencies.watched.length > 0
     ? chain.public.getLogs({ address: dependencies.watched, events: accessEvents, fromBlock: sinceBlock + 1n, toBlock: blockNumber })
@@ -158,7 +163,7 @@ function describeAccessEvent(log: Log, labels: Map<string, string>): AccessEvent
  * The problems a reading shows, keyed by what they are about: each is raised when it appears and
  * said resolved when it goes. Pure: the watcher and its tests call it with readings.
  */
-export function problemsOf(reading: Reading, armed: Pick<ArmedPlan, 'transactions'>, dependencies: Dependencies, watch: Pick<ManifestWatch, 'pauseWindowWarningSeconds'>, fees: { maxFeePerGas: bigint }): Map<string, Alert> {
+export function problemsOf(reading: Reading, armed: Pick<ArmedPlan, 'transactions' | 'unarmed'>, dependencies: Dependencies, watch: Pick<ManifestWatch, 'pauseWindowWarningSeconds'>, fees: { maxFeePerGas: bigint }): Map<string, Alert> {
   const problems = new Map<string, Alert>()
   const labelOf = (address: Address) => dependencies.labels.get(address.toLowerCase()) ?? address
   for (const sender of dependencies.senders) {
@@ -176,24 +181,32 @@ export function problemsOf(reading: Reading, armed: Pick<ArmedPlan, 'transaction
   for (const transaction of armed.transactions) {
     if (!transaction.safe) continue
     const nonce = BigInt(reading.values[`safe.nonce:${transaction.safe.address}`] ?? transaction.safe.nonce)
-    if (nonce !== transaction.safe.nonce) {
-      problems.set(`presigned-stale:${transaction.safe.address}`, {
-        code: 'presigned-stale',
-        severity: 'critical',
-        subject: transaction.safe.label,
-        message: `the pre-signed Safe transaction ${transaction.safe.safeTxHash} is for nonce ${transaction.safe.nonce}, but Safe ${transaction.safe.address}'s nonce is now ${nonce}: ${nonce > transaction.safe.nonce ? 'it can never execute' : 'it waits for earlier Safe transactions'}; run firebreak arm and have the owners sign again`,
-      })
-    }
+    if (nonce !== transaction.safe.nonce) problems.set(`presigned-stale:${transaction.safe.label}`, presignedStaleAlert(transaction.safe, nonce))
   }
+  // Found when arming (the Safe spent the signed nonce before the plan was armed again): it holds
+  // on every block until the owners sign again, not only on the block the plan was re-armed.
+  for (const alert of armed.unarmed) if (alert.code === 'presigned-stale') problems.set(`presigned-stale:${alert.subject}`, alert)
   for (const window of dependencies.pauseWindows) {
     const left = window.endsAt - reading.timestamp
     if (left <= 0n) {
       problems.set(`pause-window:${window.address}`, { code: 'pause-window', severity: 'critical', subject: window.contract, message: `its pause window closed at ${new Date(Number(window.endsAt) * 1000).toISOString()} (${window.signature}): it can no longer be paused` })
     } else if (left <= BigInt(watch.pauseWindowWarningSeconds)) {
-      problems.set(`pause-window:${window.address}`, { code: 'pause-window', severity: 'warning', subject: window.contract, message: `its pause window closes in ${describeSeconds(left)}, at ${new Date(Number(window.endsAt) * 1000).toISOString()} (${window.signature}), chain time: after that it cannot be paused` })
+      // The watcher says a problem again when its message changes before the first colon: the
+      // countdown comes after the closing time, or the warning would be said again every minute.
+      problems.set(`pause-window:${window.address}`, { code: 'pause-window', severity: 'warning', subject: window.contract, message: `its pause window closes at ${new Date(Number(window.endsAt) * 1000).toISOString()} (${window.signature}), in ${describeSeconds(left)} of chain time: after that it cannot be paused` })
     }
   }
   return problems
+}
+
+/** A Safe's pre-signed transaction for a nonce other than the Safe's: keyed by the Safe's label, as arming's alerts are. */
+export function presignedStaleAlert(safe: { address: Address; label: string; nonce: bigint; safeTxHash: string }, nonce: bigint): Alert {
+  return {
+    code: 'presigned-stale',
+    severity: 'critical',
+    subject: safe.label,
+    message: `the pre-signed Safe transaction ${safe.safeTxHash} is for nonce ${safe.nonce}, but Safe ${safe.address}'s nonce is now ${nonce}: ${nonce > safe.nonce ? 'it can never execute' : 'it waits for earlier Safe transactions'}; run firebreak arm and have the owners sign again`,
+  }
 }
 
 /** Alerts for values that changed between two readings: a delay, a Safe's owners or threshold, a key used by someone else. */
