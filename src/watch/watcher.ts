@@ -186,7 +186,8 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
       const planProblem: [string, Alert][] = stillFails ? [[`plan-fails:${armed.plan.id}`, { code: 'plan-fails', severity: 'critical', subject: armed.plan.id, message: stillFails }]] : []
       await raiseProblems(new Map([...armingProblems(), ...planProblem, ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
     } else {
-      await raiseProblems(new Map([...[...problems].filter(([key]) => key.startsWith('plan-fails:') || key.startsWith('not-automatic:') || key.startsWith('key-missing:') || key.startsWith('signatures-missing:')), ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
+      // Nothing moved: what arming found still holds, and a plan that failed to simulate still fails.
+      await raiseProblems(new Map([...armingProblems(), ...[...problems].filter(([key]) => key.startsWith('plan-fails:')), ...problemsOf(next, armed, dependencies, watch, armedFees(next.nextBaseFee))]))
     }
     signed = await signFor(armed, reading)
     if (!firing) for (const fired of await checkBlock(chain, triggers, memory, block.number, since)) void fire(fired)
