@@ -191,7 +191,7 @@ try {
     '',
     `(1) decision → broadcast (node's answer to eth_sendRawTransaction)`,
     `    armed, watcher.fire()    n=${decision.armed.length}: median ${ms(median(decision.armed))}, p99 ${ms(percentile(decision.armed, 99))}, max ${ms(Math.max(...decision.armed))}; every pause mined, ${decision.contained}/${decision.armed.length} contained`,
-    `      watcher's own figure   median ${ms(median(decision.reported))}, p99 ${ms(percentile(decision.reported, 99))} (decisionToBroadcastMs: taken before the broadcast is sent)`,
+    `      watcher's own figure   median ${ms(median(decision.reported))}, p99 ${ms(percentile(decision.reported, 99))} (decisionToBroadcastMs: until the node answered, journal writes included)`,
     `    cold, contain pause-all  n=${decision.cold.length}: median ${ms(median(decision.cold))}, max ${ms(Math.max(...decision.cold))} (first step.sent journaled: median ${ms(median(decision.coldJournaled))})`,
     `    ratio cold/armed         ${(median(decision.cold) / median(decision.armed)).toFixed(0)}× (medians), ${(median(decision.cold) / percentile(decision.armed, 99)).toFixed(0)}× (cold median / armed p99); goal < 50 ms and ≥ 20×`,
     `    (arming, not timed above: startWatcher median ${ms(median(decision.arming))})`,

@@ -160,12 +160,15 @@ export type JournalEntries = {
   /** Signed and journaled before any node has it, as every step's send is. */
   'watch.broadcast': {
     planId: string
-    decisionToBroadcastMs: number
+    /** From the trigger to the moment the transactions are handed to the node (this entry is written first). */
+    decisionToSendMs: number
     transactions: readonly { stepId: string; title: string; hash: Hash; from: Address; nonce: number; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint; via: 'public' | 'private' }[]
   }
   /** Where the pause landed, relative to the attack it front-ran, and the checks read on chain after it. */
   'watch.landed': {
     planId: string
+    /** From the trigger to the node's answer to the broadcast. */
+    decisionToBroadcastMs: number
     contained: boolean
     transactions: readonly { stepId: string; hash: Hash; blockNumber?: bigint; index?: number; status: 'success' | 'reverted' | 'not-mined' }[]
     attack?: { hash: Hash; blockNumber?: bigint; index?: number; status: 'success' | 'reverted' | 'not-mined' }

@@ -271,9 +271,9 @@ function automaticResponseSection(journal: JournalView): Block[] {
     for (const transaction of broadcast.transactions) {
       items.push({ text: [`${transaction.title}: `, { code: transaction.hash }, ` from ${transaction.from}, nonce ${transaction.nonce}, tip ${transaction.maxPriorityFeePerGas} wei/gas, via the ${transaction.via} node`] })
     }
-    items.push({ text: [`decision to broadcast: ${broadcast.decisionToBroadcastMs} ms`] })
   }
   const landed = journal.last('watch.landed')
+  if (broadcast) items.push({ text: [`decision to broadcast: ${landed?.decisionToBroadcastMs ?? '?'} ms until the node took it (${broadcast.decisionToSendMs} ms until it was sent)`] })
   if (landed) {
     items.push({ text: [landedVerdict(landed)] })
     for (const check of landed.checks) items.push({ text: [`${check.passed ? 'passed' : 'FAILED'}: ${check.description} (read ${check.actual}, expected ${check.expected})`] })
@@ -363,7 +363,7 @@ function describeEvent(entry: KnownEntry): Text | undefined {
     case 'watch.declined':
       return [`automatic response to ${entry.data.trigger} declined by a person (--confirm): nothing sent`]
     case 'watch.broadcast':
-      return [`armed plan broadcast ${entry.data.decisionToBroadcastMs} ms after the trigger: `, ...joined(entry.data.transactions.map((transaction) => [{ code: short(transaction.hash) }]), ', ')]
+      return [`armed plan sent ${entry.data.decisionToSendMs} ms after the trigger: `, ...joined(entry.data.transactions.map((transaction) => [{ code: short(transaction.hash) }]), ', ')]
     case 'watch.landed':
       return [`automatic response: ${landedVerdict(entry.data)}`]
     case 'contain.finished':

@@ -66,10 +66,9 @@ export async function respond(parameters: RespondParameters): Promise<ResponseOu
     return { incident, status: 'declined', hashes: [], decisionToBroadcastMs: performance.now() - parameters.decidedAt }
   }
   const via: 'private' | 'public' = route.private ? 'private' : 'public'
-  const decisionToBroadcastMs = performance.now() - parameters.decidedAt
   journal.append('watch.broadcast', {
     planId: armed.plan.id,
-    decisionToBroadcastMs: Math.round(decisionToBroadcastMs * 100) / 100,
+    decisionToSendMs: roundMs(performance.now() - parameters.decidedAt),
     transactions: signed.map((each) => ({
       stepId: each.armed.stepId,
       title: each.armed.title,
@@ -82,6 +81,8 @@ export async function respond(parameters: RespondParameters): Promise<ResponseOu
     })),
   })
   await broadcast(signed, route)
+  // Measured once the node has answered: what the war room waited for, journal writes included.
+  const decisionToBroadcastMs = performance.now() - parameters.decidedAt
   const hashes = signed.map((each) => each.hash)
   parameters.onBroadcast?.(hashes, decisionToBroadcastMs)
   return land({ ...parameters, incident, hashes, decisionToBroadcastMs })
@@ -152,10 +153,12 @@ async function land(parameters: RespondParameters & { incident: Incident; hashes
   const attack = attackHash ? placed(attackHash) : undefined
   const transactions = parameters.signed.map((each) => ({ stepId: each.armed.stepId, ...placed(each.hash) }))
   const ahead = attack && attack.status !== 'not-mined' ? transactions.every((each) => each.status !== 'not-mined' && isBefore(each, attack)) : undefined
-  incident.journal.append('watch.landed', { planId: armed.plan.id, contained, transactions, ...(attack ? { attack } : {}), ...(ahead !== undefined ? { ahead } : {}), checks })
+  incident.journal.append('watch.landed', { planId: armed.plan.id, decisionToBroadcastMs: roundMs(decisionToBroadcastMs), contained, transactions, ...(attack ? { attack } : {}), ...(ahead !== undefined ? { ahead } : {}), checks })
   incident.journal.append('contain.finished', { planId: armed.plan.id, status: contained ? 'contained' : 'exposed', ...(armed.planned.exposed.length > 0 ? { exposed: armed.planned.exposed } : {}) })
   return { incident, status: contained && armed.planned.exposed.length === 0 ? 'contained' : 'exposed', hashes, decisionToBroadcastMs, ...(ahead !== undefined ? { ahead } : {}) }
 }
+
+const roundMs = (ms: number) => Math.round(ms * 100) / 100
 
 function isBefore(pause: { blockNumber?: bigint; index?: number }, attack: { blockNumber?: bigint; index?: number }): boolean {
   if (pause.blockNumber === undefined || attack.blockNumber === undefined) return false

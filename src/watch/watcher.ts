@@ -138,6 +138,7 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
         watcherDir: own.dir,
         confirm: parameters.confirm,
         onBroadcast: (hashes, ms) => {
+          parameters.onBroadcast?.(hashes, ms)
           for (const each of toSend) {
             const key = `nonce:${each.armed.from}`.toLowerCase()
             sentNonces.set(key, Math.max(sentNonces.get(key) ?? 0, each.transaction.nonce + 1))
@@ -145,7 +146,6 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
           // Said once the pause is on its way: nothing the war room hears of should delay it.
           void alerts.raise({ code: 'triggered', severity: 'critical', subject: fired.trigger.name, message: what })
           print(`BROADCAST ${hashes.join(', ')} ${ms.toFixed(1)} ms after the trigger`)
-          parameters.onBroadcast?.(hashes, ms)
         },
       })
       responses.push(outcome)
@@ -221,7 +221,8 @@ export async function startWatcher(parameters: StartWatcherParameters): Promise<
           nodeDown = false
           await alerts.raise({ code: 'resolved', severity: 'info', subject: 'node', message: 'the node answers again' })
         }
-        if (latest.number > head.number) {
+        // A new head, or the same height on another fork of the chain (a reorg, a reverted test chain).
+        if (latest.hash !== head.hash) {
           head = latest
           await onBlock(latest)
         }
