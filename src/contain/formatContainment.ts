@@ -1,3 +1,4 @@
+import type { ContainAcrossChainsReturnType } from './containAcrossChains.js'
 import { describeAwaitingSignatures } from '../engine/awaitingSignatures.js'
 import { formatPlan as formatPlanSteps, formatReadyAt } from '../engine/formatPlan.js'
 import type { ContainmentOutcome, ContainmentProgress } from './runContainment.js'
@@ -43,4 +44,16 @@ function describeSteps(outcome: ContainmentOutcome): string {
   const checks = outcome.steps.reduce((total, step) => total + step.checks.filter((check) => check.passed).length, 0)
   const steps = `${outcome.steps.length} step${outcome.steps.length === 1 ? '' : 's'}`
   return `${steps} done and verified on chain by ${checks} check${checks === 1 ? '' : 's'}`
+}
+
+/** The verdict chain by chain, then overall: a war room reads which chain still needs hands. */
+export function formatAcrossChains(across: ContainAcrossChainsReturnType): string {
+  const lines = ['', 'chain by chain:']
+  for (const result of across.chains) {
+    if (!result.outcome) lines.push(`  ${result.chain}: FAILED: ${result.reason}`)
+    else lines.push(`  ${result.chain}: ${result.outcome.status}${result.outcome.exposed.length > 0 ? ` (exposed: ${result.outcome.exposed.map((target) => `${target.contract}: ${target.reason}`).join('; ')})` : ''}`)
+  }
+  const notContained = [...across.failed, ...across.exposed, ...across.signatures, ...across.waiting]
+  lines.push(notContained.length === 0 ? `CONTAINED on ${across.contained.join(', ')}` : `NOT CONTAINED on ${[...new Set(notContained)].join(', ')}${across.contained.length > 0 ? `; contained on ${across.contained.join(', ')}` : ''}`)
+  return `${lines.join('\n')}\n`
 }

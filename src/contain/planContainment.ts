@@ -5,6 +5,7 @@ import type { Plan } from '../engine/plan.js'
 import { UsageError } from '../errors.js'
 import { didYouMean } from '../describeValue.js'
 import type { Manifest, ManifestPlaybook } from '../manifest/types.js'
+import { scopedPlanId } from '../manifest/manifestOnChain.js'
 import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { AuthorityPath, Inspection, LeverKind } from '../inspect/types.js'
 import { type RoutedCall, type RoutedPlan, buildRoutedPlan } from '../engine/routing/buildRoutedPlan.js'
@@ -54,7 +55,7 @@ export async function planContainment({ manifest, playbook: name, chain: chainNa
   const { calls, exposed } = usablePath ? keepUsablePaths(resolved, usablePath, unusableReason ?? 'no usable authority holds it') : resolved
   const { skipped } = resolved
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
-  const built = buildRoutedPlan({ planId: containPlanId(playbook.name), phase: 'contain', title: `contain: ${playbook.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
+  const built = buildRoutedPlan({ planId: containPlanId(playbook.name, manifest), phase: 'contain', title: `contain: ${playbook.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   return { ...built, chain, inspection, playbook, calls, skipped, exposed: [...exposed, ...uncheckedSteps(built.plan)] }
 }
 
@@ -77,8 +78,8 @@ function uncheckedSteps(plan: Plan): { contract: string; reason: string }[] {
     .map((step) => ({ contract: step.actions.map((action) => action.decoded.contract).join(', '), reason: `"${step.title}" has no check that reads the chain after it (no getter shows its effect): it will be sent, but not verified` }))
 }
 
-/** The plan id a playbook's containment runs under, in every run of it: a re-run resumes it from the journal. */
-export const containPlanId = (playbook: string) => `contain-${playbook}`
+/** The plan id a playbook's containment runs under, in every run of it (and on each chain): a re-run resumes it from the journal. */
+export const containPlanId = (playbook: string, manifest: Pick<Manifest, 'scope'>) => scopedPlanId(manifest, `contain-${playbook}`)
 
 function findPlaybook(manifest: Manifest, name: string): ManifestPlaybook {
   const found = manifest.playbooks.find((playbook) => playbook.name === name)

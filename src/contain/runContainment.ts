@@ -65,27 +65,29 @@ type NothingToSend = ContainmentDetail & {
 export function runContainment(parameters: RunContainmentParameters): Promise<ContainmentOutcome> {
   const { incident, playbook, dryRun = false } = parameters
   const { journal } = incident
+  const chain = parameters.manifest.scope ? { chain: parameters.manifest.scope.chain } : {}
   return runPhase({
     ...incidentRun(parameters),
     // A Safe short of signatures is an outcome of its own here (exit 5), not an error.
     awaitingSignatures: 'return',
-    started: () => journal.append('contain.started', { playbook, dryRun }),
+    started: () => journal.append('contain.started', { playbook, dryRun, ...chain }),
     build: () => buildContainment(parameters),
     finished: (outcome) =>
       journal.append('contain.finished', {
         planId: outcome.plan.id,
+        ...chain,
         status: outcome.status,
         ...(outcome.exposed.length > 0 ? { exposed: outcome.exposed } : {}),
         ...(outcome.waiting ? { waiting: outcome.waiting } : {}),
       }),
-    failed: (error) => journal.append('contain.failed', { playbook, reason: failureReason(error) }),
+    failed: (error) => journal.append('contain.failed', { playbook, reason: failureReason(error), ...chain }),
   })
 }
 
 async function buildContainment(parameters: RunContainmentParameters): Promise<PhasePlan<'contained' | 'exposed', ContainmentDetail, ContainmentShown> | PhaseEnded<NothingToSend>> {
   const { incident } = parameters
   const { journal } = incident
-  const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook))
+  const inFlight = transactionsInFlight(journal, containPlanId(parameters.playbook, parameters.manifest))
   const keyAtHand = keysAtHand(parameters.manifest.authorities, parameters.accounts)
   const planned = await planContainment({ ...parameters, incidentId: incident.id, inFlight, keyAtHand })
   const { plan, notes, chain, targets } = planned

@@ -7,6 +7,7 @@ import { connectAndInspect } from '../inspect/inspectManifest.js'
 import type { ProxyKind } from '../inspect/types.js'
 import type { Incident } from '../journal/incident.js'
 import { manifestContract } from '../manifest/manifestChain.js'
+import { scopedPlanId } from '../manifest/manifestOnChain.js'
 import type { Manifest } from '../manifest/types.js'
 import type { ContractArtifact } from '../solidity/artifacts.js'
 import { buildUpgradePlan } from './buildUpgradePlan.js'
@@ -127,7 +128,7 @@ async function buildUpgrade(parameters: RunUpgradeParameters): Promise<PhasePlan
 
   const route = holder.route
   const plan = buildUpgradePlan({
-    id: `eradicate-upgrade-${target.name}`,
+    id: scopedPlanId(parameters.manifest, `eradicate-upgrade-${target.name}`),
     proxy: { name: target.name, address: target.address, abi: current.abi },
     route: upgradeRoute,
     implementation: patched,

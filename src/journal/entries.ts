@@ -111,7 +111,8 @@ export type JournalEntries = {
 
   // -------------------------------------------------------------------------------------------
   // Containment (src/contain)
-  'contain.started': { playbook: string; dryRun: boolean }
+  /** `chain`: set when the manifest spans several chains, each contained by a run of its own in the one incident. */
+  'contain.started': { playbook: string; dryRun: boolean; chain?: string }
   'contain.planned': {
     planId: string
     notes: readonly string[]
@@ -124,11 +125,12 @@ export type JournalEntries = {
   }
   'contain.finished': {
     planId: string
+    chain?: string
     status: 'contained' | 'exposed' | 'signatures' | 'dry-run' | 'waiting' | 'nothing-to-do'
     exposed?: readonly ContractReason[]
     waiting?: Waiting
   }
-  'contain.failed': { playbook: string; reason?: string }
+  'contain.failed': { playbook: string; reason?: string; chain?: string }
 
   // -------------------------------------------------------------------------------------------
   // The watcher (src/watch): its own journal, and the incident an automatic response opens

@@ -156,6 +156,8 @@ const envName = (what: string) =>
 const authority = strictMapping(
   {
     name: nameOf('an authority name'),
+    /** The one chain it exists on (a Safe deployed at different addresses per chain); every chain when absent. */
+    chain: z.string({ error: expected('the name of a chain under chains') }).optional(),
     type: z.enum(AUTHORITY_TYPES, { error: expected(`one of ${AUTHORITY_TYPES.join(', ')}`) }),
     address,
     keyEnv: keyEnv.optional(),

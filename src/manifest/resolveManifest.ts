@@ -26,17 +26,20 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
   })
   const chainNames = chains.map((chain) => chain.name)
 
-  rejectDuplicateNames(source, 'contracts', 'contract', parsed.contracts)
   const contracts = parsed.contracts.map((contract, index): ManifestContract => {
     const resolved: ManifestContract = { name: contract.name, address: contract.address, chain: resolveChainName(source, index, contract.chain, chainNames) }
     if (contract.abi !== undefined) resolved.abiFile = resolve(dirname(source.file), contract.abi)
     return resolved
   })
+  // One name per chain: the same name on two chains is one contract deployed on both.
+  rejectDuplicateNames(source, 'contracts', 'contract', contracts.map((contract) => ({ name: contract.name, scope: contract.chain })))
 
-  const authorities = (parsed.authorities ?? []).map((authority): ManifestAuthority => {
+  const authorities = (parsed.authorities ?? []).map((authority, index): ManifestAuthority => {
     const { name, type, address } = authority
+    const chain = authority.chain === undefined ? {} : { chain: knownChain(source, ['authorities', index, 'chain'], authority.chain, chainNames) }
     if (type === 'eoa') {
       return {
+        ...chain,
         name,
         type,
         address,
@@ -45,11 +48,12 @@ export function resolveManifest(source: ManifestLocator, parsed: ManifestFile, o
       }
     }
     if (type === 'safe') {
-      return { name, type, address, ...(authority.multiSend ? { multiSend: authority.multiSend } : {}), ...(authority.submitter ? { submitter: authority.submitter } : {}) }
+      return { ...chain, name, type, address, ...(authority.multiSend ? { multiSend: authority.multiSend } : {}), ...(authority.submitter ? { submitter: authority.submitter } : {}) }
     }
-    return { name, type, address }
+    return { ...chain, name, type, address }
   })
-  rejectDuplicateNames(source, 'authorities', 'authority', authorities)
+  // An authority on every chain clashes with one of its name anywhere; two on different chains do not.
+  rejectDuplicateNames(source, 'authorities', 'authority', authorities.map((authority) => ({ name: authority.name, scope: authority.chain })))
   authorities.forEach((authority, index) => {
     if (authority.type !== 'safe' || authority.submitter === undefined) return
     const eoas = authorities.filter((candidate) => candidate.type === 'eoa').map((candidate) => candidate.name)
@@ -187,14 +191,21 @@ function resolveChainName(source: ManifestLocator, index: number, chain: string 
   throw manifestErrorAt(source, path, `${expectation}, got ${describeValue(chain)}${didYouMean(chain, chainNames)}`)
 }
 
-/** Names are how the CLI, the journal and the report refer to things: two of one name is ambiguous. */
-function rejectDuplicateNames(source: ManifestLocator, list: 'contracts' | 'authorities', what: string, entries: readonly { name: string }[]): void {
-  const firstIndex = new Map<string, number>()
+/**
+ * Names are how the CLI, the journal and the report refer to things: two of one name on one chain
+ * is ambiguous. `scope` is the entry's chain; an entry without one is on every chain.
+ */
+function rejectDuplicateNames(source: ManifestLocator, list: 'contracts' | 'authorities', what: string, entries: readonly { name: string; scope?: string | undefined }[]): void {
   entries.forEach((entry, index) => {
-    const earlier = firstIndex.get(entry.name)
-    if (earlier !== undefined) {
-      throw manifestErrorAt(source, [list, index, 'name'], `expected a unique ${what} name, got ${describeValue(entry.name)} again (also ${list}[${earlier}].name)`)
+    const earlier = entries.findIndex((other, at) => at < index && other.name === entry.name && (other.scope === undefined || entry.scope === undefined || other.scope === entry.scope))
+    if (earlier >= 0) {
+      const where = entry.scope === undefined ? '' : ` on chain ${entry.scope}`
+      throw manifestErrorAt(source, [list, index, 'name'], `expected a unique ${what} name${where}, got ${describeValue(entry.name)} again (also ${list}[${earlier}].name)`)
     }
-    firstIndex.set(entry.name, index)
   })
+}
+
+function knownChain(source: ManifestLocator, path: (string | number)[], chain: string, chainNames: readonly string[]): string {
+  if (chainNames.includes(chain)) return chain
+  throw manifestErrorAt(source, path, `expected one of ${chainNames.join(', ')}, got ${describeValue(chain)}${didYouMean(chain, chainNames)}`)
 }

@@ -11,6 +11,10 @@ export type ManifestChain = {
   chainId: number
 }
 
+/**
+ * A contract on one chain. The same name on several chains is the same contract deployed on each
+ * (a vault on mainnet and on Arbitrum): playbooks act on every deployment, inspect compares them.
+ */
 export type ManifestContract = {
   name: string
   address: Address
@@ -27,8 +31,11 @@ export type ContractTarget = { name: string; address: Address; abi?: Abi }
 
 export type AuthorityType = 'eoa' | 'safe' | 'timelock'
 
-/** The team's own authorities: labels in the authority graph, and what readiness expects to find. */
-export type ManifestAuthority =
+/**
+ * The team's own authorities: labels in the authority graph, and what readiness expects to find.
+ * `chain` limits one to a chain (a Safe at another address there); without it, it is on every chain.
+ */
+export type ManifestAuthority = { chain?: string } & (
   | {
       name: string
       type: 'eoa'
@@ -47,6 +54,7 @@ export type ManifestAuthority =
       submitter?: string
     }
   | { name: string; type: 'timelock'; address: Address }
+)
 
 /**
  * A function argument as written in firebreak.yaml, before it is given its ABI type: a scalar, or
@@ -138,6 +146,11 @@ export type Manifest = {
   restore: ManifestRestoreStage[]
   /** The `watch:` section, when the manifest has one. */
   watch?: ManifestWatch
+  /**
+   * Set on the view of a manifest of several chains that `manifestOnChain` gives a phase: the chain
+   * it acts on. Plan ids carry it, so that one incident holds every chain's plans apart.
+   */
+  scope?: { chain: string }
 }
 
 /** A webhook the watcher posts alerts to (Slack's and Discord's incoming webhooks take the same JSON). */

@@ -1,10 +1,11 @@
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { UsageError } from '../../errors.js'
+import { dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ContainOptions = {
   manifest: string
-  chain?: string
+  chain?: string[]
   rpcUrl?: string
   dryRun?: boolean
   json?: boolean
@@ -21,13 +22,27 @@ function containExitCode(outcome: { status: string; exposed: readonly unknown[] 
   return EXIT.ok
 }
 
+/** Success only when every chain is contained; a chain that failed or stays exposed fails the run, whatever the others did. */
+function acrossChainsExitCode(across: { exposed: string[]; failed: string[]; signatures: string[]; waiting: string[] }): number {
+  if (across.failed.length > 0 || across.exposed.length > 0) return EXIT.failed
+  if (across.signatures.length > 0) return EXIT.signatures
+  if (across.waiting.length > 0) return EXIT.waiting
+  return EXIT.ok
+}
+
+/** `--rpc-url` stands in for one chain's node: with several chains, name the one it is for with --chain. */
+function rpcUrlFor(chains: string[] | undefined, rpcUrl: string): Record<string, string> {
+  if (chains?.length !== 1) throw new UsageError('--rpc-url stands in for one chain\'s node: with a manifest of several chains, name that chain with --chain')
+  return { [chains[0]!]: rpcUrl }
+}
+
 export function registerContain(program: Command) {
   program
     .command('contain')
     .description('pull the emergency levers of a playbook (pause-all, or one from the manifest) through whoever holds them: simulated first, verified after, journaled')
     .argument('<playbook>', 'pause-all, or the name of a playbook in the manifest')
     .addOption(manifestOption())
-    .addOption(chainOption())
+    .addOption(new Option('--chain <name...>', "only these of the manifest's chains (default: every chain, at once)"))
     .addOption(rpcUrlOption())
     .addOption(dryRunOption('build, show and simulate the plan on a fork; send nothing'))
     .addOption(signatureOption())
@@ -45,21 +60,23 @@ export function registerContain(program: Command) {
       const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `contain ${playbook}` })
       const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
       print(`incident ${incident.id} (${incident.dir})\n`)
-      const outcome = await runContainment({
-        manifest,
-        playbook,
-        chain: options.chain,
-        rpcUrl: options.rpcUrl || undefined,
-        incident,
-        dryRun: options.dryRun,
-        signatureFiles: options.signature,
-        onProgress: (event) => {
-          if (event.stage === 'planned') print(format.formatPlan(event))
-          if (event.stage === 'simulated') print(format.formatSimulation(event.simulation))
-          if (event.stage === 'prepared') print(format.formatPrepared(event.awaitingSignatures))
-          if (event.stage === 'step') print(format.formatStepOutcome(event.step, event.outcome))
-        },
-      })
+      const onProgress = (prefix: string) => (event: Parameters<NonNullable<Parameters<typeof runContainment>[0]['onProgress']>>[0]) => {
+        const say = (text: string) => print(prefix ? text.replace(/^(?=.)/gm, prefix) : text)
+        if (event.stage === 'planned') say(format.formatPlan(event))
+        if (event.stage === 'simulated') say(format.formatSimulation(event.simulation))
+        if (event.stage === 'prepared') say(format.formatPrepared(event.awaitingSignatures))
+        if (event.stage === 'step') say(format.formatStepOutcome(event.step, event.outcome))
+      }
+      const common = { manifest, playbook, incident, dryRun: options.dryRun, signatureFiles: options.signature }
+      if (manifest.chains.length > 1) {
+        const { containAcrossChains } = await import('../../contain/containAcrossChains.js')
+        const across = await containAcrossChains({ ...common, ...(options.chain ? { chains: options.chain } : {}), ...(options.rpcUrl ? { rpcUrls: rpcUrlFor(options.chain, options.rpcUrl) } : {}), onProgress: (chain, event) => onProgress(`[${chain}] `)(event) })
+        if (options.json) process.stdout.write(`${toJson(across)}\n`)
+        else print(format.formatAcrossChains(across))
+        process.exitCode = acrossChainsExitCode(across)
+        return
+      }
+      const outcome = await runContainment({ ...common, chain: options.chain?.[0], rpcUrl: options.rpcUrl || undefined, onProgress: onProgress('') })
       if (options.json) process.stdout.write(`${toJson(outcome)}\n`)
       else print(format.formatOutcome(outcome))
       process.exitCode = containExitCode(outcome)

@@ -8,6 +8,7 @@ import { tryRead } from '../../chain/tryRead.js'
 import type { ContractInspection, Inspection, LeverKind } from '../../inspect/types.js'
 import { ManifestError } from '../../manifest/ManifestError.js'
 import type { Manifest, ManifestRestoreStage } from '../../manifest/types.js'
+import { scopedPlanId } from '../../manifest/manifestOnChain.js'
 import { invariantChecks } from './invariantChecks.js'
 import { readMultiSendDeployments } from '../../engine/executors/safe/multiSendDeployments.js'
 
@@ -33,7 +34,7 @@ export type PlanRestoreStageReturnType = {
 }
 
 /** Stable across runs, so that a re-run of the stage resumes its plan from the journal. */
-export const restorePlanId = (stage: string) => `restore-${stage}`
+export const restorePlanId = (stage: string, manifest: Pick<Manifest, 'scope'>) => scopedPlanId(manifest, `restore-${stage}`)
 
 /** Nullary unpause levers, the common spelling first. */
 const UNPAUSE_SIGNATURES = ['unpause()', 'unpauseAll()', 'resume()'] as const
@@ -62,7 +63,7 @@ export async function planRestoreStage({ manifest, stage, chain: chainName, rpcU
   for (const [position, call] of stage.calls.entries()) calls.push(...(await featureCalls(chain, manifest, inspection, stage, position, call)))
 
   const multiSendDeployed = await readMultiSendDeployments(chain, manifest.authorities.map((authority) => (authority.type === 'safe' ? authority.multiSend : undefined)))
-  const built = buildRoutedPlan({ planId: restorePlanId(stage.name), phase: 'recover', title: `restore: ${stage.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
+  const built = buildRoutedPlan({ planId: restorePlanId(stage.name, manifest), phase: 'recover', title: `restore: ${stage.name}`, calls, team: manifest.authorities, incidentId, keyAtHand, multiSendDeployed })
   const steps = built.plan.steps.map((step, index, all) => (index === all.length - 1 ? { ...step, postconditions: [...step.postconditions, ...invariants] } : step))
   const abis = [...built.plan.abis, ...manifest.contracts.flatMap((contract) => (contract.abi ? [contract.abi] : []))]
   const plan: Plan = { id: built.plan.id, phase: 'recover', title: `restore ${stage.name}: ${calls.map((call) => call.title).join(', ')}`, steps, abis }
