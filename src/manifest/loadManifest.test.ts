@@ -255,7 +255,15 @@ describe('errors name the file, the path inside it and what was expected', () =>
   it('rejects two contracts of the same name, pointing at both', () => {
     const error = loadError(oneChain(`  - name: vault\n    address: "${VAULT}"\n  - name: vault\n    address: "${TOKEN}"\n`))
 
-    expect(error.shortMessage).toBe(`${file}: contracts[1].name: expected a unique contract name, got "vault" again (also contracts[0].name)`)
+    expect(error.shortMessage).toBe(`${file}: contracts[1].name: expected a unique contract name on chain mainnet, got "vault" again (also contracts[0].name)`)
+  })
+
+  it('takes one name on two chains as one contract deployed on each, and a chain-limited authority', () => {
+    const twoChains = `chains:\n  mainnet:\n    rpcUrl: http://127.0.0.1:8545\n    chainId: 1\n  arbitrum:\n    rpcUrl: http://127.0.0.1:8546\n    chainId: 42161\ncontracts:\n  - name: vault\n    chain: mainnet\n    address: "${VAULT}"\n  - name: vault\n    chain: arbitrum\n    address: "${TOKEN}"\nauthorities:\n  - name: ops\n    type: safe\n    chain: arbitrum\n    address: "${TOKEN}"\n  - name: ops\n    type: safe\n    chain: mainnet\n    address: "${VAULT}"\n`
+    write('firebreak.yaml', twoChains)
+    const manifest = loadManifest(file, { env })
+    expect(manifest.contracts.map((contract) => `${contract.name}@${contract.chain}`)).toEqual(['vault@mainnet', 'vault@arbitrum'])
+    expect(manifest.authorities.map((authority) => `${authority.name}@${authority.chain}`)).toEqual(['ops@arbitrum', 'ops@mainnet'])
   })
 
   it('rejects a contract on a chain the manifest does not name', () => {
