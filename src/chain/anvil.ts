@@ -89,7 +89,9 @@ export async function startAnvil(parameters: StartAnvilParameters = {}): Promise
 
 function anvilArguments(host: string, port: number, parameters: StartAnvilParameters): string[] {
   const args = ['--host', host, '--port', String(port)]
-  if (parameters.forkUrl) args.push('--fork-url', parameters.forkUrl)
+  // No disk cache of the forked chain's state: anvil keys it by chain id and block only, so a
+  // local chain restarted (or another with the same id) would be simulated on a stale copy.
+  if (parameters.forkUrl) args.push('--fork-url', parameters.forkUrl, '--no-storage-caching')
   if (parameters.forkBlockNumber !== undefined) args.push('--fork-block-number', String(parameters.forkBlockNumber))
   if (parameters.chainId !== undefined) args.push('--chain-id', String(parameters.chainId))
   if (parameters.blockTime !== undefined) args.push('--block-time', String(parameters.blockTime))

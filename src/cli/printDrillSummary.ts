@@ -1,5 +1,6 @@
 import { relative } from 'node:path'
 import type { DrillSummary } from '../drill/summary.js'
+import type { ChainsDrillSummary } from '../drill/runChainsDrill.js'
 import { formatAmount, formatSeconds } from '../drill/format.js'
 
 export function formatDrillSummary(summary: DrillSummary): string {
@@ -22,4 +23,21 @@ export function formatDrillSummary(summary: DrillSummary): string {
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     '',
   ].join('\n')
+}
+
+/** The drill over several chains: each chain's lines under its name, then the one report. */
+export function formatChainsDrillSummary(summary: ChainsDrillSummary): string {
+  const lines = ['', `Drill on ${summary.chains.length} chains complete in ${formatSeconds(summary.wallMilliseconds)}: incident ${summary.incident.id}`]
+  for (const chain of summary.chains) {
+    const whole = chain.recovery.users.filter((user) => user.whole).length
+    lines.push(`  ${chain.name} (chain id ${chain.chain.chainId})`)
+    lines.push(`    attack      ${formatAmount(chain.attack.stolen)} taken from ${chain.attack.victims.length} users in block ${chain.attack.blockNumber}`)
+    lines.push(`    contained   block ${chain.containment.pauseBlock}; attacker's retry ${chain.containment.secondAttemptReverted ? 'reverted' : 'SUCCEEDED'}`)
+    lines.push(`    fixed       block ${chain.eradication.upgradeBlock}`)
+    lines.push(`    reimbursed  ${formatAmount(chain.recovery.reimbursed)} of ${formatAmount(chain.recovery.totalLoss)}; ${whole}/${chain.recovery.users.length} users whole`)
+    lines.push(`    restored    block ${chain.recovery.restoreBlock}`)
+  }
+  lines.push(`  phases  ${summary.phases.map((phase) => `${phase.name} ${formatSeconds(phase.milliseconds)}`).join(' · ')}`)
+  lines.push(`  report  ${relative(process.cwd(), summary.incident.report) || summary.incident.report}`)
+  return `${lines.join('\n')}\n`
 }

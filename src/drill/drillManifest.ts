@@ -2,8 +2,8 @@ import type { Manifest, ManifestInvariant, ManifestOperation, ManifestRestoreSta
 import { drainCalldata } from './scenario.js'
 import { type PartialDrillState, need } from './state.js'
 
-/** The drill's one chain, by the name its manifest gives it. */
-const CHAIN = 'drill'
+/** The drill's chain, by the name its manifest gives it (`drill`, or `chain-1`, `chain-2`… with --chains). */
+const chainNameOf = (state: PartialDrillState) => state.chainName ?? 'drill'
 
 /** The drill's only restore stage: depositors may take their funds out again. */
 export const WITHDRAWALS_STAGE = 'withdrawals'
@@ -29,9 +29,9 @@ export function drillManifest(state: PartialDrillState): Manifest {
   const actors = need(state, 'actors')
   return {
     file: '(drill)',
-    chains: [{ name: CHAIN, rpcUrl: chain.rpcUrl, chainId: chain.chain.id }],
+    chains: [{ name: chainNameOf(state), rpcUrl: chain.rpcUrl, chainId: chain.chain.id }],
     // By recovery the proxy runs DrillVaultV2: its ABI, a superset of V1's, is the one the reopened vault answers to.
-    contracts: [{ name: vault.name, address: vault.address, chain: CHAIN, abi: need(state, 'artifacts').get('DrillVaultV2').abi }],
+    contracts: [{ name: vault.name, address: vault.address, chain: chainNameOf(state), abi: need(state, 'artifacts').get('DrillVaultV2').abi }],
     authorities: [
       { name: GUARDIAN, type: 'eoa', address: actors.guardian.address },
       { name: GOVERNANCE, type: 'eoa', address: actors.admin.address },
@@ -39,6 +39,8 @@ export function drillManifest(state: PartialDrillState): Manifest {
     playbooks: [],
     normalOperations: withdrawals(state),
     restore: [withdrawalsStage(state)],
+    // One chain of a drill over several: its plans are that chain's in the one incident.
+    ...(state.chainName ? { scope: { chain: state.chainName } } : {}),
   }
 }
 

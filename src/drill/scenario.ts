@@ -59,8 +59,9 @@ async function balanceOf(chain: ChainClients, protocol: DrillProtocol, account: 
 }
 
 /** The attack as the incident's first entry (src/attack/recordAttack.ts): what the report's summary and timeline start from. */
-export function recordAttack(journal: JournalLike, attack: Attack, protocol: DrillProtocol): void {
+export function recordAttack(journal: JournalLike, attack: Attack, protocol: DrillProtocol, chain?: string): void {
   recordAttackEntry(journal, {
+    ...(chain ? { chain } : {}),
     txHash: attack.txHash,
     blockNumber: attack.blockNumber,
     attacker: attack.from,

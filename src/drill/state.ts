@@ -15,6 +15,8 @@ import type { Attack } from './scenario.js'
 
 /** What the drill has learned so far; each phase reads what earlier phases filled in. */
 export type DrillState = {
+  /** Set on each chain of a drill over several chains (`chain-1`, …): its manifest and plans say which chain. */
+  chainName?: string
   anvil: Anvil
   chain: ChainClients
   actors: DrillActors

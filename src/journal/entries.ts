@@ -92,6 +92,8 @@ export type JournalEntries = {
   'snapshot.failed': { contract: string; blockNumber: bigint; reason?: string }
   /** The attack, recorded by the drill as it happened and by `firebreak upgrade` from the transactions it replays. */
   'attack.detected': {
+    /** The chain it hit, when the incident spans several. */
+    chain?: string
     /** The attack's transaction (the first given, when it took several); absent when the attack was given as calls rather than hashes. */
     txHash?: Hash
     /** Every transaction of the attack, in chain order, when it took more than one. */
@@ -326,6 +328,7 @@ export type JournalEntries = {
   // The drill (src/drill)
   'drill.deployment': {
     chainId: number
+    chain?: string
     token: Address
     vault: Address
     implementation: Address

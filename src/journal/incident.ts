@@ -62,6 +62,17 @@ export function openCurrentIncident(parameters: OpenIncidentParameters = {}): In
   return openIncident(latest === undefined ? parameters : { ...parameters, id: latest })
 }
 
+/**
+ * One chain's part of an incident that spans several: the same journal (one hash chain for the
+ * whole incident), and a folder of its own for the chain's files, whose names (a snapshot at a
+ * block, the losses of a token, a distribution's root) may be the same on two chains.
+ */
+export function incidentOnChain(incident: Incident, chain: string): Incident {
+  const dir = fileInside(incident.dir, chain)
+  fs.mkdirSync(dir, { recursive: true })
+  return { ...incident, dir, path: (name) => fileInside(dir, name) }
+}
+
 /** `YYYYMMDD-HHMMSS-<slug>` in UTC, so incidents sort by when they were opened in any time zone. */
 export function incidentId(openedAt: Date, title?: string): string {
   const stamp = openedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')

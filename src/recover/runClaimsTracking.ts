@@ -1,3 +1,4 @@
+import { chainOfPlanId } from '../manifest/manifestOnChain.js'
 import { relative } from 'node:path'
 import { type Address, type Hex, getAddress, parseAbi } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
@@ -19,6 +20,8 @@ export type RunClaimsTrackingParameters = {
   claimAddress?: Address
   /** Default: the distribution published for that reimbursement. */
   distributionFile?: string
+  /** The chain's name when the incident spans several: its latest reimbursement, not another chain's. */
+  scope?: { chain: string }
 }
 
 export type ClaimsOutcome = ClaimsStatus & {
@@ -39,7 +42,7 @@ export type ClaimsOutcome = ClaimsStatus & {
 export async function runClaimsTracking(parameters: RunClaimsTrackingParameters): Promise<ClaimsOutcome> {
   const { chain, incident } = parameters
   try {
-    const reimbursement = latestMerkleReimbursement(incident)
+    const reimbursement = latestMerkleReimbursement(incident, parameters.scope?.chain)
     const claimAddress = parameters.claimAddress ? getAddress(parameters.claimAddress) : reimbursement?.claimAddress
     if (!claimAddress) throw new InvalidInputError({ parameter: 'claim', problem: `incident ${incident.id} has no Merkle reimbursement in its journal: give the claim contract and its distribution file`, related: ['distribution'] })
     const file = parameters.distributionFile ?? reimbursement?.file
@@ -89,9 +92,10 @@ export async function runClaimsTracking(parameters: RunClaimsTrackingParameters)
 type Entry = { type: string; data: unknown }
 
 /** The claim contract, its distribution file and its deployment block, as the journal recorded them. */
-function latestMerkleReimbursement(incident: Incident): { claimAddress: Address; file?: string; deployedAt?: bigint } | undefined {
+function latestMerkleReimbursement(incident: Incident, chain: string | undefined): { claimAddress: Address; file?: string; deployedAt?: bigint } | undefined {
   const entries = incident.journal.entries() as readonly Entry[]
-  const planned = entries.findLast((entry) => entry.type === 'reimburse.planned' && (entry.data as { mode?: string }).mode === 'merkle')?.data as
+  const ofChain = (data: { planId?: string }) => chainOfPlanId(data.planId ?? '') === chain
+  const planned = entries.findLast((entry) => entry.type === 'reimburse.planned' && (entry.data as { mode?: string }).mode === 'merkle' && ofChain(entry.data as { planId?: string }))?.data as
     | { planId: string; root: string; claimAddress: Address }
     | undefined
   if (!planned) return undefined

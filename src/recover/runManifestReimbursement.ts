@@ -27,5 +27,5 @@ export async function runManifestReimbursement(parameters: RunManifestReimbursem
   const funder = await resolveFunder(chain, manifest, treasury)
   // Only firebreak's reimbursement contracts: a teammate's unfinished contract elsewhere must not block a payout.
   const { artifacts } = await compileContracts({ sourcesDir: join(packageRoot, 'contracts', 'recover') })
-  return runReimbursement({ ...rest, chain, token, funder, artifacts })
+  return runReimbursement({ ...rest, chain, token, funder, artifacts, ...(manifest.scope ? { scope: manifest.scope } : {}) })
 }

@@ -1,3 +1,4 @@
+import { scopedPlanId } from '../manifest/manifestOnChain.js'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename, dirname, relative } from 'node:path'
 import { type Address, type Hash, type LocalAccount, erc20Abi, getAddress } from 'viem'
@@ -28,6 +29,8 @@ export const DEFAULT_CLAIM_WINDOW_SECONDS = 30n * 24n * 60n * 60n
 
 export type RunReimbursementParameters = {
   chain: ChainClients
+  /** The chain's name when the incident spans several (a manifest's `scope`): its plan is that chain's. */
+  scope?: { chain: string }
   incident: Incident
   /** The losses file (CSV or JSON) written by `firebreak losses`, or one the team prepared in the same shape. */
   lossesFile: string
@@ -161,7 +164,7 @@ async function buildReimbursement(parameters: RunReimbursementParameters): Promi
   if ('ended' in owed) return owed
   const { distribution, earlier, alreadyPaid, paidAgain } = owed
   const short = distribution.root.slice(2, 10)
-  const planId = earlier?.planId ?? planIdOf(mode, distribution.root, payAgain)
+  const planId = earlier?.planId ?? planIdOf(mode, distribution.root, payAgain, parameters.scope)
   const toPay = { ...policy, payouts: policy.payouts.filter((payout) => distribution.entries.some((entry) => entry.account === payout.account)), total: distribution.total }
   // A resumed plan may already have moved the funds: the engine's simulation checks what is left to send.
   if (!earlier) await checkAvailable(chain, parameters, toPay, asset, losses)
@@ -244,14 +247,14 @@ async function leaveOutPaid(
     })
   const ended = async (alreadyPaid: PaidAccount[]): Promise<PhaseEnded<ReimbursementOutcome>> => {
     const forkBlock = await chain.public.getBlockNumber({ cacheTime: 0 })
-    const plan: Plan = { id: planIdOf(mode, everyone.root, false), phase: 'recover', title: `nothing to pay: ${alreadyPaid.length} accounts were paid already`, steps: [], abis: [] }
+    const plan: Plan = { id: planIdOf(mode, everyone.root, false, parameters.scope), phase: 'recover', title: `nothing to pay: ${alreadyPaid.length} accounts were paid already`, steps: [], abis: [] }
     const outcome: ReimbursementOutcome = { status: 'already-paid', incident: incident.id, mode, asset, policy, distribution: everyone, file: '', alreadyPaid, paidAgain: [], plan, simulation: { ok: true, forkBlock, steps: [] }, steps: [] }
     return { ended: outcome }
   }
   const claimPaying = (claim: { address: Address; txHash: Hash }, accounts: readonly { account: Address; amount: bigint }[]): PaidAccount[] =>
     accounts.map(({ account, amount }) => ({ account, amount, how: 'claim', txHash: claim.txHash, state: 'mined' }))
 
-  const resumed = resumablePlan(incident, mode, policy, payAgain)
+  const resumed = resumablePlan(incident, mode, policy, payAgain, parameters.scope)
   if (resumed) {
     const { paid, fundedClaims } = await find({ incident: basename(incident.dir), planId: resumed.planned.planId })
     const entries = resumed.distribution.entries
@@ -278,11 +281,11 @@ async function leaveOutPaid(
  * accounts left out give the same root. Only a plan that sent something is resumed as it was
  * built; one that was only dry-run is built afresh.
  */
-function resumablePlan(incident: Incident, mode: ReimburseMode, policy: PolicyResult, payAgain: boolean): { planned: PlannedData; distribution: Distribution } | undefined {
+function resumablePlan(incident: Incident, mode: ReimburseMode, policy: PolicyResult, payAgain: boolean, scope: { chain: string } | undefined): { planned: PlannedData; distribution: Distribution } | undefined {
   const planned = entriesOf(incident.journal, 'reimburse.planned').map((entry) => entry.data)
   for (const earlier of planned.reverse()) {
     // The plan id says the mode and whether it pays again; `paidAgain` is journaled only when someone was paid before.
-    if (earlier.planId !== planIdOf(mode, earlier.root, payAgain) || !planStarted(incident, earlier.planId)) continue
+    if (earlier.planId !== planIdOf(mode, earlier.root, payAgain, scope) || !planStarted(incident, earlier.planId)) continue
     const leftOut = new Set((earlier.alreadyPaid ?? []).map((paid) => getAddress(paid.account)))
     const distribution = distributionOf(policy.payouts.filter((payout) => !leftOut.has(payout.account)))
     if (isSameRoot(earlier.root, distribution.root)) return { planned: earlier, distribution }
@@ -295,8 +298,8 @@ function distributionOf(payouts: PolicyResult['payouts']): Distribution {
 }
 
 /** A deliberate second payment is a plan of its own: the first one's journal, and its claim contract's address, stay its own. */
-function planIdOf(mode: ReimburseMode, root: string, payAgain: boolean): string {
-  return `recover-reimburse-${mode}-${root.slice(2, 10)}${payAgain ? '-again' : ''}`
+function planIdOf(mode: ReimburseMode, root: string, payAgain: boolean, scope: { chain: string } | undefined): string {
+  return scopedPlanId({ scope }, `recover-reimburse-${mode}-${root.slice(2, 10)}${payAgain ? '-again' : ''}`)
 }
 
 function journaledPaid(paid: PaidAccount): JournaledPaidAccount {

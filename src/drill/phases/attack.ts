@@ -21,19 +21,21 @@ export function attackTasks(state: PartialDrillState, options: { incidentsRoot?:
       task: (_, task) => {
         const attack = need(state, 'attack')
         const protocol = need(state, 'protocol')
-        const incident = openIncident({ root: options.incidentsRoot, title: 'drill vault drain' })
+        // A drill over several chains opened one incident for all of them already.
+        const incident = state.incident ?? openIncident({ root: options.incidentsRoot, title: 'drill vault drain' })
         state.incident = incident
         const actors = need(state, 'actors')
         // The team's keys stay in memory: the key executor signs with them, nothing writes them out.
         state.accounts = [actors.admin, actors.guardian, actors.treasury]
         incident.journal.append('drill.deployment', {
           chainId: need(state, 'chain').chain.id,
+          ...(state.chainName ? { chain: state.chainName } : {}),
           token: protocol.token.address,
           vault: protocol.vault.address,
           implementation: protocol.implementationV1,
           actors: describeActors(state),
         })
-        recordAttack(incident.journal, attack, protocol)
+        recordAttack(incident.journal, attack, protocol, state.chainName)
         // Written once the attack is known: the restore stage checks that its exploit now fails.
         state.manifest = drillManifest(state)
         task.title = `incident ${incident.id} opened in ${incident.dir}`

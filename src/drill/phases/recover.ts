@@ -53,7 +53,7 @@ export function recoverTasks(state: PartialDrillState): ListrTask[] {
       title: 'affected users claim',
       task: async (_, task) => {
         await claimAll(state, recovery)
-        recovery.claims = await runClaimsTracking({ chain: need(state, 'chain'), incident: need(state, 'incident') })
+        recovery.claims = await runClaimsTracking({ chain: need(state, 'chain'), incident: need(state, 'incident'), ...(need(state, 'manifest').scope ? { scope: need(state, 'manifest').scope! } : {}) })
         task.title = `${recovery.claims.claimed.length} of ${required(recovery.distribution).entries.length} claimed, ${formatAmount(recovery.claims.claimedAmount)} paid`
       },
     },
@@ -116,8 +116,10 @@ async function lossesFromSnapshots(state: PartialDrillState, snapshots: { before
 
 /** `firebreak reimburse --mode merkle` from the losses file: the treasury deploys and funds the claim contract. */
 async function reimburse(state: PartialDrillState, recovery: Recovery, show: (title: string) => void): Promise<void> {
+  const { scope } = need(state, 'manifest')
   const outcome = await runReimbursement({
     chain: need(state, 'chain'),
+    ...(scope ? { scope } : {}),
     incident: need(state, 'incident'),
     lossesFile: required(recovery.losses).files.json,
     policy: reimbursementPolicy(),

@@ -8,7 +8,7 @@ import { depositAll } from '../scenario.js'
 import { formatAmount } from '../format.js'
 import { type PartialDrillState, need } from '../state.js'
 
-export type SetupOptions = { cacheDir?: string; port?: number }
+export type SetupOptions = { cacheDir?: string; port?: number; chainId?: number }
 
 /** Start the embedded chain, compile, deploy the protocol, and let the users deposit. */
 export function setupTasks(state: PartialDrillState, options: SetupOptions): ListrTask[] {
@@ -16,7 +16,7 @@ export function setupTasks(state: PartialDrillState, options: SetupOptions): Lis
     {
       title: 'start the embedded chain (anvil)',
       task: async (_, task) => {
-        state.anvil = await startAnvil({ port: options.port })
+        state.anvil = await startAnvil({ port: options.port, ...(options.chainId ? { chainId: options.chainId } : {}) })
         state.chain = await connect(state.anvil.rpcUrl)
         state.actors = drillActors()
         task.title = `embedded chain at ${state.anvil.rpcUrl} (chain id ${state.chain.chain.id})`
