@@ -73,6 +73,11 @@ export function incidentOnChain(incident: Incident, chain: string): Incident {
   return { ...incident, dir, path: (name) => fileInside(dir, name) }
 }
 
+/** The incident as a command on one chain of a manifest's view sees it: that chain's folder when the view has a scope. */
+export function incidentForView(incident: Incident, view: { scope?: { chain: string } }): Incident {
+  return view.scope ? incidentOnChain(incident, view.scope.chain) : incident
+}
+
 /** `YYYYMMDD-HHMMSS-<slug>` in UTC, so incidents sort by when they were opened in any time zone. */
 export function incidentId(openedAt: Date, title?: string): string {
   const stamp = openedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')

@@ -44,3 +44,13 @@ export function chainOfPlanId(planId: string): string | undefined {
   const at = planId.lastIndexOf('@')
   return at > 0 ? planId.slice(at + 1) : undefined
 }
+
+/**
+ * What a one-chain command acts on: the manifest itself when it names one chain, else the view of
+ * the chain named (see manifestOnChain), so that its plans and files are that chain's in an
+ * incident spanning several. With several chains and none named, the error names them.
+ */
+export function chainView(manifest: Manifest, chainName: string | undefined): Manifest {
+  if (manifest.chains.length === 1) return manifest
+  return manifestOnChain(manifest, manifestChain(manifest, chainName).name)
+}

@@ -17,7 +17,7 @@ export function registerClaims(program: Command) {
     .addOption(incidentsOption())
     .addOption(jsonOption('print the claims as one JSON object'))
     .action(async (options: ClaimsOptions) => {
-      const [{ loadManifest }, { openCurrentIncident }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }] = await Promise.all([
+      const [{ loadManifest, chainView }, { openCurrentIncident, incidentForView }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../journal/index.js'),
         import('../../manifest/connectManifestChain.js'),
@@ -25,10 +25,10 @@ export function registerClaims(program: Command) {
         import('../../recover/readAssetInfo.js'),
         import('../../recover/formatClaims.js'),
       ])
-      const manifest = loadManifest(options.manifest)
+      const manifest = chainView(loadManifest(options.manifest), options.chain)
       const { chain } = await connectManifestChain({ manifest, chain: options.chain, rpcUrl: options.rpcUrl || undefined })
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'claims' })
-      const outcome = await runClaimsTracking({ chain, incident, claimAddress: options.claim, distributionFile: options.distribution })
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: 'claims' }), manifest)
+      const outcome = await runClaimsTracking({ ...(manifest.scope ? { scope: manifest.scope } : {}), chain, incident, claimAddress: options.claim, distributionFile: options.distribution })
       if (options.json) {
         process.stdout.write(`${toJson(outcome)}\n`)
         return

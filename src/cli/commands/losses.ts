@@ -47,15 +47,15 @@ export function registerLosses(program: Command) {
     .addOption(jsonOption('print the loss tables as one JSON object'))
     .action(
       withFlags(FLAGS, async (options: LossesOptions) => {
-        const [{ loadManifest }, { openCurrentIncident }, { lossesSource, runManifestLosses }, { formatLosses }] = await Promise.all([
+        const [{ loadManifest, chainView }, { openCurrentIncident, incidentForView }, { lossesSource, runManifestLosses }, { formatLosses }] = await Promise.all([
           import('../../manifest/index.js'),
           import('../../journal/index.js'),
           import('../../recover/runManifestLosses.js'),
           import('../../recover/formatLosses.js'),
         ])
         const source = lossesSource(options)
-        const manifest = loadManifest(options.manifest)
-        const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'losses' })
+        const manifest = chainView(loadManifest(options.manifest), options.chain)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: 'losses' }), manifest)
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await runManifestLosses({

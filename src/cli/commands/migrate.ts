@@ -53,13 +53,13 @@ export function registerMigrate(program: Command) {
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (contract: string, options: MigrateOptions) => {
-        const [{ loadManifest }, migrate, { openCurrentIncident }] = await Promise.all([
+        const [{ loadManifest, chainView }, migrate, { openCurrentIncident, incidentForView }] = await Promise.all([
           import('../../manifest/index.js'),
           import('../../eradicate/migrate/index.js'),
           import('../../journal/index.js'),
         ])
-        const manifest = loadManifest(options.manifest)
-        const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `migrate ${contract}` })
+        const manifest = chainView(loadManifest(options.manifest), options.chain)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `migrate ${contract}` }), manifest)
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await migrate.migrateContract({

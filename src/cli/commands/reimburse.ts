@@ -56,7 +56,7 @@ export function registerReimburse(program: Command) {
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (lossesFile: string, options: ReimburseOptions) => {
-        const [{ loadManifest }, { openCurrentIncident }, { reimbursementPolicy }, { runManifestReimbursement }, { formatProgress, formatOutcome }] = await Promise.all([
+        const [{ loadManifest, chainView }, { openCurrentIncident, incidentForView }, { reimbursementPolicy }, { runManifestReimbursement }, { formatProgress, formatOutcome }] = await Promise.all([
           import('../../manifest/index.js'),
           import('../../journal/index.js'),
           import('../../recover/policy.js'),
@@ -64,8 +64,8 @@ export function registerReimburse(program: Command) {
           import('../../recover/formatReimbursement.js'),
         ])
         const policy = reimbursementPolicy({ minimum: options.minimum, cap: options.cap, proRata: options.proRata })
-        const manifest = loadManifest(options.manifest)
-        const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'reimburse' })
+        const manifest = chainView(loadManifest(options.manifest), options.chain)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: 'reimburse' }), manifest)
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await runManifestReimbursement({

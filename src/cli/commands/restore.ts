@@ -22,15 +22,15 @@ export function registerRestore(program: Command) {
     .addOption(incidentsOption())
     .addOption(jsonOption())
     .action(async (stage: string, options: RunOptions) => {
-      const [{ loadManifest }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident }] = await Promise.all([
+      const [{ loadManifest, chainView }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident, incidentForView }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../recover/restore/runRestore.js'),
         import('../../recover/restore/formatRestore.js'),
         import('../../contain/formatContainment.js'),
         import('../../journal/index.js'),
       ])
-      const manifest = loadManifest(options.manifest)
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` })
+      const manifest = chainView(loadManifest(options.manifest), options.chain)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` }), manifest)
       const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
       print(`incident ${incident.id} (${incident.dir})\n`)
       const outcome = await runRestore({
@@ -63,13 +63,13 @@ export function registerRestore(program: Command) {
     .addOption(incidentsOption())
     .addOption(jsonOption('print the approval as JSON'))
     .action(async (stage: string, options: CommonOptions & { as: string }) => {
-      const [{ loadManifest }, { approveRestore }, { openCurrentIncident }] = await Promise.all([
+      const [{ loadManifest, chainView }, { approveRestore }, { openCurrentIncident, incidentForView }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../recover/restore/approveRestore.js'),
         import('../../journal/index.js'),
       ])
-      const manifest = loadManifest(options.manifest)
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` })
+      const manifest = chainView(loadManifest(options.manifest), options.chain)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` }), manifest)
       const approval = await approveRestore({ manifest, incident, stage, as: options.as, chain: options.chain })
       if (options.json) {
         process.stdout.write(`${toJson({ incident: incident.id, ...approval })}\n`)

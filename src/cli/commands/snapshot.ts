@@ -20,13 +20,13 @@ export function registerSnapshot(program: Command) {
     .addOption(incidentsOption())
     .addOption(jsonOption('print the result as one JSON object'))
     .action(withFlags({ blockNumber: '--block', fromBlock: '--from-block', event: '--event' }, async (contract: string, options: SnapshotOptions) => {
-      const [{ loadManifest }, { snapshotContract }, { openCurrentIncident }] = await Promise.all([
+      const [{ loadManifest, chainView }, { snapshotContract }, { openCurrentIncident, incidentForView }] = await Promise.all([
         import('../../manifest/index.js'),
         import('../../snapshot/snapshotContract.js'),
         import('../../journal/index.js'),
       ])
-      const manifest = loadManifest(options.manifest)
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `snapshot ${contract}` })
+      const manifest = chainView(loadManifest(options.manifest), options.chain)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `snapshot ${contract}` }), manifest)
       const result = await snapshotContract({ manifest, contract, blockNumber: options.block, fromBlock: options.fromBlock, event: options.event, chain: options.chain, rpcUrl: options.rpcUrl || undefined, incident })
       if (options.json) process.stdout.write(`${toJson({ incident: incident.id, file: result.file, header: result.header, footer: result.footer })}\n`)
       else process.stdout.write(`snapshot of ${contract} at block ${result.header.blockNumber}: ${result.footer.accounts} accounts, total ${result.footer.total}, sha256 ${result.footer.sha256}\n  ${result.file}\n`)

@@ -54,7 +54,7 @@ export function registerUpgrade(program: Command) {
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (contract: string, options: UpgradeOptions) => {
-        const [{ loadManifest }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatPrepared, formatSimulation, formatStepOutcome }, { openCurrentIncident }] = await Promise.all([
+        const [{ loadManifest, chainView }, { runUpgrade }, { loadImplementations }, inputs, format, { formatPlan, formatPrepared, formatSimulation, formatStepOutcome }, { openCurrentIncident, incidentForView }] = await Promise.all([
           import('../../manifest/index.js'),
           import('../../eradicate/runUpgrade.js'),
           import('../../eradicate/loadImplementations.js'),
@@ -64,14 +64,14 @@ export function registerUpgrade(program: Command) {
           import('../../journal/index.js'),
         ])
         const attack = inputs.attackInput({ hashes: options.attack, calls: options.attackCall, block: options.attackBlock })
-        const manifest = loadManifest(options.manifest)
+        const manifest = chainView(loadManifest(options.manifest), options.chain)
         const asset = inputs.addressOrContract(manifest, 'asset', options.asset)
         const victims = options.victim?.map((victim) => inputs.addressOrContract(manifest, 'victims', victim))
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         const { current, patched, warnings } = await loadImplementations({ sourcesDir: options.sources, current: options.from, patched: options.to, cacheDir: options.cache })
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
         const initData = inputs.initCalldata(patched, options.init, options.initArg)
-        const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` })
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` }), manifest)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await runUpgrade({
           manifest,
