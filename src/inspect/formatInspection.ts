@@ -1,3 +1,5 @@
+import type { DeploymentDrift } from './deploymentDrift.js'
+import type { InspectAcrossChainsReturnType } from './inspectAcrossChains.js'
 import type { ContractInspection, Inspection, LeverAccess, LeverEffect, PauseEvidence } from './types.js'
 
 /** The readiness report as a table a war room reads top to bottom: per contract, then findings. */
@@ -10,6 +12,30 @@ export function formatInspection(inspection: Inspection): string {
   lines.push('', `Findings (${inspection.findings.length})`)
   if (inspection.findings.length === 0) lines.push('  none')
   for (const finding of inspection.findings) lines.push(`  ${finding.severity.toUpperCase().padEnd(8)} ${finding.contract.padEnd(14)} ${finding.message}`)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * Every chain's readiness report under its chain's name (a chain that could not be inspected says
+ * why), then how the deployments of each contract differ between chains, then which chains failed.
+ */
+export function formatInspectionsAcrossChains(across: InspectAcrossChainsReturnType): string {
+  const sections = across.chains.map((result) => `=== ${result.chain} ===\n${result.inspection ? formatInspection(result.inspection) : `FAILED: ${result.reason}\n`}`)
+  const inspected = across.chains.filter((result) => result.inspection).map((result) => result.chain)
+  const lines = [formatDrift(across.drift, inspected).trimEnd()]
+  if (across.failed.length > 0) {
+    const reasons = across.chains.flatMap((result) => (result.inspection ? [] : [`${result.chain} (${result.reason})`]))
+    lines.push('', `FAILED on ${reasons.join('; ')}${inspected.length > 0 ? `; inspected ${inspected.join(', ')}` : ''}`)
+  }
+  return `${sections.join('\n')}\n${lines.join('\n')}\n`
+}
+
+/** Drift between the deployments of the same contracts, worst first: `compared` are the chains inspected. */
+export function formatDrift(drift: readonly DeploymentDrift[], compared: readonly string[]): string {
+  if (compared.length < 2) return `Drift between deployments\n  not compared: ${compared.length === 0 ? 'no chain' : `only ${compared[0]}`} could be inspected\n`
+  const lines = [`Drift between deployments (${drift.length}), compared on ${compared.join(', ')}`]
+  if (drift.length === 0) lines.push('  none')
+  for (const item of drift) lines.push(`  ${item.severity.toUpperCase().padEnd(8)} ${item.message}`)
   return `${lines.join('\n')}\n`
 }
 
