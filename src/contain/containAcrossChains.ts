@@ -2,6 +2,7 @@ import { readSignatureFile } from '../engine/executors/safe/signatures.js'
 import { failureReason } from '../engine/runPhase.js'
 import { chainsToActOn, manifestOnChain } from '../manifest/manifestOnChain.js'
 import type { Manifest } from '../manifest/types.js'
+import { incidentForView } from '../journal/incident.js'
 import { type ContainmentOutcome, type ContainmentProgress, type RunContainmentParameters, runContainment } from './runContainment.js'
 
 export type ContainAcrossChainsParameters = Omit<RunContainmentParameters, 'chain' | 'rpcUrl' | 'onProgress'> & {
@@ -38,9 +39,12 @@ export async function containAcrossChains(parameters: ContainAcrossChainsParamet
   const results = await Promise.all(
     names.map(async (chain): Promise<ChainContainment> => {
       try {
+        const view = manifestOnChain(manifest, chain)
         const outcome = await runContainment({
           ...rest,
-          manifest: manifestOnChain(manifest, chain),
+          manifest: view,
+          // Its Safe transactions and signatures in its own folder: file names may be the same on two chains.
+          incident: incidentForView(rest.incident, view),
           ...(rpcUrls[chain] ? { rpcUrl: rpcUrls[chain] } : {}),
           signatureFiles: byChain(chain),
           ...(onProgress ? { onProgress: (event: ContainmentProgress) => onProgress(chain, event) } : {}),
