@@ -1,6 +1,7 @@
 import { formatTokenAmount } from '../format.js'
 import { type Journaled, type JournalEntries, type JournalEntryType, type JournaledPhase, type TypedJournalEntry, entriesOf } from '../journal/entries.js'
 import type { JournalEntry } from '../journal/hashChain.js'
+import { type ChainAttribution, attributeChains } from './attributeChains.js'
 import type { Asset, AssetChart, Block, ChartMark, ListItem, LossChart, ReportDocument, Text } from './reportDocument.js'
 
 /**
@@ -44,6 +45,7 @@ export function buildReport(entries: readonly JournalEntry[]): ReportDocument {
     },
     ...[
       summarySection,
+      chainsSection,
       automaticResponseSection,
       phasesSection,
       timelineSection,
@@ -87,21 +89,79 @@ type UpgradeAttempt = {
   finished?: Data<'upgrade.finished'>
 }
 
-/** Lookups over the entries, and amounts printed in the asset they are of. */
+/**
+ * Lookups over the entries, and amounts printed in the asset they are of. The view of the whole
+ * journal, or of the entries about one chain (`on`): what happened is read from the view's own
+ * entries, what a plan or an asset is from the whole journal's.
+ */
 class JournalView {
   readonly entries: readonly JournalEntry[]
   readonly attack: Data<'attack.detected'> | undefined
+  /** The whole journal's view; this one, unless narrowed to a chain. */
+  readonly root: JournalView
+  /** The chain this view is narrowed to; undefined for the whole journal and for the entries of no known chain. */
+  readonly chain: string | undefined
+  readonly #attribution: ChainAttribution
   readonly #assets: Asset[]
+  readonly #narrowed = new Map<string | undefined, JournalView>()
 
-  constructor(entries: readonly JournalEntry[]) {
+  constructor(entries: readonly JournalEntry[], narrowed?: { root: JournalView; chain: string | undefined }) {
     this.entries = entries
+    this.root = narrowed?.root ?? this
+    this.chain = narrowed?.chain
     this.attack = this.all('attack.detected')[0]
-    this.#assets = [
+    this.#attribution = narrowed ? narrowed.root.#attribution : attributeChains(entries)
+    this.#assets = narrowed ? narrowed.root.#assets : [
       ...this.all('attack.detected').map((attack) => attack.asset),
       ...this.all('assets.observed').map((observed) => observed.asset),
       ...this.all('migrate.planned').map(({ token }) => ({ address: token.address, symbol: token.symbol, decimals: token.decimals })),
       // An entry written by hand may lack its asset: the others still print in theirs.
     ].filter((asset) => asset !== undefined)
+  }
+
+  /** The chains the journal names, in the order it first names them. */
+  get chains(): string[] {
+    return this.#attribution.chains
+  }
+
+  /**
+   * One incident over several chains: its report says which chain each row is of. A journal of
+   * one chain (even one named, a manifest's chain acted on alone) reads as it always has.
+   */
+  get spansChains(): boolean {
+    return this.chains.length > 1
+  }
+
+  chainOf(entry: { type: string; data: unknown }): string | undefined {
+    return this.#attribution.chainOf(entry)
+  }
+
+  /** The entries about `chain`, or with `undefined` those the journal does not say the chain of. */
+  on(chain: string | undefined): JournalView {
+    const root = this.root
+    let view = root.#narrowed.get(chain)
+    if (!view) {
+      view = new JournalView(
+        root.entries.filter((entry) => root.chainOf(entry) === chain),
+        { root, chain },
+      )
+      root.#narrowed.set(chain, view)
+    }
+    return view
+  }
+
+  /** The views a section is told in: the whole journal when it is of one chain; else each chain's, then the entries of no known chain. */
+  parts(): JournalView[] {
+    return this.spansChains ? [...this.chains.map((chain) => this.on(chain)), this.on(undefined)] : [this]
+  }
+
+  /**
+   * Whether this view's block numbers can be set against each other: those of one chain can, and
+   * so can all of a single-chain journal's; two entries of no known chain in an incident over
+   * several chains may be of two chains.
+   */
+  get blocksComparable(): boolean {
+    return !this.spansChains || this.chain !== undefined
   }
 
   of<Type extends JournalEntryType>(type: Type): Entry<Type>[] {
@@ -123,7 +183,7 @@ class JournalView {
 
   /** The asset at `address`, or the attack's asset when the entry names none; amounts of an unknown asset print raw. */
   asset(address?: string): Asset {
-    const attackAsset = this.attack?.asset ?? { address: '', symbol: '', decimals: 18 }
+    const attackAsset = (this.attack ?? this.root.attack)?.asset ?? { address: '', symbol: '', decimals: 18 }
     if (address === undefined) return attackAsset
     // Decimals unknown: base units, said so, rather than a guess that is off by 10^12 for a 6-decimal token.
     return this.#assets.find((asset) => asset.address.toLowerCase() === address.toLowerCase()) ?? { address, symbol: `units of ${short(address)}`, decimals: 0 }
@@ -134,10 +194,17 @@ class JournalView {
     return formatTokenAmount(BigInt(value), asset)
   }
 
-  /** A block's time as the chain stamped it, when an observation of assets sampled that block. */
-  blockTime(blockNumber: string | undefined): string | undefined {
+  /**
+   * A block's time as the chain stamped it, when an observation of assets sampled that block: an
+   * observation of the same chain, when the incident spans several (block 30 of one chain is not
+   * block 30 of another).
+   */
+  blockTime(blockNumber: string | undefined, chain: string | undefined = this.chain): string | undefined {
     if (blockNumber === undefined || blockNumber === null) return undefined
-    for (const observed of this.all('assets.observed')) {
+    const { root } = this
+    if (root.spansChains && chain === undefined) return undefined
+    const observations = root.spansChains ? root.on(chain).all('assets.observed') : root.all('assets.observed')
+    for (const observed of observations) {
       const point = observed.points.find((candidate) => candidate.blockNumber === String(blockNumber))
       if (point?.timestamp !== undefined) return new Date(Number(point.timestamp) * 1000).toISOString()
     }
@@ -146,11 +213,12 @@ class JournalView {
 
   /** The plan as the engine journaled it before simulating it. */
   planOf(planId: string): Data<'plan.built'> | undefined {
-    return this.all('plan.built').find((plan) => plan.planId === planId)
+    return this.root.all('plan.built').find((plan) => plan.planId === planId)
   }
 
   /** Which phase a plan belongs to: as the engine journaled it, or as the runner that planned it did. */
   phaseOf(planId: string): JournaledPhase | undefined {
+    if (this !== this.root) return this.root.phaseOf(planId)
     const built = this.planOf(planId)?.phase
     if (built !== undefined) return built
     if (this.all('contain.planned').some((planned) => planned.planId === planId)) return 'contain'
@@ -161,14 +229,17 @@ class JournalView {
 
   /** Restore plans, one per manifest stage, as runRestore journals them. */
   isRestorePlan(planId: string): boolean {
-    return this.all('restore.planned').some((planned) => planned.planId === planId)
+    return this.root.all('restore.planned').some((planned) => planned.planId === planId)
   }
 
   isMigrationPlan(planId: string): boolean {
-    return this.all('migrate.planned').some((planned) => planned.planId === planId)
+    return this.root.all('migrate.planned').some((planned) => planned.planId === planId)
   }
 
-  /** Each upgrade run, in journal order, with the gates it ran and how it ended. */
+  /**
+   * Each upgrade run, in journal order, with the gates it ran and how it ended. Runs on several
+   * chains go at once and interleave: ask a chain's view (`on`) for that chain's runs.
+   */
   upgradeAttempts(): UpgradeAttempt[] {
     const attempts: UpgradeAttempt[] = []
     let current: UpgradeAttempt | undefined
@@ -209,6 +280,29 @@ class JournalView {
 }
 
 function summarySection(journal: JournalView): Block[] {
+  if (!journal.spansChains) {
+    const items = summaryItems(journal, '')
+    return items.length > 0 ? [{ kind: 'heading', level: 2, text: 'Summary' }, { kind: 'list', items }] : []
+  }
+  // Over several chains, "the pause" and "the fix" are one per chain: each line says its chain,
+  // and a chain left open is said first, above everything else.
+  const containment = journal.chains.map((chain) => ({ chain, ...containmentOn(journal.on(chain)) }))
+  const open = containment.filter((state) => !state.contained)
+  const alerts: Block[] = open.map(({ chain, summary }) => ({ kind: 'alert', text: [{ strong: `NOT contained on ${chain}:` }, ` ${summary}.`] }))
+  const items: ListItem[] = [
+    ...(open.length === 0 ? [{ text: [{ strong: 'Contained on every chain:' }, ` ${journal.chains.join(', ')}.`] }] : []),
+    ...journal.chains.flatMap((chain) => summaryItems(journal.on(chain), ` on ${chain}`)),
+    ...summaryItems(journal.on(undefined), ' (chain not journaled)'),
+  ]
+  return [{ kind: 'heading', level: 2, text: 'Summary' }, ...alerts, ...(items.length > 0 ? [{ kind: 'list', items } satisfies Block] : [])]
+}
+
+/**
+ * The summary's lines, of the whole journal or of one chain's entries; `where` says which in each
+ * label (`Contained on arbitrum:`). A chain's exposed targets are said by its alert instead.
+ */
+function summaryItems(journal: JournalView, where: string): ListItem[] {
+  const label = (name: string) => ({ strong: `${name}${where}:` })
   const { attack } = journal
   const mined = journal.minedSteps()
   const pauseDone = mined.find((step) => journal.phaseOf(step.planId) === 'contain')
@@ -216,33 +310,108 @@ function summarySection(journal: JournalView): Block[] {
   const claims = journal.last('claims.tracked')
   const restored = mined.filter((step) => journal.isRestorePlan(step.planId))
   const items: ListItem[] = []
-  if (attack) items.push({ text: [{ strong: 'Attack:' }, ` ${attackTaken(journal, attack)} in block ${attack.blockNumber}`, ...(attack.txHash ? [' (tx ', { code: attack.txHash }, ').'] : ['.'])] })
-  if (pauseDone && attack) {
+  if (attack) items.push({ text: [label('Attack'), ` ${attackTaken(journal, attack)} in block ${attack.blockNumber}`, ...(attack.txHash ? [' (tx ', { code: attack.txHash }, ').'] : ['.'])] })
+  // A chain whose pause went out but whose containment is not whole must not read as contained.
+  const containedLabel = label(journal.chain !== undefined && !containmentOn(journal).contained ? 'Partly contained' : 'Contained')
+  if (pauseDone && attack && journal.blocksComparable) {
     const seconds = secondsBetween(journal, attack.blockNumber, pauseDone.blockNumber)
-    items.push({ text: [{ strong: 'Contained:' }, ` paused in block ${pauseDone.blockNumber}, ${plural(BigInt(pauseDone.blockNumber) - BigInt(attack.blockNumber), 'block')}${seconds === undefined ? '' : ` (${seconds} s)`} after the attack.`] })
+    items.push({ text: [containedLabel, ` paused in block ${pauseDone.blockNumber}, ${plural(BigInt(pauseDone.blockNumber) - BigInt(attack.blockNumber), 'block')}${seconds === undefined ? '' : ` (${seconds} s)`} after the attack.`] })
+  } else if (pauseDone && journal.spansChains) {
+    items.push({ text: [containedLabel, ` paused in block ${pauseDone.blockNumber}.`] })
   }
   const landed = journal.last('watch.landed')
-  if (landed) items.push({ text: [{ strong: 'Automatic response:' }, ` ${landedVerdict(landed)}.`] })
+  if (landed) items.push({ text: [label('Automatic response'), ` ${landedVerdict(landed)}.`] })
   const contained = journal.last('contain.finished')
-  if (contained?.exposed?.length) items.push({ text: [{ strong: 'Still exposed:' }, ` ${contained.exposed.map((target) => `${target.contract} (${target.reason})`).join('; ')}.`] })
-  if (blocked) items.push({ text: [{ strong: 'Second attempt:' }, ` ${blocked.reverted ? `reverted (${blocked.reason})` : 'SUCCEEDED'} in block ${blocked.blockNumber}.`] })
+  if (contained?.exposed?.length && journal.chain === undefined) items.push({ text: [label('Still exposed'), ` ${exposedTargets(contained.exposed)}.`] })
+  if (blocked) items.push({ text: [label('Second attempt'), ` ${blocked.reverted ? `reverted (${blocked.reason})` : 'SUCCEEDED'} in block ${blocked.blockNumber}.`] })
   const refused = journal.upgradeAttempts().filter((attempt) => attempt.refused)
-  if (refused.length > 0) items.push({ text: [{ strong: 'Refused:' }, ` ${plural(refused.length, 'upgrade')} stopped by ${[...new Set(refused.map(refusingGate))].join(' and ')}.`] })
+  if (refused.length > 0) items.push({ text: [label('Refused'), ` ${plural(refused.length, 'upgrade')} stopped by ${[...new Set(refused.map(refusingGate))].join(' and ')}.`] })
   const upgradeBlock = fixedInBlock(journal)
-  if (upgradeBlock !== undefined) items.push({ text: [{ strong: 'Fixed:' }, ` proxy upgraded in block ${upgradeBlock} after the storage and replay gates passed.`] })
+  if (upgradeBlock !== undefined) items.push({ text: [label('Fixed'), ` proxy upgraded in block ${upgradeBlock} after the storage and replay gates passed.`] })
   for (const migration of journal.all('migrate.planned')) {
     const proof = proofOf(journal, migration)
     const verdict = proof === undefined ? 'conservation not proven yet' : proof.ok ? 'conservation verified' : 'conservation FAILED'
-    items.push({ text: [{ strong: 'Migrated:' }, ` ${migration.contract} to ${migration.token.symbol} `, { code: migration.token.address }, ` (${plural(migration.snapshot.accounts, 'account')}, ${batchesOf(journal, migration.planId).describe}); ${verdict}.`] })
+    items.push({ text: [label('Migrated'), ` ${migration.contract} to ${migration.token.symbol} `, { code: migration.token.address }, ` (${plural(migration.snapshot.accounts, 'account')}, ${batchesOf(journal, migration.planId).describe}); ${verdict}.`] })
   }
-  if (claims) items.push({ text: [{ strong: 'Reimbursed:' }, ` ${journal.amount(claims.claimedAmount)} claimed by ${claims.claimed.length} accounts; ${journal.amount(claims.unclaimedAmount)} unclaimed.`] })
+  if (claims) items.push({ text: [label('Reimbursed'), ` ${journal.amount(claims.claimedAmount)} claimed by ${claims.claimed.length} accounts; ${journal.amount(claims.unclaimedAmount)} unclaimed.`] })
   const stages = journal.all('restore.finished').filter((finished) => finished.status === 'restored')
   if (stages.length > 0) {
-    items.push({ text: [{ strong: 'Restored:' }, ` ${stages.map((stage) => `stage ${stage.stage} in block ${stage.blockNumber ?? '?'}`).join(', ')}.`] })
+    items.push({ text: [label('Restored'), ` ${stages.map((stage) => `stage ${stage.stage} in block ${stage.blockNumber ?? '?'}`).join(', ')}.`] })
   } else if (restored.length > 0) {
-    items.push({ text: [{ strong: 'Restored:' }, ` unpaused in block ${restored.at(-1)!.blockNumber}.`] })
+    items.push({ text: [label('Restored'), ` unpaused in block ${restored.at(-1)!.blockNumber}.`] })
   }
-  return items.length > 0 ? [{ kind: 'heading', level: 2, text: 'Summary' }, { kind: 'list', items }] : []
+  return items
+}
+
+function exposedTargets(exposed: readonly { contract: string; reason: string }[]): string {
+  return exposed.map((target) => `${target.contract} (${target.reason})`).join('; ')
+}
+
+/**
+ * Whether one chain is contained, from its containment runs: the last run that finished (the
+ * operator's, or the watcher's automatic response) decides, since a rerun that found a target
+ * newly exposed supersedes an earlier verdict. A run that failed after one had contained the chain
+ * leaves the chain as that one left it: the pause is on chain whatever the rerun's node did.
+ */
+function containmentOn(journal: JournalView): { contained: boolean; summary: string } {
+  const finished = (journal.entries as readonly KnownEntry[]).filter((entry) => entry.type === 'contain.finished' || entry.type === 'watch.landed').at(-1)
+  const failed = journal.last('contain.failed')
+  if (finished?.type === 'watch.landed') {
+    return finished.data.contained ? { contained: true, summary: 'contained by the automatic response' } : { contained: false, summary: 'the automatic response ran, and a check read on chain failed' }
+  }
+  if (finished?.type === 'contain.finished') {
+    const { status, exposed = [] } = finished.data
+    if ((status === 'contained' || status === 'nothing-to-do') && exposed.length === 0) return { contained: true, summary: status === 'contained' ? 'contained' : 'contained already (nothing to do)' }
+    const pending = { signatures: "a Safe transaction waits for its owners' signatures", waiting: "a step waits for a timelock's delay", 'dry-run': 'a dry run only: nothing sent' }
+    const waiting = status in pending ? pending[status as keyof typeof pending] : status
+    return { contained: false, summary: exposed.length > 0 ? `${exposedTargets(exposed)} still exposed${status === 'exposed' ? '' : `; ${waiting}`}` : waiting }
+  }
+  if (failed) return { contained: false, summary: `containment failed${failed.reason ? `: ${failed.reason}` : ''}` }
+  return { contained: false, summary: 'no containment journaled for this chain' }
+}
+
+/**
+ * The incident chain by chain, when it spans several: what hit each chain and how far the response
+ * got there. Only what the journal attributes to a chain is counted for it.
+ */
+function chainsSection(journal: JournalView): Block[] {
+  if (!journal.spansChains) return []
+  const rows = journal.chains.map((chain): Text[] => {
+    const here = journal.on(chain)
+    const attacks = here.all('attack.detected').map((attack) => `${attackTaken(here, attack)} in block ${attack.blockNumber}`)
+    const containment = containmentOn(here)
+    const pause = here.minedSteps().find((step) => here.phaseOf(step.planId) === 'contain')
+    const fixed = fixedInBlock(here)
+    return [
+      [chain],
+      [attacks.length > 0 ? attacks.join('; ') : '-'],
+      containment.contained ? [`${containment.summary}${pause ? `, paused in block ${pause.blockNumber}` : ''}`] : [{ strong: 'NOT contained' }, `: ${containment.summary}`],
+      [fixed === undefined ? '-' : `upgraded in block ${fixed}`],
+      [reimbursedOn(here)],
+      [restoredOn(here)],
+    ]
+  })
+  return [
+    { kind: 'heading', level: 2, text: 'Chains' },
+    { kind: 'paragraph', text: ['Each chain as the journal records it; an entry that names no chain (its writer did not say which) is counted for none.'] },
+    { kind: 'table', head: ['chain', 'attacked', 'contained', 'fixed', 'reimbursed', 'restored'], rows },
+  ]
+}
+
+function reimbursedOn(journal: JournalView): string {
+  const claims = journal.last('claims.tracked')
+  if (claims) return `${journal.amount(claims.claimedAmount)} claimed by ${plural(claims.claimed.length, 'account')}; ${journal.amount(claims.unclaimedAmount)} unclaimed`
+  const finished = journal.all('reimburse.finished').findLast((candidate) => candidate.status === 'reimbursed')
+  if (finished) return `reimbursed (${finished.mode})`
+  const funded = journal.minedSteps().findLast((step) => journal.phaseOf(step.planId) === 'recover' && !journal.isRestorePlan(step.planId))
+  return funded ? `funded in block ${funded.blockNumber}` : '-'
+}
+
+function restoredOn(journal: JournalView): string {
+  const stages = journal.all('restore.finished').filter((finished) => finished.status === 'restored')
+  if (stages.length > 0) return stages.map((stage) => `stage ${stage.stage} in block ${stage.blockNumber ?? '?'}`).join(', ')
+  const restored = journal.minedSteps().filter((step) => journal.isRestorePlan(step.planId))
+  return restored.length > 0 ? `unpaused in block ${restored.at(-1)!.blockNumber}` : '-'
 }
 
 /** Where an automatic pause landed, in a phrase: `contained, mined ahead of the attack (block 41, index 0 before 1)`. */
@@ -302,44 +471,54 @@ function fixedInBlock(journal: JournalView): string | undefined {
  * figures a post-mortem is asked for first (how long to contain, to fix, to reopen).
  */
 function phasesSection(journal: JournalView): Block[] {
-  type Row = { phase: string; blockNumber?: string; journaled: string; what: Text }
+  type Row = { phase: string; chain?: string; blockNumber?: string; journaled: string; what: Text }
   const rows: Row[] = []
-  for (const { data: attack, time } of journal.of('attack.detected')) {
-    rows.push({ phase: 'detection', blockNumber: attack.blockNumber, journaled: time, what: ['attack ', ...(attack.txHash ? [{ code: attack.txHash }] : []), `: ${attackTaken(journal, attack)}`] })
+  for (const entry of journal.of('attack.detected')) {
+    const { data: attack, time } = entry
+    rows.push({ phase: 'detection', chain: journal.chainOf(entry), blockNumber: attack.blockNumber, journaled: time, what: ['attack ', ...(attack.txHash ? [{ code: attack.txHash }] : []), `: ${attackTaken(journal, attack)}`] })
   }
-  const done = journal.of('step.done').filter((entry): entry is Entry<'step.done'> & { data: MinedStep } => entry.data.blockNumber !== undefined)
-  const lastDoneOf = (test: (planId: string) => boolean) => done.filter((entry) => test(entry.data.planId)).at(-1)
-  const firstDoneOf = (test: (planId: string) => boolean) => done.find((entry) => test(entry.data.planId))
-  const row = (phase: string, entry: { time: string; data: MinedStep } | undefined, describe: (title: string | undefined) => string) => {
-    if (!entry) return
-    const { data } = entry
-    rows.push({ phase, blockNumber: data.blockNumber, journaled: entry.time, what: [describe(journal.planOf(data.planId)?.title), ' (tx ', { code: data.txHash }, ')'] })
+  const minedIn = (view: JournalView) => view.of('step.done').filter((entry): entry is Entry<'step.done'> & { data: MinedStep } => entry.data.blockNumber !== undefined)
+  const done = minedIn(journal)
+  // Each chain contained, fixed and reimbursed on its own: one row per chain, in its own blocks.
+  const row = (phase: string, pick: (view: JournalView) => { time: string; data: MinedStep } | undefined, describe: (title: string | undefined) => string) => {
+    for (const view of journal.parts()) {
+      const entry = pick(view)
+      if (!entry) continue
+      const { data } = entry
+      rows.push({ phase, chain: view.chain, blockNumber: data.blockNumber, journaled: entry.time, what: [describe(journal.planOf(data.planId)?.title), ' (tx ', { code: data.txHash }, ')'] })
+    }
   }
+  const lastDoneOf = (test: (planId: string) => boolean) => (view: JournalView) => minedIn(view).filter((entry) => test(entry.data.planId)).at(-1)
+  const firstDoneOf = (test: (planId: string) => boolean) => (view: JournalView) => minedIn(view).find((entry) => test(entry.data.planId))
   row('containment', firstDoneOf((id) => journal.phaseOf(id) === 'contain'), (title) => `${title ?? 'contained'}: first lever pulled`)
   row('fix', lastDoneOf((id) => journal.phaseOf(id) === 'eradicate'), (title) => `${title ?? 'fixed'}: last step`)
   row('reimbursement', lastDoneOf((id) => journal.phaseOf(id) === 'recover' && !journal.isRestorePlan(id)), (title) => `${title ?? 'reimbursement'}: funded`)
-  for (const { data, time } of done.filter((candidate) => journal.isRestorePlan(candidate.data.planId))) {
-    rows.push({ phase: 'restore', blockNumber: data.blockNumber, journaled: time, what: [`${journal.planOf(data.planId)?.title ?? data.planId}: step ${data.stepId}`, ' (tx ', { code: data.txHash }, ')'] })
+  for (const entry of done.filter((candidate) => journal.isRestorePlan(candidate.data.planId))) {
+    const { data, time } = entry
+    rows.push({ phase: 'restore', chain: journal.chainOf(entry), blockNumber: data.blockNumber, journaled: time, what: [`${journal.planOf(data.planId)?.title ?? data.planId}: step ${data.stepId}`, ' (tx ', { code: data.txHash }, ')'] })
   }
   if (rows.length === 0) return []
+  const withChain = journal.spansChains
   return [
     { kind: 'heading', level: 2, text: 'Phases' },
     {
       kind: 'table',
-      head: ['phase', 'block', 'block time (UTC)', 'journaled (UTC)', 'what'],
-      rows: rows.map((row) => [[row.phase], [String(row.blockNumber ?? '')], [journal.blockTime(row.blockNumber) ?? '-'], [row.journaled], row.what]),
+      head: ['phase', ...(withChain ? ['chain'] : []), 'block', 'block time (UTC)', 'journaled (UTC)', 'what'],
+      rows: rows.map((row) => [[row.phase], ...(withChain ? [[row.chain ?? '']] : []), [String(row.blockNumber ?? '')], [journal.blockTime(row.blockNumber, row.chain) ?? '-'], [row.journaled], row.what]),
     },
   ]
 }
 
 function timelineSection(journal: JournalView): Block[] {
+  const withChain = journal.spansChains
   const rows: Text[][] = []
   for (const entry of journal.entries as readonly KnownEntry[]) {
     const event = describeEvent(entry)
     const blockNumber = (entry.data as { blockNumber?: unknown } | null)?.blockNumber
-    if (event) rows.push([[entry.time], [blockNumber === undefined || blockNumber === null ? '' : String(blockNumber)], event])
+    const block = [blockNumber === undefined || blockNumber === null ? '' : String(blockNumber)]
+    if (event) rows.push([[entry.time], ...(withChain ? [[journal.chainOf(entry) ?? '']] : []), block, event])
   }
-  return [{ kind: 'heading', level: 2, text: 'Timeline' }, { kind: 'table', head: ['time (UTC)', 'block', 'event'], rows }]
+  return [{ kind: 'heading', level: 2, text: 'Timeline' }, { kind: 'table', head: ['time (UTC)', ...(withChain ? ['chain'] : []), 'block', 'event'], rows }]
 }
 
 function describeEvent(entry: KnownEntry): Text | undefined {
@@ -409,16 +588,22 @@ function describeEvent(entry: KnownEntry): Text | undefined {
 
 /** The protocol's assets over blocks, one chart per asset observed, with the incident's events marked. */
 function assetsSection(journal: JournalView): Block[] {
-  const latest = new Map<string, Data<'assets.observed'>>()
-  for (const observed of journal.all('assets.observed')) latest.set(String(observed.asset?.address).toLowerCase(), observed)
+  // One token address may be deployed on several chains (the same deployer, the same nonce): the latest observation of each on each chain.
+  const latest = new Map<string, { observed: Data<'assets.observed'>; chain: string | undefined }>()
+  for (const entry of journal.of('assets.observed')) {
+    const chain = journal.spansChains ? journal.chainOf(entry) : undefined
+    latest.set(`${chain ?? ''} ${String(entry.data.asset?.address).toLowerCase()}`, { observed: entry.data, chain })
+  }
   if (latest.size === 0) return []
-  const marks = chartMarks(journal)
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Protocol assets' }]
-  for (const observed of latest.values()) {
+  for (const { observed, chain } of latest.values()) {
     const { asset, holders, points } = observed
+    // The events of another chain happened at blocks of another chain: an observation marks only its own chain's.
+    const marks = journal.spansChains ? (chain === undefined ? [] : chartMarks(journal.on(chain))) : chartMarks(journal)
+    const where = !journal.spansChains ? '' : chain === undefined ? ' (chain not journaled: no event marked)' : ` on ${chain}`
     const chart: AssetChart = {
       kind: 'assets',
-      title: `${asset.symbol} held by ${holders.map((holder) => holder.name).join(', ')}, blocks ${observed.fromBlock} to ${observed.toBlock}`,
+      title: `${asset.symbol} held by ${holders.map((holder) => holder.name).join(', ')}${where}, blocks ${observed.fromBlock} to ${observed.toBlock}`,
       asset,
       series: holders.map((holder, index) => ({
         name: holder.name,
@@ -450,13 +635,15 @@ function attackSection(journal: JournalView): Block[] {
   const attacks = journal.all('attack.detected')
   if (attacks.length === 0) return []
   const items: ListItem[] = []
-  for (const attack of attacks) {
+  for (const entry of journal.of('attack.detected')) {
+    const attack = entry.data
     const hashes = attack.transactions ?? (attack.txHash ? [attack.txHash] : [])
     const asset = journal.asset(attack.asset.address)
+    const where = onChain(journal, entry)
     items.push(
       hashes.length > 0
-        ? { text: [`${hashes.length > 1 ? 'transactions' : 'transaction'} `, ...joined(hashes.map((hash) => [{ code: hash }]), ', '), ` in block ${attack.blockNumber}`] }
-        : { text: [`calls in block ${attack.blockNumber} (given without their transaction hashes)`] },
+        ? { text: [`${hashes.length > 1 ? 'transactions' : 'transaction'} `, ...joined(hashes.map((hash) => [{ code: hash }]), ', '), ` in block ${attack.blockNumber}${where}`] }
+        : { text: [`calls in block ${attack.blockNumber}${where} (given without their transaction hashes)`] },
       { text: ['attacker ', { code: attack.attacker }, ...(attack.exploitContract ? [', through contract ', { code: attack.exploitContract }] : [', deploying its exploit in the attack'])] },
       {
         text: [
@@ -468,33 +655,38 @@ function attackSection(journal: JournalView): Block[] {
       { text: ['victims: ', ...joined(attack.victims.map((victim) => [{ code: victim }]), ', ')] },
     )
   }
-  for (const attempt of journal.all('attack.blocked')) {
-    items.push({ text: ['later attempt ', { code: attempt.txHash }, ` in block ${attempt.blockNumber}: ${attempt.reverted ? `reverted (${attempt.reason})` : 'SUCCEEDED'}`] })
+  for (const entry of journal.of('attack.blocked')) {
+    const attempt = entry.data
+    items.push({ text: ['later attempt ', { code: attempt.txHash }, ` in block ${attempt.blockNumber}${onChain(journal, entry)}: ${attempt.reverted ? `reverted (${attempt.reason})` : 'SUCCEEDED'}`] })
   }
   return [{ kind: 'heading', level: 2, text: 'Attack' }, { kind: 'list', items }]
 }
 
 function lossesSection(journal: JournalView): Block[] {
-  const computed = journal.all('losses.computed')
-  if (computed.length === 0) return []
+  const entries = journal.of('losses.computed')
+  if (entries.length === 0) return []
+  const withChain = journal.spansChains
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Losses' }]
-  if (computed.length > 1 || computed[0]?.asset) {
+  if (entries.length > 1 || entries[0]?.data.asset) {
     blocks.push({
       kind: 'table',
-      head: ['asset', 'accounts', 'total loss'],
-      align: ['left', 'right', 'right'],
-      rows: computed.map((losses) => {
+      head: [...(withChain ? ['chain'] : []), 'asset', 'accounts', 'total loss'],
+      align: [...(withChain ? ['left' as const] : []), 'left', 'right', 'right'],
+      rows: entries.map((entry) => {
+        const losses = entry.data
         const asset = journal.asset(losses.asset)
-        return [[asset.symbol || 'asset', ' ', { code: String(losses.asset ?? asset.address) }], [String(losses.losses.length)], [journal.amount(losses.total, asset)]]
+        return [...(withChain ? [[journal.chainOf(entry) ?? '']] : []), [asset.symbol || 'asset', ' ', { code: String(losses.asset ?? asset.address) }], [String(losses.losses.length)], [journal.amount(losses.total, asset)]]
       }),
     })
   }
-  for (const losses of computed) {
+  for (const entry of entries) {
+    const losses = entry.data
     const asset = journal.asset(losses.asset)
     const amount = (value: string) => journal.amount(value, asset)
     const rows: Text[][] = losses.losses.map((row) => [[{ code: row.account }], [amount(row.before)], [amount(row.after)], [amount(row.loss)]])
     rows.push([[{ strong: 'total' }], [], [], [{ strong: amount(losses.total) }]])
-    blocks.push({ kind: 'paragraph', text: [`Method: ${losses.method}.`] })
+    const chain = withChain ? journal.chainOf(entry) : undefined
+    blocks.push({ kind: 'paragraph', text: [`${chain === undefined ? '' : `Losses on ${chain}. `}Method: ${losses.method}.`] })
     blocks.push({ kind: 'table', head: ['account', 'before', 'after', 'loss'], align: ['left', 'right', 'right', 'right'], rows })
     if (losses.excluded?.length) blocks.push({ kind: 'paragraph', text: ['Excluded (attacker): ', ...joined(losses.excluded.map((account) => [{ code: account }]), ', '), '.'] })
     blocks.push({ kind: 'chart', chart: lossChart(losses, asset) })
@@ -514,15 +706,33 @@ function lossChart(losses: Data<'losses.computed'>, asset: Asset): LossChart {
   }
 }
 
-/** The gates of the fix: those of the last upgrade run they did not refuse (refused runs have their own section). */
+/** The gates of the fix: those of the last upgrade run they did not refuse (refused runs have their own section); over several chains, each chain's. */
 function gatesSection(journal: JournalView): Block[] {
-  const attempt = journal.upgradeAttempts().findLast((candidate) => !candidate.refused && (candidate.storage || candidate.replay))
-  if (!attempt) return []
-  const { storage, replay } = attempt
+  const shipped = (view: JournalView) => view.upgradeAttempts().findLast((candidate) => !candidate.refused && (candidate.storage || candidate.replay))
+  if (!journal.spansChains) {
+    const attempt = shipped(journal)
+    return attempt ? [{ kind: 'heading', level: 2, text: 'Fix gates' }, { kind: 'list', items: gateItems(journal, attempt) }] : []
+  }
+  // Over several chains, each chain's fix has gates of its own: the last run of each chain, among
+  // the gates that name it. Runs on several chains go at once and interleave in the journal, so
+  // gates that name no chain cannot be paired into runs: each is shown as it was journaled.
+  const blocks: Block[] = []
+  for (const chain of journal.chains) {
+    const attempt = shipped(journal.on(chain))
+    if (attempt) blocks.push({ kind: 'heading', level: 3, text: `on ${chain}` }, { kind: 'list', items: gateItems(journal, attempt) })
+  }
+  const unnamed = (journal.on(undefined).entries as readonly KnownEntry[]).flatMap((entry) =>
+    entry.type === 'gate.storage' ? gateItems(journal, { storage: entry.data }) : entry.type === 'gate.replay' ? gateItems(journal, { replay: entry.data }) : [],
+  )
+  if (unnamed.length > 0) blocks.push({ kind: 'heading', level: 3, text: 'gates that name no chain, as journaled' }, { kind: 'list', items: unnamed })
+  return blocks.length > 0 ? [{ kind: 'heading', level: 2, text: 'Fix gates' }, ...blocks] : []
+}
+
+function gateItems(journal: JournalView, { storage, replay }: Pick<UpgradeAttempt, 'storage' | 'replay'>): ListItem[] {
   const items: ListItem[] = []
   if (storage) items.push({ text: [{ strong: 'Storage layout' }, ` ${storage.from} → ${storage.to}: ${storage.compatible ? 'compatible' : 'INCOMPATIBLE'}.`], items: storageDetails(storage) })
   if (replay) items.push({ text: [{ strong: 'Attack replay' }, ` on a fork at block ${replay.forkBlock}: ${replay.passed ? 'passed' : 'FAILED'} — ${replay.verdict}.`], items: replayDetails(journal, replay) })
-  return [{ kind: 'heading', level: 2, text: 'Fix gates' }, { kind: 'list', items }]
+  return items
 }
 
 function storageDetails(storage: Data<'gate.storage'>): Text[] {
@@ -548,7 +758,10 @@ function refusingGate(attempt: UpgradeAttempt): string {
 
 /** Each upgrade a gate refused, with the gate's reason: the fixes the team tried and why they did not ship. */
 function refusedUpgradesSection(journal: JournalView): Block[] {
-  const refused = journal.upgradeAttempts().filter((attempt): attempt is UpgradeAttempt & { refused: Entry<'upgrade.refused'> } => attempt.refused !== undefined)
+  // Each chain's runs from the entries that name it: runs on several chains interleave in the journal.
+  const refused = journal.parts().flatMap((part) =>
+    part.upgradeAttempts().flatMap((attempt) => (attempt.refused === undefined ? [] : [{ ...attempt, refused: attempt.refused, chain: part.chain }])),
+  )
   if (refused.length === 0) return []
   const items: ListItem[] = refused.map((attempt) => {
     const { time, data } = attempt.refused
@@ -559,7 +772,8 @@ function refusedUpgradesSection(journal: JournalView): Block[] {
       gate === 'the storage gate' ? storageDetails(attempt.storage!) : gate === 'the replay gate' ? [[`replayed on a fork at block ${attempt.replay!.forkBlock}`], ...replayDetails(journal, attempt.replay!)] : []
     // The runner's reason names the gate already; one that does not is told which.
     const why = data.reason === undefined ? `refused by ${gate}` : data.reason.includes(gate) ? data.reason : `refused by ${gate}: ${data.reason}`
-    return { text: [`${time}: `, { strong: data.contract }, `${from && to ? ` ${from} → ${to}` : ''}: ${why}`], items: details }
+    const { chain } = attempt
+    return { text: [`${time}: `, { strong: data.contract }, `${chain === undefined ? '' : ` on ${chain}`}${from && to ? ` ${from} → ${to}` : ''}: ${why}`], items: details }
   })
   return [{ kind: 'heading', level: 2, text: 'Refused upgrades' }, { kind: 'list', items }]
 }
@@ -568,14 +782,14 @@ function refusedUpgradesSection(journal: JournalView): Block[] {
 function batchesOf(journal: JournalView, planId: string): { planned: number; done: number; describe: string } {
   const isBatch = (stepId: string) => /^mint-\d+$/.test(stepId)
   const planned = journal.planOf(planId)?.steps.filter((step) => isBatch(step.stepId)).length ?? 0
-  const done = new Set(journal.all('step.done').filter((step) => step.planId === planId && isBatch(step.stepId)).map((step) => step.stepId)).size
+  const done = new Set(journal.root.all('step.done').filter((step) => step.planId === planId && isBatch(step.stepId)).map((step) => step.stepId)).size
   return { planned, done, describe: `${done} of ${plural(planned, 'mint batch', 'mint batches')} done` }
 }
 
 /** The conservation proof of a migration: the one read for its new token. */
 function proofOf(journal: JournalView, migration: Data<'migrate.planned'>): Data<'migration.verified'> | undefined {
   const sameToken = (proof: Data<'migration.verified'>) => proof.token.address.toLowerCase() === migration.token.address.toLowerCase()
-  return [...journal.of('migration.verified'), ...journal.of('migration.unbalanced')]
+  return [...journal.root.of('migration.verified'), ...journal.root.of('migration.unbalanced')]
     .sort((a, b) => a.seq - b.seq)
     .map((entry) => entry.data)
     .findLast(sameToken)
@@ -584,10 +798,11 @@ function proofOf(journal: JournalView, migration: Data<'migrate.planned'>): Data
 /** Each migration: the snapshot it carried, its batches, the assets moved, and the conservation proof's verdict. */
 function migrationsSection(journal: JournalView): Block[] {
   // A rerun journals its plan again: one migration per plan, as last planned.
-  const migrations = [...new Map(journal.all('migrate.planned').map((planned) => [planned.planId, planned])).values()]
+  const migrations = [...new Map(journal.of('migrate.planned').map((planned) => [planned.data.planId, planned])).values()]
   if (migrations.length === 0) return []
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Migrations' }]
-  for (const migration of migrations) {
+  for (const entry of migrations) {
+    const migration = entry.data
     const token: Asset = { address: migration.token.address, symbol: migration.token.symbol, decimals: migration.token.decimals }
     const amount = (value: string | undefined) => journal.amount(value, token)
     const { snapshot } = migration
@@ -610,7 +825,7 @@ function migrationsSection(journal: JournalView): Block[] {
     const finished = journal.all('migrate.finished').findLast((candidate) => candidate.planId === migration.planId)
     const finishedAs = { migrated: 'migrated', 'dry-run': 'dry run only: nothing sent', waiting: 'waiting: a step waits for signatures or a timelock delay' }
     if (finished) items.push({ text: [finishedAs[finished.status] ?? finished.status] })
-    blocks.push({ kind: 'heading', level: 3, text: `${migration.contract} → ${migration.token.symbol} (${migration.mode} mode)` }, { kind: 'list', items })
+    blocks.push({ kind: 'heading', level: 3, text: `${migration.contract} → ${migration.token.symbol} (${migration.mode} mode)${onChain(journal, entry)}` }, { kind: 'list', items })
   }
   return blocks
 }
@@ -647,29 +862,47 @@ function restoreSection(journal: JournalView): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Restore' }]
   for (const name of names) {
     const items: ListItem[] = []
-    for (const { time, data } of journal.of('restore.approved').filter((entry) => entry.data.stage === name)) {
-      items.push({ text: [`${time}: approved by ${data.authority} `, { code: data.address }, ', EIP-191 signature ', { code: short(data.signature) }] })
+    // One stage may reopen contracts on several chains, each under a plan of its own: an entry that says its chain says it here.
+    const at = (entry: { time: string; type: string; data: unknown }) => `${entry.time}${onChain(journal, entry)}: `
+    for (const entry of journal.of('restore.approved').filter((candidate) => candidate.data.stage === name)) {
+      const { data } = entry
+      items.push({ text: [`${at(entry)}approved by ${data.authority} `, { code: data.address }, ', EIP-191 signature ', { code: short(data.signature) }] })
     }
-    for (const { time, data } of journal.of('restore.gates').filter((entry) => entry.data.stage === name)) {
-      items.push({ text: [`${time}: gates ${data.passed ? 'passed' : 'REFUSED the stage'}`], items: data.gates.map((gate): Text => [`${gate.passed ? '✔' : '✘'} ${gate.gate}: ${gate.detail}`]) })
+    for (const entry of journal.of('restore.gates').filter((candidate) => candidate.data.stage === name)) {
+      const { data } = entry
+      items.push({ text: [`${at(entry)}gates ${data.passed ? 'passed' : 'REFUSED the stage'}`], items: data.gates.map((gate): Text => [`${gate.passed ? '✔' : '✘'} ${gate.gate}: ${gate.detail}`]) })
     }
-    for (const { time, data } of journal.of('restore.failed').filter((entry) => entry.data.stage === name)) {
-      if (!data.refusedBy) items.push({ text: [`${time}: stopped: ${data.reason}`] })
+    for (const entry of journal.of('restore.failed').filter((candidate) => candidate.data.stage === name)) {
+      if (!entry.data.refusedBy) items.push({ text: [`${at(entry)}stopped: ${entry.data.reason}`] })
     }
-    const finished = journal.all('restore.finished').find((data) => data.stage === name && data.status === 'restored')
-    items.push({ text: [finished ? `reopened in block ${finished.blockNumber ?? '?'} (plan ${finished.planId})` : 'not reopened'] })
+    items.push(...reopened(journal, name))
     blocks.push({ kind: 'heading', level: 3, text: `stage ${name}` }, { kind: 'list', items })
   }
   return blocks
 }
 
+/** Whether a stage reopened: on each chain it was planned on, when the incident spans several. */
+function reopened(journal: JournalView, stage: string): ListItem[] {
+  const finishes = journal.of('restore.finished').filter((entry) => entry.data.stage === stage && entry.data.status === 'restored')
+  if (!journal.spansChains) {
+    const finished = finishes[0]?.data
+    return [{ text: [finished ? `reopened in block ${finished.blockNumber ?? '?'} (plan ${finished.planId})` : 'not reopened'] }]
+  }
+  const items: ListItem[] = finishes.map((entry) => ({ text: [`reopened${onChain(journal, entry)} in block ${entry.data.blockNumber ?? '?'} (plan ${entry.data.planId})`] }))
+  const reopenedOn = new Set(finishes.map((entry) => journal.chainOf(entry)))
+  const plannedOn = new Set(journal.of('restore.planned').filter((entry) => entry.data.stage === stage).map((entry) => journal.chainOf(entry)))
+  for (const chain of plannedOn) if (chain !== undefined && !reopenedOn.has(chain)) items.push({ text: [`not reopened on ${chain}`] })
+  return items.length > 0 ? items : [{ text: ['not reopened'] }]
+}
+
 function plansSection(journal: JournalView): Block[] {
-  const plans = journal.all('plan.built')
+  const plans = journal.of('plan.built')
   if (plans.length === 0) return []
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Actions' }]
-  for (const plan of plans) {
-    const simulated = journal.all('plan.simulated').find((entry) => entry.planId === plan.planId)
-    blocks.push({ kind: 'heading', level: 3, text: `${plan.phase}: ${plan.title}` })
+  for (const entry of plans) {
+    const plan = entry.data
+    const simulated = journal.all('plan.simulated').find((candidate) => candidate.planId === plan.planId)
+    blocks.push({ kind: 'heading', level: 3, text: `${plan.phase}: ${plan.title}${onChain(journal, entry)}` })
     blocks.push({ kind: 'paragraph', text: [`Simulated on a fork at block ${simulated?.forkBlock ?? '?'}: ${simulated ? (simulated.ok ? 'passed' : 'failed') : 'not simulated'}.`] })
     const items: ListItem[] = plan.steps.map((step) => {
       const done = journal.all('step.done').find((entry) => entry.planId === plan.planId && entry.stepId === step.stepId)
@@ -686,11 +919,21 @@ function plansSection(journal: JournalView): Block[] {
 }
 
 function reimbursementSection(journal: JournalView): Block[] {
+  // Over several chains, each chain reimburses its own accounts: a distribution per chain the journal names.
+  const parts = journal.parts().map((part) => ({ chain: part.chain, blocks: reimbursementOf(part) })).filter((part) => part.blocks.length > 0)
+  if (parts.length === 0) return []
+  const titled = parts.length > 1 || parts[0]!.chain !== undefined
+  return [
+    { kind: 'heading', level: 2, text: 'Reimbursement' },
+    ...parts.flatMap(({ chain, blocks }): Block[] => (titled ? [{ kind: 'heading', level: 3, text: chain === undefined ? 'chain not journaled' : `on ${chain}` }, ...blocks] : blocks)),
+  ]
+}
+
+function reimbursementOf(journal: JournalView): Block[] {
   const distribution = journal.all('distribution.built')[0]
   if (!distribution) return []
   const claims = journal.last('claims.tracked')
   const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: 'Reimbursement' },
     {
       kind: 'paragraph',
       text: [
@@ -719,6 +962,12 @@ function secondsBetween(journal: JournalView, from: string, to: string): number 
 
 function joined(parts: Text[], separator: string): Text {
   return parts.flatMap((part, index) => (index === 0 ? part : [separator, ...part]))
+}
+
+/** ` on arbitrum`, when the incident spans several chains and the entry says which; else nothing. */
+function onChain(journal: JournalView, entry: { type: string; data: unknown }): string {
+  const chain = journal.spansChains ? journal.chainOf(entry) : undefined
+  return chain === undefined ? '' : ` on ${chain}`
 }
 
 function short(hex: unknown): string {

@@ -36,6 +36,8 @@ function renderBlock(block: Block): string {
       return `<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`
     case 'paragraph':
       return `<p>${inline(block.text)}</p>`
+    case 'alert':
+      return `<p class="alert" role="alert">${inline(block.text)}</p>`
     case 'list':
       return `<ul>${block.items.map(listItem).join('')}</ul>`
     case 'table': {
@@ -82,6 +84,7 @@ h1 { font-size: 26px; margin: 0 0 8px; }
 h2 { font-size: 20px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 16px; margin: 20px 0 6px; }
 p, ul { margin: 6px 0 10px; }
+.alert { margin: 8px 0 12px; padding: 8px 12px; border-left: 4px solid #cf222e; background: #ffebe9; }
 code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--soft); padding: 1px 4px; border-radius: 4px; word-break: break-all; }
 .table { overflow-x: auto; margin: 8px 0 14px; }
 table { border-collapse: collapse; font-size: 13.5px; }

@@ -17,6 +17,8 @@ function renderBlock(block: Block): string[] {
       return [`${'#'.repeat(block.level)} ${block.text}`]
     case 'paragraph':
       return [inline(block.text)]
+    case 'alert':
+      return [`> ${inline(block.text)}`]
     case 'list':
       return block.items.flatMap(listItem)
     case 'table':

@@ -14,6 +14,8 @@ export type ListItem = { text: Text; items?: Text[] }
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string }
   | { kind: 'paragraph'; text: Text }
+  /** What the war room must not miss (a chain left open): shown apart from the text around it. */
+  | { kind: 'alert'; text: Text }
   | { kind: 'list'; items: ListItem[] }
   | { kind: 'table'; head: string[]; align?: ('left' | 'right')[]; rows: Text[][] }
   | { kind: 'chart'; chart: Chart }
