@@ -28,12 +28,13 @@ export { DEFAULT_MANIFEST_FILE } from './manifest/defaults.js'
 export { type LoadManifestOptions, type LoadManifestReturnType, loadManifest } from './manifest/loadManifest.js'
 export { ManifestError, type ManifestPath } from './manifest/ManifestError.js'
 export { type ManifestChainConnection, connectManifestChain } from './manifest/connectManifestChain.js'
-export type { AuthorityType, Manifest, ManifestAuthority, ManifestChain, ManifestContract } from './manifest/types.js'
+export type { AuthorityType, Manifest, ManifestAuthority, ManifestChain, ManifestContract, ManifestTrigger, ManifestWatch } from './manifest/types.js'
+export { chainView, chainsToActOn, manifestOnChain, scopedPlanId } from './manifest/manifestOnChain.js'
 export { type WriteExampleManifestOptions, type WriteExampleManifestReturnType, writeExampleManifest } from './manifest/writeExampleManifest.js'
 
 // Journal: the incident folder and its hash-chained journal.
 export { type JournalEntry, type JournalProblem, type VerifyChainReturnType, SecretInJournalError, verifyChain } from './journal/hashChain.js'
-export { DEFAULT_INCIDENTS_ROOT, type Incident, IncidentNotFoundError, type OpenIncidentParameters, openCurrentIncident, openIncident, resolveIncidentDir } from './journal/incident.js'
+export { DEFAULT_INCIDENTS_ROOT, type Incident, IncidentNotFoundError, type OpenIncidentParameters, incidentForView, incidentOnChain, openCurrentIncident, openIncident, resolveIncidentDir } from './journal/incident.js'
 export {
   Journal,
   JournalConflictError,
@@ -50,6 +51,8 @@ export { ContractUnreadableError } from './inspect/errors.js'
 export { formatInspection } from './inspect/formatInspection.js'
 export { type InspectManifestParameters, inspectManifest } from './inspect/inspectManifest.js'
 export { type InspectProtocolParameters, inspectProtocol } from './inspect/inspectProtocol.js'
+export { type ChainInspection, type InspectAcrossChainsParameters, type InspectAcrossChainsReturnType, inspectAcrossChains } from './inspect/inspectAcrossChains.js'
+export { deploymentDrift } from './inspect/deploymentDrift.js'
 export type {
   AuthorityNode,
   AuthorityPath,
@@ -83,6 +86,7 @@ export { type PhaseOutcome, type PhaseProgress, type PhaseStatus, type RunPhaseP
 // Contain.
 export { ContainError } from './contain/errors.js'
 export { type ContainmentOutcome, type ContainmentProgress, type RunContainmentParameters, runContainment } from './contain/runContainment.js'
+export { type ChainContainment, type ContainAcrossChainsParameters, type ContainAcrossChainsReturnType, containAcrossChains } from './contain/containAcrossChains.js'
 
 // Eradicate: upgrade a proxy behind the storage and replay gates.
 export { StorageLayoutConflictError } from './eradicate/checkStorageLayout.js'
@@ -120,6 +124,13 @@ export { type ApproveRestoreParameters, type ApproveRestoreReturnType, approveRe
 export { RestoreError, RestoreRefusedError } from './recover/restore/errors.js'
 export type { RestoreGateResult } from './recover/restore/restoreGates.js'
 export { type RestoreOutcome, type RestoreProgress, type RunRestoreParameters, runRestore } from './recover/restore/runRestore.js'
+
+// Watch: an armed plan, drift alerts, triggers and the automatic response.
+export { type Alert, type AlertCode, type AlertSeverity, formatAlert } from './watch/alerts.js'
+export { type ArmedPlan, type ArmPlanParameters, armPlan } from './watch/armPlan.js'
+export type { ResponseOutcome } from './watch/respond.js'
+export type { Fired } from './watch/triggers.js'
+export { type StartWatcherParameters, type Watcher, startWatcher } from './watch/watcher.js'
 
 // Report: the post-mortem, from the journal alone.
 export { buildReport } from './report/buildReport.js'
