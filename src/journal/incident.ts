@@ -70,7 +70,27 @@ export function openCurrentIncident(parameters: OpenIncidentParameters = {}): In
 export function incidentOnChain(incident: Incident, chain: string): Incident {
   const dir = fileInside(incident.dir, chain)
   fs.mkdirSync(dir, { recursive: true })
-  return { ...incident, dir, path: (name) => fileInside(dir, name) }
+  return { ...incident, dir, journal: journalOnChain(incident.journal, chain), path: (name) => fileInside(dir, name) }
+}
+
+/**
+ * The incident's one journal, with each entry this chain's runs append saying the chain (`chain`
+ * beside the writer's data): the report attributes every entry, not only those whose writer knew
+ * it acted on one chain of several.
+ */
+function journalOnChain(journal: Journal, chain: string): Journal {
+  return new Proxy(journal, {
+    get(target, property, receiver) {
+      if (property !== 'append') {
+        const value = Reflect.get(target, property, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (type: Parameters<Journal['append']>[0], data: unknown) => {
+        const tagged = data !== null && typeof data === 'object' && !Array.isArray(data) && !('chain' in data) ? { ...data, chain } : data
+        return target.append(type, tagged as never)
+      }
+    },
+  })
 }
 
 /** The incident as a command on one chain of a manifest's view sees it: that chain's folder when the view has a scope. */
