@@ -1,6 +1,7 @@
 import { type Address, type Log, decodeEventLog, getAddress, isAddressEqual, keccak256, parseAbi, toHex } from 'viem'
 import type { ChainClients } from '../chain/clients.js'
 import { readPauseWindow } from '../inspect/levers/pauseWindow.js'
+import { readLogsAdaptive } from '../chain/readLogsAdaptive.js'
 import type { ManifestWatch } from '../manifest/types.js'
 import { safeAbi } from '../engine/executors/safe/abi.js'
 import type { Alert } from './alerts.js'
@@ -117,12 +118,21 @@ export async function readReadiness(chain: ChainClients, dependencies: Dependenc
   // flips when it closes has the armed plan simulated (and armed) again on that block.
   for (const window of dependencies.pauseWindows) values[`pause-window.open:${window.address}`] = String(block.timestamp < window.endsAt)
   for (const timelock of dependencies.timelocks) put(`timelock.delay:${timelock}`, chain.public.readContract({ address: timelock, abi: timelockAbi, functionName: 'getMinDelay', blockNumber }))
-  const logs = sinceBlock < blockNumber && dependencies.watched.length > 0
-    ? chain.public.getLogs({ address: dependencies.watched, events: accessEvents, fromBlock: sinceBlock + 1n, toBlock: blockNumber })
-    : Promise.resolve([])
+  const logs = sinceBlock < blockNumber && dependencies.watched.length > 0 ? accessLogs(chain, dependencies.watched, sinceBlock + 1n, blockNumber) : Promise.resolve([])
   const [events] = await Promise.all([logs, ...reads])
   const baseFee = block.baseFeePerGas ?? 0n
   return { blockNumber, timestamp: block.timestamp, nextBaseFee: baseFee + (baseFee + 7n) / 8n, values, events: (events as Log[]).map((log) => describeAccessEvent(log, dependencies.labels)) }
+}
+
+/** Blocks read with one `eth_getLogs`: a block or two each refresh; more after a restart, read in ranges the node accepts. */
+const ONE_QUERY_BLOCKS = 1_000n
+
+async function accessLogs(chain: ChainClients, watched: readonly Address[], fromBlock: bigint, toBlock: bigint): Promise<Log[]> {
+  if (toBlock - fromBlock < ONE_QUERY_BLOCKS) return chain.public.getLogs({ address: [...watched], events: accessEvents, fromBlock, toBlock })
+  // A watcher restarted after days catches up on what moved meanwhile, through nodes that cap log ranges.
+  const logs: Log[] = []
+  for (const address of watched) for await (const chunk of readLogsAdaptive(chain, { address, events: accessEvents, fromBlock, toBlock })) logs.push(...chunk.logs)
+  return logs.sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
 }
 
 function describeAccessEvent(log: Log, labels: Map<string, string>): AccessEvent {
