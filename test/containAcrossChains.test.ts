@@ -4,15 +4,12 @@ import { join } from 'node:path'
 import { type Address, getAddress, keccak256, parseAbi, toHex } from 'viem'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Anvil, startAnvil } from '../src/chain/anvil.js'
-import { type ChainClients, connect } from '../src/chain/clients.js'
-import { type DrillProtocol, deployProtocol } from '../src/drill/deployProtocol.js'
-import { depositAll } from '../src/drill/scenario.js'
-import { sendAll } from '../src/drill/deployProtocol.js'
+import { type ChainClients } from '../src/chain/clients.js'
+import { type DrillProtocol, sendAll } from '../src/drill/deployProtocol.js'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { deploySafe, installMultiSendCallOnly } from './fixtures/safe.js'
 import { Journal } from '../src/journal/journal.js'
-import { useDrillProtocol } from './fixtures/localChain.js'
+import { useDrillProtocol, useSecondDrillChain } from './fixtures/localChain.js'
 import { privateKeyOf } from './fixtures/realProtocols/index.js'
 import { runCli } from './fixtures/runCli.js'
 
@@ -22,20 +19,14 @@ const paused = (chain: ChainClients, protocol: DrillProtocol) => chain.public.re
 // The CLI runs from dist/: `npm test` builds first.
 describe('contain on every chain of the manifest at once', () => {
   const first = useDrillProtocol()
-  let second: { anvil: Anvil; chain: ChainClients; protocol: DrillProtocol }
+  const second = useSecondDrillChain(first)
   let dir: string
 
   beforeAll(async () => {
-    const anvil = await startAnvil({ chainId: 31338 })
-    const chain = await connect(anvil.rpcUrl)
-    const protocol = await deployProtocol(chain, first.artifacts, first.actors)
-    await depositAll(chain, protocol, first.actors)
-    second = { anvil, chain, protocol }
     dir = mkdtempSync(join(tmpdir(), 'firebreak-chains-'))
     writeFileSync(join(dir, 'vault.abi.json'), JSON.stringify(first.protocol.vault.abi))
   })
   afterAll(async () => {
-    await second?.anvil.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -86,16 +77,13 @@ describe('contain on every chain of the manifest at once', () => {
 describe('contain on two chains through a Safe on each, signed in one round', () => {
   const first = useDrillProtocol({ snapshotEachTest: false })
   const owners = [devAccount(10), devAccount(11), devAccount(12)]
-  let second: { anvil: Anvil; chain: ChainClients; protocol: DrillProtocol }
+  const second = useSecondDrillChain(first, { deposit: false })
   let dir: string
   let manifest: string
   const safes: Address[] = []
 
   beforeAll(async () => {
-    const anvil = await startAnvil({ chainId: 31338 })
-    const chain = await connect(anvil.rpcUrl)
-    const protocol = await deployProtocol(chain, first.artifacts, first.actors)
-    second = { anvil, chain, protocol }
+    const { chain, protocol } = second
     dir = mkdtempSync(join(tmpdir(), 'firebreak-chains-safe-'))
     writeFileSync(join(dir, 'vault.abi.json'), JSON.stringify(first.protocol.vault.abi))
     const pauser = keccak256(toHex('PAUSER_ROLE'))
@@ -127,7 +115,6 @@ describe('contain on two chains through a Safe on each, signed in one round', ()
     )
   })
   afterAll(async () => {
-    await second?.anvil.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 

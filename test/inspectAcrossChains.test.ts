@@ -4,10 +4,9 @@ import { join } from 'node:path'
 import { type Abi, type Address, type HDAccount, keccak256, toHex, zeroAddress } from 'viem'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Anvil, startAnvil } from '../src/chain/anvil.js'
-import { type ChainClients, connect } from '../src/chain/clients.js'
+import { type ChainClients } from '../src/chain/clients.js'
 import { devAccount } from '../src/chain/devAccounts.js'
-import { type DrillProtocol, deployProtocol, sendAll } from '../src/drill/deployProtocol.js'
+import { sendAll } from '../src/drill/deployProtocol.js'
 import type { DeploymentDrift } from '../src/inspect/deploymentDrift.js'
 import { type InspectAcrossChainsReturnType, inspectAcrossChains } from '../src/inspect/inspectAcrossChains.js'
 import { loadManifest } from '../src/manifest/index.js'
@@ -15,7 +14,7 @@ import { packageRoot } from '../src/packageRoot.js'
 import type { Artifacts } from '../src/solidity/artifacts.js'
 import { compileContracts } from '../src/solidity/compile.js'
 import { TWO_DAYS, compileAuthorityFixtures, deployChecksummed } from './fixtures/authorities.js'
-import { useDrillProtocol } from './fixtures/localChain.js'
+import { useDrillProtocol, useSecondDrillChain } from './fixtures/localChain.js'
 import { runCli } from './fixtures/runCli.js'
 
 const ONE_DAY = 24n * 60n * 60n
@@ -45,17 +44,14 @@ describe('inspect on every chain of the manifest at once, and the drift between 
   const first = useDrillProtocol({ snapshotEachTest: false })
   /** The account given the PAUSER_ROLE on the second chain only. */
   const otherPauser: HDAccount = devAccount(8)
-  let second: { anvil: Anvil; chain: ChainClients; protocol: DrillProtocol }
+  const second = useSecondDrillChain(first, { deposit: false })
   let onMainnet: Deployed
   let onArbitrum: Deployed
   let dir: string
   let across: InspectAcrossChainsReturnType
 
   beforeAll(async () => {
-    const anvil = await startAnvil({ chainId: 31338 })
-    const chain = await connect(anvil.rpcUrl)
-    const protocol = await deployProtocol(chain, first.artifacts, first.actors)
-    second = { anvil, chain, protocol }
+    const { chain, protocol } = second
     await sendAll(chain, first.actors.admin, [{ address: protocol.vault.address, abi: protocol.vault.abi as Abi, functionName: 'grantRole', args: [PAUSER_ROLE, otherPauser.address] }])
 
     const artifacts = { authorities: await compileAuthorityFixtures(), levers: (await compileContracts({ sourcesDir: join(packageRoot, 'test', 'contracts', 'levers') })).artifacts }
@@ -69,7 +65,6 @@ describe('inspect on every chain of the manifest at once, and the drift between 
     across = await inspectAcrossChains({ manifest: loadManifest(manifest('both')) })
   })
   afterAll(async () => {
-    await second?.anvil.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 

@@ -4,27 +4,22 @@ import { join } from 'node:path'
 import { type Address, erc20Abi } from 'viem'
 import { stringify } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Anvil, startAnvil } from '../src/chain/anvil.js'
-import { type ChainClients, connect } from '../src/chain/clients.js'
-import { type DrillProtocol, deployProtocol } from '../src/drill/deployProtocol.js'
-import { type Attack, depositAll, runAttack } from '../src/drill/scenario.js'
-import { useDrillProtocol } from './fixtures/localChain.js'
+import { type ChainClients } from '../src/chain/clients.js'
+import { type DrillProtocol } from '../src/drill/deployProtocol.js'
+import { type Attack, runAttack } from '../src/drill/scenario.js'
+import { useDrillProtocol, useSecondDrillChain } from './fixtures/localChain.js'
 import { privateKeyOf } from './fixtures/realProtocols/index.js'
 import { runCli } from './fixtures/runCli.js'
 
 // The CLI runs from dist/: `npm test` builds first.
 describe('recover an incident on two chains: losses per chain, one reimburse command paying each on its own chain', () => {
   const first = useDrillProtocol({ snapshotEachTest: false })
-  let second: { anvil: Anvil; chain: ChainClients; protocol: DrillProtocol }
+  const second = useSecondDrillChain(first)
   let dir: string
   const attacks: Attack[] = []
 
   beforeAll(async () => {
-    const anvil = await startAnvil({ chainId: 31338 })
-    const chain = await connect(anvil.rpcUrl)
-    const protocol = await deployProtocol(chain, first.artifacts, first.actors)
-    await depositAll(chain, protocol, first.actors)
-    second = { anvil, chain, protocol }
+    const { chain, protocol } = second
     attacks.push(await runAttack(first.chain, first.artifacts, first.protocol, first.actors), await runAttack(chain, first.artifacts, protocol, first.actors))
     dir = mkdtempSync(join(tmpdir(), 'firebreak-recover-chains-'))
     writeFileSync(join(dir, 'vault.abi.json'), JSON.stringify(first.protocol.vault.abi))
@@ -44,7 +39,6 @@ describe('recover an incident on two chains: losses per chain, one reimburse com
     )
   })
   afterAll(async () => {
-    await second?.anvil.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 
