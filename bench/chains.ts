@@ -9,7 +9,8 @@
  *                              guardian key: one transaction per chain, the shape firebreak recommends;
  *   PAUSER=key:                directly by the guardian key (`pauser` of every contract): one
  *                              transaction per contract, as a protocol without a guardian contract has it.
- * anvil mines each transaction at once (no block time), so the figures are firebreak's own time.
+ * anvil mines each transaction at once (no block time), so the figures are firebreak's own time;
+ * BLOCK_TIME=<seconds> mines a block every so often instead (once deployed), as a real chain does.
  *
  * Besides the wall times it prints where the time goes: per chain, each stage of its run (from its
  * progress events: inspect and plan → simulated on a fork → keys prepared → steps sent and
@@ -17,7 +18,7 @@
  * everything else on the machine (/proc); how busy node's one thread was, and how much of that was
  * journal appends (fsynced before they return); and a fork's start and stop, alone and one per
  * chain at once. Chains run at once share that thread and the machine's cores (2 on this project's).
- * Run: npm run bench:chains   (CHAINS=5 CONTRACTS=20 ROUNDS=5 PAUSER=guardian by default; PROFILE=<folder> to profile)
+ * Run: npm run bench:chains   (CHAINS=5 CONTRACTS=20 ROUNDS=5 PAUSER=guardian by default; BLOCK_TIME=<s>; PROFILE=<folder>)
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -42,6 +43,8 @@ const chainCount = Number(process.env.CHAINS ?? 5)
 const contractCount = Number(process.env.CONTRACTS ?? 20)
 const rounds = Number(process.env.ROUNDS ?? 5)
 const pauser = (process.env.PAUSER ?? 'guardian') as 'guardian' | 'key'
+const blockTime = process.env.BLOCK_TIME === undefined ? undefined : Number(process.env.BLOCK_TIME)
+if (blockTime !== undefined && !(blockTime > 0)) throw new Error('BLOCK_TIME must be a number of seconds above 0')
 if (pauser !== 'guardian' && pauser !== 'key') throw new Error(`PAUSER must be guardian or key, not ${pauser}`)
 if (!Number.isInteger(rounds) || rounds < 3) throw new Error('ROUNDS must be a whole number, at least 3: the figures are medians')
 if (!Number.isInteger(contractCount) || contractCount < 1) throw new Error('CONTRACTS must be a whole number, at least 1')
@@ -153,6 +156,7 @@ async function deployChains(): Promise<{ chains: Chain[]; abis: { target: Abi; g
       return { ...chain, targets }
     }),
   )
+  if (blockTime !== undefined) await Promise.all(chains.map((chain) => chain.clients.test.setIntervalMining({ interval: blockTime })))
   return { chains, abis: { target: targetArtifact.abi, guardian: artifacts.get('EmergencyGuardian').abi } }
 }
 
@@ -324,7 +328,7 @@ function printReport(chains: Chain[], results: Round[], forks: { alone: ForkTime
     overMulti: medianOf((each) => each.overMulti),
   }
   const lines = [
-    `contain pause-all on ${chains.length} chains (chain ids ${chains[0]!.chainId}–${chains.at(-1)!.chainId}), ${contractCount} GuardedTargets each, paused ${how}; anvil mines each transaction at once`,
+    `contain pause-all on ${chains.length} chains (chain ids ${chains[0]!.chainId}–${chains.at(-1)!.chainId}), ${contractCount} GuardedTargets each, paused ${how}; ${blockTime === undefined ? 'anvil mines each transaction at once' : `anvil mines a block every ${blockTime} s`}`,
     `one containAcrossChains call (all at once) against runContainment on each chain alone, one after the other, from the same state; ${rounds} rounds after one untimed warm-up; every contract read paused() after every run`,
     `machine: ${machine}`,
     '',
@@ -375,7 +379,7 @@ function printReport(chains: Chain[], results: Round[], forks: { alone: ForkTime
 }
 
 function commandLine(): string {
-  const set = ['CHAINS', 'CONTRACTS', 'ROUNDS', 'PAUSER', 'PROFILE'].filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`)
+  const set = ['CHAINS', 'CONTRACTS', 'ROUNDS', 'PAUSER', 'BLOCK_TIME', 'PROFILE'].filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`)
   return [...set, 'npm run bench:chains'].join(' ')
 }
 
