@@ -71,7 +71,8 @@ export function registerContain(program: Command) {
       if (manifest.chains.length > 1) {
         const { containAcrossChains } = await import('../../contain/containAcrossChains.js')
         const across = await containAcrossChains({ ...common, ...(options.chain ? { chains: options.chain } : {}), ...(options.rpcUrl ? { rpcUrls: rpcUrlFor(options.chain, options.rpcUrl) } : {}), onProgress: (chain, event) => onProgress(`[${chain}] `)(event) })
-        if (options.json) process.stdout.write(`${toJson(across)}\n`)
+        // A failed chain is its reason only: the error's fields may carry its node's URL, and with it an API key.
+        if (options.json) process.stdout.write(`${toJson({ ...across, chains: across.chains.map((result) => (result.outcome ? result : { chain: result.chain, failed: true, reason: result.reason })) })}\n`)
         else print(format.formatAcrossChains(across))
         process.exitCode = acrossChainsExitCode(across)
         return
