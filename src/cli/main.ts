@@ -11,6 +11,7 @@ import { registerInspect } from './commands/inspect.js'
 import { registerJournal } from './commands/journal.js'
 import { registerReport } from './commands/report.js'
 import { registerSafe } from './commands/safe.js'
+import { registerServe } from './commands/serve.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerUpgrade } from './commands/upgrade.js'
 import { registerClaims } from './commands/claims.js'
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerContain(program)
   registerJournal(program)
   registerReport(program)
+  registerServe(program)
   registerSafe(program)
   registerUpgrade(program)
   registerSnapshot(program)

@@ -86,6 +86,16 @@ export type JournalEntries = {
   'safe.approved': StepRef & { safeTxHash: Hash; owner: Address; kind: 'eip712' | 'eth_sign'; source: string }
 
   // -------------------------------------------------------------------------------------------
+  // The war-room page (src/serve): what people did through it, named by the token they held
+  /** An owner's signature file uploaded through the page, checked and stored in the incident's `signatures/` folder. */
+  'serve.signature': { planId: string; stepId: string; safe: Address; chainId: number; safeTxHash: Hash; owner: Address; kind: 'eip712' | 'eth_sign'; file: string; by: string }
+  /**
+   * An approval given on the page by a named approver: a record of who said yes, not a key
+   * signature (the EIP-191 signed approval a restore gate counts is `restore.approved`).
+   */
+  'serve.approved': { approval: 'restore' | 'reimbursement'; subject: string; by: string; note?: string }
+
+  // -------------------------------------------------------------------------------------------
   // Shared capabilities (src/snapshot, src/attack)
   'snapshot.started': { contract: string; address: Address; blockNumber: bigint; event: string }
   'snapshot.taken': { contract: string; file: string; blockNumber: bigint; accounts: number; total: string; sha256: Hex }

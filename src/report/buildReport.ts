@@ -521,6 +521,11 @@ function timelineSection(journal: JournalView): Block[] {
   return [{ kind: 'heading', level: 2, text: 'Timeline' }, { kind: 'table', head: ['time (UTC)', ...(withChain ? ['chain'] : []), 'block', 'event'], rows }]
 }
 
+/** One journal entry in the words of the report's timeline, or undefined for entries the timeline leaves out. */
+export function describeEntry(entry: JournalEntry): Text | undefined {
+  return describeEvent(entry as KnownEntry)
+}
+
 function describeEvent(entry: KnownEntry): Text | undefined {
   switch (entry.type) {
     case 'incident.opened':

@@ -18,7 +18,7 @@ export function renderHtml(document: ReportDocument): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="firebreak">',
     `<title>${escapeHtml(document.title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${REPORT_STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
@@ -30,7 +30,8 @@ export function renderHtml(document: ReportDocument): string {
   ].join('\n')
 }
 
-function renderBlock(block: Block): string {
+/** One block of the report as HTML, everything from the journal escaped: what the war-room page embeds. */
+export function renderBlock(block: Block): string {
   switch (block.kind) {
     case 'heading':
       return `<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`
@@ -75,7 +76,8 @@ function inline(text: Text): string {
     .join('')
 }
 
-const STYLE = `
+/** The report's CSS, for a page that embeds its blocks. */
+export const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --soft: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }

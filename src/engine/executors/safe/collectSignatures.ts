@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { isAddressEqual } from 'viem'
 import type { SafeAuthority } from '../../plan.js'
 import type { ExecutorContext } from '../types.js'
@@ -11,7 +13,10 @@ import { type OwnerSignature, ownerSignature, ownerSignatureFromFile, readSignat
  * from signature files. A file for another step of the same plan (same Safe at another nonce,
  * another Safe of the plan, or a step already sent, when a run is resumed with the same
  * `--signature` list) belongs to that step and is left alone; any other mismatch is refused,
- * naming the file. Each owner counts once; each approval is journaled once.
+ * naming the file. Signature files stored in the incident's `signatures/` folder (where the war
+ * room page puts the ones owners upload) count too, each named after the Safe transaction it signs:
+ * those of other Safe transactions are not even read. Each owner counts once; each approval is
+ * journaled once.
  */
 export async function collectSignatures(
   context: ExecutorContext,
@@ -41,12 +46,32 @@ export async function collectSignatures(
     if (sameSafe && usedHashes.has(file.safeTxHash)) continue
     collected.push(await ownerSignatureFromFile(path, file, expected))
   }
+  for (const path of storedSignatureFiles(context, own.hashes.safeTxHash)) collected.push(await ownerSignatureFromFile(path, readSignatureFile(path), expected))
 
   const distinct = new Map<string, OwnerSignature>()
   for (const signature of collected) if (!distinct.has(signature.owner.toLowerCase())) distinct.set(signature.owner.toLowerCase(), signature)
   const signatures = [...distinct.values()]
   journalApprovals(context, own, signatures)
   return signatures
+}
+
+/** The folder `firebreak serve` stores uploaded signatures in: `<incident>/signatures/<safeTxHash>-<owner>.json`. */
+export const SIGNATURES_FOLDER = 'signatures'
+
+export function storedSignatureFileName(safeTxHash: string, owner: string): string {
+  return `${safeTxHash.toLowerCase()}-${owner.toLowerCase()}.json`
+}
+
+function storedSignatureFiles({ outputDir, journal }: ExecutorContext, safeTxHash: string): string[] {
+  const incidentDir = outputDir ?? (journal as { dir?: unknown }).dir
+  if (typeof incidentDir !== 'string') return []
+  const folder = join(incidentDir, SIGNATURES_FOLDER)
+  if (!existsSync(folder)) return []
+  const prefix = `${safeTxHash.toLowerCase()}-`
+  return readdirSync(folder)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+    .sort()
+    .map((name) => join(folder, name))
 }
 
 function journalApprovals({ journal, plan, step }: ExecutorContext, own: PendingSafeTransaction, signatures: readonly OwnerSignature[]): void {
