@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
-import { type Address, bytesToHex, getAddress, keccak256, toHex } from 'viem'
+import { type Hash, bytesToHex, getAddress, keccak256, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.js'
 import { EXIT } from '../src/cli/output.js'
@@ -152,6 +153,21 @@ describe('firebreak serve: the war-room page', () => {
     expect(fields.nonce).toBe(proposed.safeTx.nonce)
     expect(fields.to).toBe(proposed.safeTx.to)
     expect(shown).toContain('vault.pause()')
+
+    // A stranger's signature, honest or passed off as an owner's, is refused as `contain --signature` refuses it.
+    const strangerSignature = await privateKeyToAccount(keyOf(13)).sign({ hash: proposed.safeTxHash as Hash })
+    const refusals = [
+      [{ signer: devAccount(13).address, signature: strangerSignature }, `the uploaded file: ${devAccount(13).address} is not an owner of Safe ${safe}`],
+      [{ signer: owners[0]!.address, signature: strangerSignature }, `the uploaded file says it is signed by ${owners[0]!.address}, but the signature is by ${devAccount(13).address}`],
+    ] as const
+    for (const [index, [fields, refusal]] of refusals.entries()) {
+      const forged = join(dir, `forged-${index}.json`)
+      writeFileSync(forged, JSON.stringify({ safe, chainId: proposed.chainId, safeTxHash: proposed.safeTxHash, ...fields }))
+      await (await page.$('#signature-file'))!.uploadFile(forged)
+      await page.click('#upload-button')
+      await waitForText(page, `Refused: ${refusal}`)
+    }
+    expect(await text(page)).toContain('Signed 0 of 2')
 
     for (const [index, signedCount] of [[10, 1], [11, 2]] as const) {
       const out = join(dir, `owner-${index}.json`)
