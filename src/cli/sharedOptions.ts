@@ -40,3 +40,10 @@ export const addressOption = (flags: string, description: string) => new Option(
 export const addressesOption = (flags: string, description: string) => new Option(flags, description).argParser(each(parseAddress))
 
 export const hashesOption = (flags: string, description: string) => new Option(flags, description).argParser(each(parseHash))
+
+/**
+ * The shared incident journal's PostgreSQL. Not parsed here: commander would print the value in its
+ * error, and the URL may carry a password; the journal names only its host when it fails.
+ */
+export const databaseUrlOption = () =>
+  new Option('--database-url <url>', 'record in the shared incident journal in this PostgreSQL (postgresql://user@host/db) instead of the incident folder').env('FIREBREAK_DATABASE_URL')

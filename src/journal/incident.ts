@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { FirebreakError, UsageError } from '../errors.js'
+import type { IncidentJournal } from './incidentJournal.js'
 import { Journal } from './journal.js'
+import { DATABASE_URL_ENV, PgJournal, latestDatabaseIncident } from './pgJournal.js'
 
 export const DEFAULT_INCIDENTS_ROOT = '.firebreak/incidents'
 
@@ -9,7 +11,7 @@ export type Incident = {
   id: string
   /** Absolute path of the incident folder. */
   dir: string
-  journal: Journal
+  journal: IncidentJournal
   /** Absolute path of a file inside the incident folder (a snapshot, a plan, the report). */
   path(name: string): string
 }
@@ -23,6 +25,12 @@ export type OpenIncidentParameters = {
   title?: string
   /** The clock the id and the journal use; tests pass a fixed one. */
   now?: () => Date
+  /**
+   * A PostgreSQL URL: the journal is then that incident's shared journal in the database (several
+   * firebreak processes, on several machines, recording in one chain), while the incident folder
+   * stays local for its files. Left out, FIREBREAK_DATABASE_URL; without either, the folder's journal.
+   */
+  databaseUrl?: string
 }
 
 export class IncidentNotFoundError extends FirebreakError {
@@ -41,12 +49,24 @@ export function openIncident(parameters: OpenIncidentParameters = {}): Incident 
   const now = parameters.now ?? (() => new Date())
   const id = parameters.id === undefined ? freshIncidentId(root, now(), parameters.title) : checkedIncidentId(parameters.id)
   const dir = path.join(root, id)
+  const databaseUrl = databaseUrlOf(parameters)
+  if (databaseUrl !== undefined) {
+    const journal = PgJournal.open({ databaseUrl, incident: id, dir, now })
+    // Under the incident's lock: two processes opening the same new incident record one opening.
+    if (journal.entries().length === 0) journal.appendFirst('incident.opened', { id, title: parameters.title })
+    return { id, dir, journal, path: (name) => fileInside(dir, name) }
+  }
   // A rerun after a crash is how an operator goes on: it repairs a torn last line (and journals the
   // repair) rather than leaving them a journal nothing will write to, and a new incident to pay from twice.
   const journal = Journal.open(dir, { now, repair: true, incident: id })
   // Decided by the journal, not the folder: a folder whose first append never happened is still new.
   if (journal.entries().length === 0) journal.append('incident.opened', { id, title: parameters.title })
   return { id, dir, journal, path: (name) => fileInside(dir, name) }
+}
+
+function databaseUrlOf(parameters: OpenIncidentParameters): string | undefined {
+  const url = parameters.databaseUrl ?? process.env[DATABASE_URL_ENV]
+  return url === undefined || url === '' ? undefined : url
 }
 
 /**
@@ -58,7 +78,10 @@ export function openCurrentIncident(parameters: OpenIncidentParameters = {}): In
   if (parameters.id !== undefined) return openIncident(parameters)
   const root = path.resolve(parameters.root ?? DEFAULT_INCIDENTS_ROOT)
   const existing = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => isDirectory(path.join(root, name))).sort() : []
-  const latest = existing.at(-1)
+  const databaseUrl = databaseUrlOf(parameters)
+  // With a shared journal, the latest incident may have been opened on another machine.
+  const shared = databaseUrl === undefined ? undefined : latestDatabaseIncident(databaseUrl)
+  const latest = [...existing, ...(shared === undefined ? [] : [shared])].sort().at(-1)
   return openIncident(latest === undefined ? parameters : { ...parameters, id: latest })
 }
 
@@ -78,14 +101,14 @@ export function incidentOnChain(incident: Incident, chain: string): Incident {
  * beside the writer's data): the report attributes every entry, not only those whose writer knew
  * it acted on one chain of several.
  */
-function journalOnChain(journal: Journal, chain: string): Journal {
+function journalOnChain(journal: IncidentJournal, chain: string): IncidentJournal {
   return new Proxy(journal, {
     get(target, property, receiver) {
       if (property !== 'append') {
         const value = Reflect.get(target, property, receiver)
         return typeof value === 'function' ? value.bind(target) : value
       }
-      return (type: Parameters<Journal['append']>[0], data: unknown) => {
+      return (type: Parameters<IncidentJournal['append']>[0], data: unknown) => {
         const tagged = data !== null && typeof data === 'object' && !Array.isArray(data) && !('chain' in data) ? { ...data, chain } : data
         return target.append(type, tagged as never)
       }

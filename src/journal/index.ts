@@ -73,4 +73,17 @@ export {
   type VerifyJournalReturnType,
   verifyJournal,
 } from './journal.js'
+export { type ExportJournalParameters, type ExportJournalReturnType, exportJournal } from './exportJournal.js'
+export { type ImportJournalParameters, type ImportJournalReturnType, importJournal } from './importJournal.js'
+export type { IncidentJournal } from './incidentJournal.js'
+export {
+  DATABASE_URL_ENV,
+  describeDatabase,
+  IncidentChainMismatchError,
+  JournalDatabaseError,
+  latestDatabaseIncident,
+  type OpenPgJournalParameters,
+  PgJournal,
+  readDatabaseJournal,
+} from './pgJournal.js'
 export { formatHeadLine, type WrittenHead, writtenHeads } from './writtenHeads.js'

@@ -20,6 +20,7 @@ import {
   verifyChain,
   findAnchor,
 } from './hashChain.js'
+import type { IncidentJournal } from './incidentJournal.js'
 import { recordWrittenHead } from './writtenHeads.js'
 
 export const JOURNAL_FILE = 'journal.jsonl'
@@ -205,7 +206,7 @@ export type JournalRepair = JournalEntries['journal.repaired']
  * An incident's append-only, hash-chained journal.jsonl. Each `append` is on disk (fsync) before
  * it returns, so whatever the caller does next (send a transaction) is never ahead of the record.
  */
-export class Journal {
+export class Journal implements IncidentJournal {
   readonly dir: string
   readonly path: string
   readonly #now: () => Date

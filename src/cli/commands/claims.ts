@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { toJson } from '../output.js'
-import { addressOption, chainOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { addressOption, chainOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
-type ClaimsOptions = { claim?: `0x${string}`; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; json?: boolean }
+type ClaimsOptions = { claim?: `0x${string}`; distribution?: string; manifest: string; chain?: string; rpcUrl?: string; incident?: string; incidents: string; databaseUrl?: string; json?: boolean }
 
 export function registerClaims(program: Command) {
   program
@@ -15,6 +15,7 @@ export function registerClaims(program: Command) {
     .addOption(rpcUrlOption())
     .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption('print the claims as one JSON object'))
     .action(async (options: ClaimsOptions) => {
       const [{ loadManifest, chainView }, { openCurrentIncident, incidentForView }, { connectManifestChain }, { runClaimsTracking }, { readAssetInfo }, { formatClaims }] = await Promise.all([
@@ -27,7 +28,7 @@ export function registerClaims(program: Command) {
       ])
       const manifest = chainView(loadManifest(options.manifest), options.chain)
       const { chain } = await connectManifestChain({ manifest, chain: options.chain, rpcUrl: options.rpcUrl || undefined })
-      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: 'claims' }), manifest)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: 'claims' }), manifest)
       const outcome = await runClaimsTracking({ ...(manifest.scope ? { scope: manifest.scope } : {}), chain, incident, claimAddress: options.claim, distributionFile: options.distribution })
       if (options.json) {
         process.stdout.write(`${toJson(outcome)}\n`)

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander'
 import { EXIT, toJson } from '../output.js'
 import { UsageError } from '../../errors.js'
-import { dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { dryRunOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ContainOptions = {
   manifest: string
@@ -11,6 +11,7 @@ type ContainOptions = {
   json?: boolean
   incident?: string
   incidents: string
+  databaseUrl?: string
   signature?: string[]
 }
 
@@ -48,6 +49,7 @@ export function registerContain(program: Command) {
     .addOption(signatureOption())
     .addOption(incidentOption())
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption())
     .action(async (playbook: string, options: ContainOptions) => {
       const [{ loadManifest }, { runContainment }, format, { openCurrentIncident }] = await Promise.all([
@@ -57,7 +59,7 @@ export function registerContain(program: Command) {
         import('../../journal/index.js'),
       ])
       const manifest = loadManifest(options.manifest)
-      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, title: `contain ${playbook}` })
+      const incident = openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: `contain ${playbook}` })
       const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
       print(`incident ${incident.id} (${incident.dir})\n`)
       const onProgress = (prefix: string) => (event: Parameters<NonNullable<Parameters<typeof runContainment>[0]['onProgress']>>[0]) => {

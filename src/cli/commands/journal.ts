@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander'
+import { UsageError } from '../../errors.js'
 import { EXIT, toJson } from '../output.js'
-import { incidentsOption, jsonOption } from '../sharedOptions.js'
+import { databaseUrlOption, incidentsOption, jsonOption } from '../sharedOptions.js'
 
 /**
  * `journal verify`'s exit codes. 6 is its own: the journal is not intact, but only because a crash
@@ -46,4 +47,34 @@ export function registerJournal(program: Command) {
       }
       process.exitCode = JOURNAL_EXIT[result.verdict]
     })
+  journal
+    .command('export')
+    .description("write an incident's shared journal (PostgreSQL) as an incident folder: <out>/<incident>/journal.jsonl and journal.head, which journal verify and report read")
+    .argument('<incident>', 'incident id in the database')
+    .requiredOption('--out <dir>', 'folder to write the incident folder into (like --incidents)')
+    .addOption(databaseUrlOption())
+    .addOption(jsonOption())
+    .action(async (incident: string, options: { out: string; databaseUrl?: string; json?: boolean }) => {
+      const { exportJournal } = await import('../../journal/exportJournal.js')
+      const exported = exportJournal({ databaseUrl: requireDatabaseUrl(options.databaseUrl), incident, out: options.out })
+      if (options.json) process.stdout.write(`${toJson(exported)}\n`)
+      else process.stdout.write(`exported ${exported.count} entries of incident ${incident} to ${exported.dir}${exported.head ? ` (head ${exported.head.hash})` : ''}\n`)
+    })
+  journal
+    .command('import')
+    .description('load an incident folder\'s journal into the shared journal (PostgreSQL); refused unless it verifies intact, and when the incident is already there with another chain')
+    .argument('<dir>', 'incident folder holding journal.jsonl and journal.head')
+    .addOption(databaseUrlOption())
+    .addOption(jsonOption())
+    .action(async (dir: string, options: { databaseUrl?: string; json?: boolean }) => {
+      const { importJournal } = await import('../../journal/importJournal.js')
+      const imported = importJournal({ databaseUrl: requireDatabaseUrl(options.databaseUrl), dir })
+      if (options.json) process.stdout.write(`${toJson(imported)}\n`)
+      else process.stdout.write(`imported incident ${imported.incident}: ${imported.added} entries added, ${imported.alreadyStored} already stored${imported.head ? ` (head ${imported.head.hash})` : ''}\n`)
+    })
+}
+
+function requireDatabaseUrl(databaseUrl: string | undefined): string {
+  if (databaseUrl === undefined || databaseUrl === '') throw new UsageError('journal export and import need the shared journal\'s database: pass --database-url or set FIREBREAK_DATABASE_URL')
+  return databaseUrl
 }

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander'
 import { type ParameterFlags, withFlags } from '../flags.js'
 import { toJson } from '../output.js'
-import { addressesOption, blockOption, chainOption, fromBlockOption, hashesOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { addressesOption, blockOption, chainOption, fromBlockOption, hashesOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type LossesOptions = {
   before?: string[]
@@ -20,6 +20,7 @@ type LossesOptions = {
   rpcUrl?: string
   incident?: string
   incidents: string
+  databaseUrl?: string
   json?: boolean
 }
 
@@ -44,6 +45,7 @@ export function registerLosses(program: Command) {
     .addOption(rpcUrlOption())
     .addOption(incidentOption())
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption('print the loss tables as one JSON object'))
     .action(
       withFlags(FLAGS, async (options: LossesOptions) => {
@@ -55,7 +57,7 @@ export function registerLosses(program: Command) {
         ])
         const source = lossesSource(options)
         const manifest = chainView(loadManifest(options.manifest), options.chain)
-        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: 'losses' }), manifest)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: 'losses' }), manifest)
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await runManifestLosses({

@@ -3,7 +3,7 @@ import type { Address } from 'viem'
 import { toJson } from '../output.js'
 import { type ParameterFlags, withFlags } from '../flags.js'
 import { parseCount } from '../parse.js'
-import { addressOption, addressesOption, batchSizeOption, chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
+import { addressOption, addressesOption, batchSizeOption, chainOption, dryRunOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption } from '../sharedOptions.js'
 
 type MigrateOptions = {
   snapshot?: string
@@ -25,6 +25,7 @@ type MigrateOptions = {
   json?: boolean
   incident?: string
   incidents: string
+  databaseUrl?: string
 }
 
 export function registerMigrate(program: Command) {
@@ -50,6 +51,7 @@ export function registerMigrate(program: Command) {
     .addOption(dryRunOption('build, show and simulate the migration on a fork; send nothing'))
     .addOption(incidentOption())
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (contract: string, options: MigrateOptions) => {
@@ -59,7 +61,7 @@ export function registerMigrate(program: Command) {
           import('../../journal/index.js'),
         ])
         const manifest = chainView(loadManifest(options.manifest), options.chain)
-        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `migrate ${contract}` }), manifest)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: `migrate ${contract}` }), manifest)
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await migrate.migrateContract({

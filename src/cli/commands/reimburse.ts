@@ -3,7 +3,7 @@ import { type ParameterFlags, withFlags } from '../flags.js'
 import { EXIT, toJson } from '../output.js'
 import { errorMessage } from '../../errors.js'
 import { parseAmount, parseDays } from '../parse.js'
-import { batchSizeOption, chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { batchSizeOption, chainOption, dryRunOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type ReimburseOptions = {
   mode: 'merkle' | 'transfers' | 'tokens'
@@ -26,6 +26,7 @@ type ReimburseOptions = {
   rpcUrl?: string
   incident?: string
   incidents: string
+  databaseUrl?: string
   json?: boolean
 }
 
@@ -54,6 +55,7 @@ export function registerReimburse(program: Command) {
     .addOption(rpcUrlOption())
     .addOption(incidentOption())
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (lossesFiles: string[], options: ReimburseOptions) => {
@@ -69,7 +71,7 @@ export function registerReimburse(program: Command) {
         const full = loadManifest(options.manifest)
         // Each losses file says the chain it was computed on: each is paid there, by a plan of that chain.
         const runs = chainsOfLossesFiles(full, lossesFiles, options.chain)
-        const shared = openCurrentIncident({ root: options.incidents, id: options.incident, title: 'reimburse' })
+        const shared = openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: 'reimburse' })
         const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
         print(`incident ${shared.id} (${shared.dir})\n`)
         const results = await Promise.all(

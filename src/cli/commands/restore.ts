@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { EXIT, toJson } from '../output.js'
-import { chainOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { chainOption, dryRunOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
-type CommonOptions = { manifest: string; chain?: string; incident?: string; incidents: string; json?: boolean }
+type CommonOptions = { manifest: string; chain?: string; incident?: string; incidents: string; databaseUrl?: string; json?: boolean }
 type RunOptions = CommonOptions & { rpcUrl?: string; dryRun?: boolean; signature?: string[] }
 
 export function registerRestore(program: Command) {
@@ -20,6 +20,7 @@ export function registerRestore(program: Command) {
     .addOption(signatureOption())
     .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption())
     .action(async (stage: string, options: RunOptions) => {
       const [{ loadManifest, chainView }, { runRestore }, { formatGates, formatRestoreOutcome }, format, { openCurrentIncident, incidentForView }] = await Promise.all([
@@ -30,7 +31,7 @@ export function registerRestore(program: Command) {
         import('../../journal/index.js'),
       ])
       const manifest = chainView(loadManifest(options.manifest), options.chain)
-      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` }), manifest)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: `restore ${stage}` }), manifest)
       const print = (text: string) => void (options.json ? process.stderr : process.stdout).write(text)
       print(`incident ${incident.id} (${incident.dir})\n`)
       const outcome = await runRestore({
@@ -61,6 +62,7 @@ export function registerRestore(program: Command) {
     .addOption(chainOption())
     .addOption(incidentOption('latest'))
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption('print the approval as JSON'))
     .action(async (stage: string, options: CommonOptions & { as: string }) => {
       const [{ loadManifest, chainView }, { approveRestore }, { openCurrentIncident, incidentForView }] = await Promise.all([
@@ -69,7 +71,7 @@ export function registerRestore(program: Command) {
         import('../../journal/index.js'),
       ])
       const manifest = chainView(loadManifest(options.manifest), options.chain)
-      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `restore ${stage}` }), manifest)
+      const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: `restore ${stage}` }), manifest)
       const approval = await approveRestore({ manifest, incident, stage, as: options.as, chain: options.chain })
       if (options.json) {
         process.stdout.write(`${toJson({ incident: incident.id, ...approval })}\n`)

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander'
 import { type ParameterFlags, withFlags } from '../flags.js'
 import { EXIT, toJson } from '../output.js'
 import { parseBlock } from '../parse.js'
-import { cacheOption, chainOption, hashesOption, dryRunOption, incidentOption, incidentsOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
+import { cacheOption, chainOption, hashesOption, dryRunOption, incidentOption, incidentsOption, databaseUrlOption, jsonOption, manifestOption, rpcUrlOption, signatureOption } from '../sharedOptions.js'
 
 type UpgradeOptions = {
   from: string
@@ -24,6 +24,7 @@ type UpgradeOptions = {
   signature?: string[]
   incident?: string
   incidents: string
+  databaseUrl?: string
   json?: boolean
 }
 
@@ -51,6 +52,7 @@ export function registerUpgrade(program: Command) {
     .addOption(signatureOption())
     .addOption(incidentOption())
     .addOption(incidentsOption())
+    .addOption(databaseUrlOption())
     .addOption(jsonOption())
     .action(
       withFlags(FLAGS, async (contract: string, options: UpgradeOptions) => {
@@ -71,7 +73,7 @@ export function registerUpgrade(program: Command) {
         const { current, patched, warnings } = await loadImplementations({ sourcesDir: options.sources, current: options.from, patched: options.to, cacheDir: options.cache })
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`)
         const initData = inputs.initCalldata(patched, options.init, options.initArg)
-        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, title: `upgrade ${contract}` }), manifest)
+        const incident = incidentForView(openCurrentIncident({ root: options.incidents, id: options.incident, databaseUrl: options.databaseUrl, title: `upgrade ${contract}` }), manifest)
         print(`incident ${incident.id} (${incident.dir})\n`)
         const outcome = await runUpgrade({
           manifest,

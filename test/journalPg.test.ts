@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bytesToHex } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ANVIL_MNEMONIC } from '../src/chain/index.js'
+import { exportJournal } from '../src/journal/exportJournal.js'
+import { openIncident } from '../src/journal/incident.js'
+import { readJournal, verifyJournal } from '../src/journal/journal.js'
+import { packageRoot } from '../src/packageRoot.js'
+import { useDrillProtocol } from './fixtures/localChain.js'
+import { writeTestManifest } from './fixtures/manifest.js'
+import { type TestPostgres, POSTGRES_INSTALL_TIMEOUT_MS, startPostgres } from './fixtures/postgres.js'
+import { finished, runCli, spawnCli } from './fixtures/runCli.js'
+
+const drill = useDrillProtocol({ snapshotEachTest: false })
+const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
+
+let postgres: TestPostgres
+let dir: string
+
+beforeAll(async () => {
+  postgres = await startPostgres({ durable: false })
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-journal-pg-'))
+}, POSTGRES_INSTALL_TIMEOUT_MS)
+
+afterAll(() => {
+  postgres?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** A firebreak-like process appending `count` entries to `incident` through the library. */
+function writer(incident: string, name: string, count: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'test', 'fixtures', 'pgWriter.ts'), postgres.url, join(dir, `machine-${name}`), incident, name, String(count)], {
+    cwd: packageRoot,
+    env: { ...process.env, PG_WRITER_WAIT_FOR_START: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+}
+
+/** Starts the writers, lets them go at once, and waits for them all. */
+async function runWriters(incident: string, names: string[], count: number) {
+  const children = names.map((name) => writer(incident, name, count))
+  const ready = children.map((child) => new Promise((resolve) => child.stdout?.once('data', resolve)))
+  const exits = children.map((child) => finished(child))
+  await Promise.all(ready)
+  for (const child of children) child.stdin?.end('go\n')
+  return Promise.all(exits)
+}
+
+function entriesInDatabase(incident: string) {
+  const exported = exportJournal({ databaseUrl: postgres.url, incident, out: join(dir, 'exports') })
+  return { exported, entries: readJournal(exported.dir).entries }
+}
+
+describe('the incident journal in PostgreSQL', () => {
+  it('keeps one linear chain when three processes append to one incident at once', async () => {
+    const runs = await runWriters('shared-1', ['a', 'b', 'c'], 60)
+
+    for (const run of runs) expect(run.code, run.stderr).toBe(0)
+    const { exported, entries } = entriesInDatabase('shared-1')
+    expect(verifyJournal(exported.dir)).toMatchObject({ ok: true, verdict: 'intact', count: 181 })
+    expect(entries.map((entry) => entry.seq)).toEqual([...Array(181).keys()])
+    expect(entries.filter((entry) => entry.type === 'incident.opened')).toHaveLength(1)
+    for (const name of ['a', 'b', 'c']) {
+      const mine = entries.filter((entry) => (entry.data as { writer?: string }).writer === name).map((entry) => (entry.data as { index: number }).index)
+      expect(mine).toEqual([...Array(60).keys()])
+    }
+    // The writers' entries interleave: each took in the others' before chaining its own.
+    const writers = entries.slice(1).map((entry) => (entry.data as { writer: string }).writer)
+    const switches = writers.filter((name, index) => index > 0 && name !== writers[index - 1]).length
+    expect(switches).toBeGreaterThan(2)
+  }, 120_000)
+
+  it('shows a process the entries other writers appended, on refresh and before its own append', () => {
+    const first = openIncident({ root: join(dir, 'laptop'), id: 'shared-2', databaseUrl: postgres.url })
+    const second = openIncident({ root: join(dir, 'desktop'), id: 'shared-2', databaseUrl: postgres.url })
+    second.journal.append('note' as never, { by: 'desktop' } as never)
+    expect(first.journal.entries()).toHaveLength(1)
+    expect((first.journal as unknown as { refresh(): unknown[] }).refresh()).toHaveLength(2)
+    const mine = first.journal.append('note' as never, { by: 'laptop' } as never)
+    second.journal.append('note' as never, { by: 'desktop' } as never)
+    expect(mine.seq).toBe(2)
+    expect(second.journal.entries().map((entry) => entry.seq)).toEqual([0, 1, 2, 3])
+    expect(second.journal.entries()[2]?.hash).toBe(mine.hash)
+  })
+
+  it('exports a folder that journal verify passes, and imports it back only while intact', async () => {
+    const out = join(dir, 'cli-export')
+    const exported = await runCli(['journal', 'export', 'shared-1', '--out', out, '--database-url', postgres.url])
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(exported.stdout).toContain('exported 181 entries of incident shared-1')
+    const verified = await runCli(['journal', 'verify', 'shared-1', '--incidents', out])
+    expect(verified.code, verified.stderr).toBe(0)
+    expect(verified.stdout).toContain('journal intact: 181 entries')
+
+    const again = await runCli(['journal', 'import', join(out, 'shared-1')], { FIREBREAK_DATABASE_URL: postgres.url })
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain('imported incident shared-1: 0 entries added, 181 already stored')
+
+    const tampered = join(dir, 'tampered', 'shared-1')
+    cpSync(join(out, 'shared-1'), tampered, { recursive: true })
+    const lines = readFileSync(join(tampered, 'journal.jsonl'), 'utf8').split('\n')
+    lines[5] = (lines[5] as string).replace(/"index":\d+/, '"index":99')
+    writeFileSync(join(tampered, 'journal.jsonl'), lines.join('\n'))
+    const refused = await runCli(['journal', 'import', tampered, '--database-url', postgres.url])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('line 6 (seq 5): content does not match its hash')
+    expect(verifyJournal(entriesInDatabase('shared-1').exported.dir).count).toBe(181)
+  }, 60_000)
+
+  it('refuses to import an incident id the database holds with another chain', async () => {
+    const other = openIncident({ root: join(dir, 'offline'), id: 'shared-2' })
+    other.journal.append('note' as never, { by: 'offline laptop' } as never)
+    const refused = await runCli(['journal', 'import', other.dir, '--database-url', postgres.url])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.split('\n')[0]).toBe('firebreak: incident "shared-2" is already in the database with a different chain (they differ at seq 0)')
+  }, 30_000)
+
+  it('says in one line which host it could not reach, never the password', async () => {
+    const result = await runCli(['journal', 'export', 'shared-1', '--out', join(dir, 'nowhere')], { FIREBREAK_DATABASE_URL: 'postgresql://firebreak:hunter2-secret@127.0.0.1:1/journal' })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('journal database at 127.0.0.1:1:')
+    expect(result.stderr).not.toContain('hunter2')
+  }, 30_000)
+
+  it('keeps one chain when firebreak contain pause-all and another process record in the same incident', async () => {
+    const manifest = writeTestManifest(dir, {
+      rpcUrl: drill.anvil.rpcUrl,
+      contracts: [drill.protocol.vault],
+      authorities: [{ name: 'guardian', type: 'eoa', address: drill.actors.guardian.address, keyEnv: 'GUARDIAN_KEY' }],
+    })
+    const contain = finished(spawnCli(['contain', 'pause-all', '--manifest', manifest, '--incidents', join(dir, 'responder'), '--incident', 'war-room'], { GUARDIAN_KEY: guardianKey, FIREBREAK_DATABASE_URL: postgres.url }))
+    const [appended] = await runWriters('war-room', ['scribe'], 80)
+    const contained = await contain
+
+    expect(contained.code, contained.stderr).toBe(0)
+    expect(appended?.code, appended?.stderr).toBe(0)
+    const { exported, entries } = entriesInDatabase('war-room')
+    expect(verifyJournal(exported.dir)).toMatchObject({ ok: true, verdict: 'intact' })
+    expect(entries.map((entry) => entry.seq)).toEqual([...Array(entries.length).keys()])
+    expect(entries.filter((entry) => entry.type === 'incident.opened')).toHaveLength(1)
+    expect(entries.filter((entry) => entry.type === 'step.mined')).toHaveLength(1)
+    expect(entries.filter((entry) => (entry.data as { writer?: string }).writer === 'scribe')).toHaveLength(80)
+    expect(await drill.chain.public.readContract({ address: drill.protocol.vault.address, abi: drill.protocol.vault.abi, functionName: 'paused' })).toBe(true)
+  }, 180_000)
+})
