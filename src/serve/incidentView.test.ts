@@ -91,10 +91,11 @@ describe('buildIncidentView', () => {
 })
 
 describe('timelineRow', () => {
-  it("says an entry in the report's words, and a page approval as a journaled approval, not a key signature", () => {
+  it("says an entry in the report's words, a page approval as a journaled approval, not a key signature, and no URL a reason quotes", () => {
     const [done, approved] = journal(['plan.done', { planId: 'contain-pause-all' }], ['serve.approved', { approval: 'restore', subject: 'stage-1', by: 'alice' }])
 
     expect(timelineRow(done!).text).toBe('plan contain-pause-all complete')
+    expect(timelineRow(journal(['plan.failed', { planId: 'p', stage: 'execution', reason: 'node https://eth.example/v2/SECRETKEY refused' }])[0]!).text).toBe('plan p stopped at execution: node <url> refused')
     expect(timelineRow(approved!).text).toBe('restore approval of stage-1 given on the war-room page by alice (a journaled approval, not a key signature)')
   })
 })

@@ -190,7 +190,12 @@ function reimbursementLines(entries: readonly JournalEntry[]): string[] {
 /** The timeline row of one entry: the report's words, else the page's own for entries the report leaves out. */
 export function timelineRow(entry: JournalEntry): TimelineRow {
   const words = describeEntry(entry)
-  return { seq: entry.seq, time: entry.time, type: entry.type, text: words ? plainText(words) : describeOther(entry) }
+  return { seq: entry.seq, time: entry.time, type: entry.type, text: withoutUrls(words ? plainText(words) : describeOther(entry)) }
+}
+
+/** A reason journaled from a node's error may quote its URL, and a provider's URL often holds an API key. */
+function withoutUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
 }
 
 function describeOther(entry: JournalEntry): string {

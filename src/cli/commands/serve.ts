@@ -22,6 +22,7 @@ export function registerServe(program: Command) {
       }
       lines.push('Hand each link only to the people of its role: the signer link uploads signatures, approver links journal approvals. Ctrl-C stops.')
       process.stdout.write(`${lines.join('\n')}\n`)
+      if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) process.stderr.write(`firebreak: the page listens on ${options.host}, not only this machine: anyone who can reach it and holds a link reads the incident; serve it behind TLS\n`)
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop)
