@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bytesToHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANVIL_MNEMONIC } from '../src/chain/index.js'
+import { runAttack } from '../src/drill/scenario.js'
 import { exportJournal } from '../src/journal/exportJournal.js'
 import { openIncident } from '../src/journal/incident.js'
 import { readJournal, verifyJournal } from '../src/journal/journal.js'
@@ -13,10 +14,12 @@ import { packageRoot } from '../src/packageRoot.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 import { type TestPostgres, POSTGRES_INSTALL_TIMEOUT_MS, startPostgres } from './fixtures/postgres.js'
-import { finished, runCli, spawnCli } from './fixtures/runCli.js'
+import { writeRestoreManifest, withdrawalsStage } from './fixtures/restore.js'
+import { type CliRun, finished, runCli, spawnCli } from './fixtures/runCli.js'
 
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
+const governanceKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }).getHdKey().privateKey!)
 
 let postgres: TestPostgres
 let dir: string
@@ -32,20 +35,20 @@ afterAll(() => {
 })
 
 /** A firebreak-like process appending `count` entries to `incident` through the library. */
-function writer(incident: string, name: string, count: number): ChildProcess {
+function writer(incident: string, name: string, count: number, intervalMs: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(packageRoot, 'test', 'fixtures', 'pgWriter.ts'), postgres.url, join(dir, `machine-${name}`), incident, name, String(count)], {
     cwd: packageRoot,
-    env: { ...process.env, PG_WRITER_WAIT_FOR_START: '1' },
+    env: { ...process.env, PG_WRITER_WAIT_FOR_START: '1', PG_WRITER_INTERVAL_MS: String(intervalMs) },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
 }
 
-/** Starts the writers, lets them go at once, and waits for them all. */
-async function runWriters(incident: string, names: string[], count: number) {
-  const children = names.map((name) => writer(incident, name, count))
+/** Starts the writers, lets them go at once (once `release` resolves), and waits for them all. */
+async function runWriters(incident: string, names: string[], count: number, { intervalMs = 0, release = Promise.resolve() as Promise<unknown> } = {}) {
+  const children = names.map((name) => writer(incident, name, count, intervalMs))
   const ready = children.map((child) => new Promise((resolve) => child.stdout?.once('data', resolve)))
   const exits = children.map((child) => finished(child))
-  await Promise.all(ready)
+  await Promise.all([...ready, release])
   for (const child of children) child.stdin?.end('go\n')
   return Promise.all(exits)
 }
@@ -127,24 +130,45 @@ describe('the incident journal in PostgreSQL', () => {
     expect(result.stderr).not.toContain('hunter2')
   }, 30_000)
 
-  it('keeps one chain when firebreak contain pause-all and another process record in the same incident', async () => {
-    const manifest = writeTestManifest(dir, {
+  it('keeps one chain when firebreak contain pause-all, firebreak restore approve and a third process record in one incident at once', async () => {
+    const attack = await runAttack(drill.chain, drill.artifacts, drill.protocol, drill.actors)
+    const responder = join(dir, 'responder')
+    const approver = join(dir, 'approver')
+    mkdirSync(responder, { recursive: true })
+    mkdirSync(approver, { recursive: true })
+    const containManifest = writeTestManifest(responder, {
       rpcUrl: drill.anvil.rpcUrl,
       contracts: [drill.protocol.vault],
       authorities: [{ name: 'guardian', type: 'eoa', address: drill.actors.guardian.address, keyEnv: 'GUARDIAN_KEY' }],
     })
-    const contain = finished(spawnCli(['contain', 'pause-all', '--manifest', manifest, '--incidents', join(dir, 'responder'), '--incident', 'war-room'], { GUARDIAN_KEY: guardianKey, FIREBREAK_DATABASE_URL: postgres.url }))
-    const [appended] = await runWriters('war-room', ['scribe'], 80)
-    const contained = await contain
+    const restoreManifest = writeRestoreManifest(approver, drill, { stages: [withdrawalsStage(drill, attack)] })
+    const database = { FIREBREAK_DATABASE_URL: postgres.url }
+    // The same incident id from two machines' folders: the journal is the database's, one chain.
+    const containing = spawnCli(['contain', 'pause-all', '--manifest', containManifest, '--incidents', join(responder, 'incidents'), '--incident', 'war-room'], { ...database, GUARDIAN_KEY: guardianKey })
+    const contain = finished(containing)
+    // Released once contain has opened the incident, so the scribe records while contain plans, simulates and sends.
+    const opened = new Promise((resolve) => containing.stdout?.once('data', resolve))
+    const scribe = runWriters('war-room', ['scribe'], 80, { intervalMs: 20, release: opened })
+    const approvals: CliRun[] = []
+    for (let round = 0; round < 3; round++) {
+      approvals.push(await runCli(['restore', 'approve', 'withdrawals', '--as', 'governance', '--manifest', restoreManifest, '--incidents', join(approver, 'incidents'), '--incident', 'war-room'], { ...database, FIREBREAK_TEST_GOVERNANCE_KEY: governanceKey }))
+    }
+    const [contained, [appended]] = await Promise.all([contain, scribe])
 
     expect(contained.code, contained.stderr).toBe(0)
+    for (const approval of approvals) expect(approval.code, approval.stderr).toBe(0)
     expect(appended?.code, appended?.stderr).toBe(0)
     const { exported, entries } = entriesInDatabase('war-room')
-    expect(verifyJournal(exported.dir)).toMatchObject({ ok: true, verdict: 'intact' })
+    expect(verifyJournal(exported.dir)).toMatchObject({ ok: true, verdict: 'intact', count: entries.length })
     expect(entries.map((entry) => entry.seq)).toEqual([...Array(entries.length).keys()])
     expect(entries.filter((entry) => entry.type === 'incident.opened')).toHaveLength(1)
     expect(entries.filter((entry) => entry.type === 'step.mined')).toHaveLength(1)
-    expect(entries.filter((entry) => (entry.data as { writer?: string }).writer === 'scribe')).toHaveLength(80)
+    expect(entries.filter((entry) => entry.type === 'restore.approved')).toHaveLength(3)
+    const scribed = entries.filter((entry) => (entry.data as { writer?: string }).writer === 'scribe').map((entry) => entry.seq)
+    expect(scribed).toHaveLength(80)
+    // The three writers' entries interleave: the scribe recorded between contain's first and last entry.
+    const containSpan = [entries.find((entry) => entry.type === 'contain.started')!.seq, entries.find((entry) => entry.type === 'contain.finished')!.seq]
+    expect(scribed.some((seq) => seq > containSpan[0]! && seq < containSpan[1]!)).toBe(true)
     expect(await drill.chain.public.readContract({ address: drill.protocol.vault.address, abi: drill.protocol.vault.abi, functionName: 'paused' })).toBe(true)
   }, 180_000)
 })
