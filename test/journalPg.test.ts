@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bytesToHex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANVIL_MNEMONIC } from '../src/chain/index.js'
 import { runAttack } from '../src/drill/scenario.js'
@@ -88,6 +89,22 @@ describe('the incident journal in PostgreSQL', () => {
     expect(mine.seq).toBe(2)
     expect(second.journal.entries().map((entry) => entry.seq)).toEqual([0, 1, 2, 3])
     expect(second.journal.entries()[2]?.hash).toBe(mine.hash)
+  })
+
+  it('refuses an incident whose rows were edited or cut in the database', async () => {
+    const seeded = openIncident({ root: join(dir, 'seed'), id: 'edited-rows', databaseUrl: postgres.url })
+    for (let index = 0; index < 3; index++) seeded.journal.append('note' as never, { index } as never)
+    const admin = new pg.Client({ connectionString: postgres.url })
+    await admin.connect()
+    try {
+      await admin.query(`UPDATE journal_entries SET line = replace(line, '"index":1', '"index":7') WHERE incident_id = 'edited-rows' AND seq = 2`)
+      expect(() => openIncident({ root: join(dir, 'reader'), id: 'edited-rows', databaseUrl: postgres.url })).toThrow('line 3 (seq 2): content does not match its hash — the entry was edited')
+      await admin.query(`UPDATE journal_entries SET line = replace(line, '"index":7', '"index":1') WHERE incident_id = 'edited-rows' AND seq = 2`)
+      await admin.query(`DELETE FROM journal_entries WHERE incident_id = 'edited-rows' AND seq = 3`)
+      expect(() => openIncident({ root: join(dir, 'reader'), id: 'edited-rows', databaseUrl: postgres.url })).toThrow('the head records seq 3 after it — the last entry was removed')
+    } finally {
+      await admin.end()
+    }
   })
 
   it('exports a folder that journal verify passes, and imports it back only while intact', async () => {
