@@ -24,3 +24,8 @@ export function fileJournalReader(dir: string): JournalReader {
     return complete.filter((entry) => entry.seq > afterSeq)
   }
 }
+
+/** Reads a journal that catches up on other writers' appends when asked: the shared PostgreSQL journal. */
+export function refreshingJournalReader(journal: { refresh(): readonly JournalEntry[] }): JournalReader {
+  return (afterSeq) => journal.refresh().filter((entry) => entry.seq > afterSeq)
+}

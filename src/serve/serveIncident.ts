@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { FirebreakError } from '../errors.js'
 import type { JournalEntry } from '../journal/hashChain.js'
+import type { IncidentJournal } from '../journal/incidentJournal.js'
 import { Journal } from '../journal/journal.js'
 import { packageRoot } from '../packageRoot.js'
 import { buildReport } from '../report/buildReport.js'
@@ -25,6 +26,11 @@ export type ServeIncidentParameters = {
   approvers?: readonly string[]
   /** Where entries come from; the incident folder's journal.jsonl by default. */
   reader?: JournalReader
+  /**
+   * The journal uploads and approvals are appended to, opened for each: the folder's journal.jsonl
+   * by default (opened afresh, so it chains to whatever another process appended meanwhile).
+   */
+  openJournal?: () => IncidentJournal
   /** How often the journal and the incident's files are looked at. */
   pollMilliseconds?: number
 }
@@ -46,6 +52,7 @@ const MAX_UPLOAD_BYTES = 64 * 1024
 export async function serveIncident(parameters: ServeIncidentParameters): Promise<WarRoomServer> {
   const { dir, host = '127.0.0.1', port = 0, pollMilliseconds = 300 } = parameters
   const reader = parameters.reader ?? fileJournalReader(dir)
+  const openJournal = parameters.openJournal ?? (() => Journal.open(dir))
   const tokens = makeAccessTokens(parameters.approvers)
   const entries: JournalEntry[] = []
   let fingerprint = ''
@@ -101,7 +108,7 @@ export async function serveIncident(parameters: ServeIncidentParameters): Promis
       if (access.role !== 'signer') return sendJson(response, 403, { error: 'uploading signatures needs the signer token' })
       const text = await readBody(request)
       try {
-        const stored = await storeSignatureUpload({ dir, text, by: access.name })
+        const stored = await storeSignatureUpload({ dir, text, by: access.name, journal: openJournal() })
         refreshNow()
         return sendJson(response, 200, { owner: stored.owner, safeTxHash: stored.safeTxHash })
       } catch (error) {
@@ -113,7 +120,7 @@ export async function serveIncident(parameters: ServeIncidentParameters): Promis
       if (access.role !== 'approver') return sendJson(response, 403, { error: 'approving needs an approver token (firebreak serve --approver NAME)' })
       const body = parseApproval(await readBody(request))
       if (typeof body === 'string') return sendJson(response, 400, { error: body })
-      Journal.open(dir).append('serve.approved', { ...body, by: access.name })
+      openJournal().append('serve.approved', { ...body, by: access.name })
       refreshNow()
       return sendJson(response, 200, { approval: body.approval, subject: body.subject, by: access.name })
     }

@@ -6,7 +6,7 @@ import { SafeSignatureError } from '../engine/executors/safe/errors.js'
 import { readSafeTransactionFile } from '../engine/executors/safe/safeTransactionFile.js'
 import { ownerSignatureFromFile, readSignatureFile } from '../engine/executors/safe/signatures.js'
 import { FirebreakError } from '../errors.js'
-import { Journal } from '../journal/journal.js'
+import type { IncidentJournal } from '../journal/incidentJournal.js'
 import { safeTransactionPath } from './readIncidentFiles.js'
 
 export type StoreSignatureUploadParameters = {
@@ -16,6 +16,8 @@ export type StoreSignatureUploadParameters = {
   text: string
   /** The name the upload is journaled under: the token's. */
   by: string
+  /** The incident's journal, as it stands now: the proposal is looked up in it and the upload appended to it. */
+  journal: IncidentJournal
 }
 
 export type StoreSignatureUploadReturnType = { owner: string; safeTxHash: string; file: string }
@@ -25,14 +27,13 @@ export type StoreSignatureUploadReturnType = { owner: string; safeTxHash: string
  * the signature, an owner of the Safe, over this incident's Safe transaction hash on its chain),
  * then stores it where the Safe executor picks it up and journals the upload.
  */
-export async function storeSignatureUpload({ dir, text, by }: StoreSignatureUploadParameters): Promise<StoreSignatureUploadReturnType> {
+export async function storeSignatureUpload({ dir, text, by, journal }: StoreSignatureUploadParameters): Promise<StoreSignatureUploadReturnType> {
   const folder = join(dir, SIGNATURES_FOLDER)
   mkdirSync(folder, { recursive: true })
   const upload = join(folder, `.upload-${randomBytes(8).toString('hex')}.json`)
   writeFileSync(upload, text)
   try {
     const file = await asUploaded(upload, () => Promise.resolve(readSignatureFile(upload)))
-    const journal = Journal.open(dir)
     const proposed = journal.filter('safe.proposed').findLast((entry) => entry.data.safeTxHash.toLowerCase() === file.safeTxHash.toLowerCase())
     if (!proposed) throw new SafeSignatureError(`the uploaded file signs Safe transaction ${file.safeTxHash}, which this incident never proposed: sign the Safe transaction shown on this page`)
     const { planId, stepId } = proposed.data
