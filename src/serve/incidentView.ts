@@ -226,6 +226,24 @@ function describeOther(entry: JournalEntry): string {
       return `signature of owner ${text(data.owner)} uploaded on the war-room page by ${text(data.by)}, for safeTxHash ${text(data.safeTxHash)}`
     case 'serve.approved':
       return `${text(data.approval)} approval of ${text(data.subject)} given on the war-room page by ${text(data.by)} (a journaled approval, not a key signature)`
+    case 'upgrade.started':
+      return `upgrade of ${text(data.contract)} started: ${text(data.from)} → ${text(data.to)}${data.dryRun === true ? ' (dry run)' : ''}`
+    case 'upgrade.planned':
+      return `upgrade planned: ${text(data.proxyKind)} proxy to ${text(data.implementation)}`
+    case 'snapshot.started':
+      return `snapshot of ${text(data.contract)} started at block ${text(data.blockNumber)}`
+    case 'losses.started':
+      return 'losses: comparing snapshots before and after the attack'
+    case 'reimburse.started':
+      return `reimbursement started (${text(data.mode)}, policy ${text(data.policy)})${data.dryRun === true ? ', dry run' : ''}`
+    case 'reimburse.planned':
+      return `reimbursement planned: ${text(data.planId)}`
+    case 'restore.started':
+      return `restore of stage ${text(data.stage)} started${data.dryRun === true ? ' (dry run)' : ''}`
+    case 'restore.planned':
+      return `restore of stage ${text(data.stage)} planned: ${text(data.planId)}`
+    case 'assets.observed':
+      return 'protocol assets observed over the incident’s blocks (see the charts)'
     default:
       return entry.type
   }
