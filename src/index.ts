@@ -45,6 +45,10 @@ export {
   verifyJournal,
 } from './journal/journal.js'
 export { type JournalEntries, type JournalEntryType, type Journaled, dataOf, entriesOf, lastOf } from './journal/entries.js'
+export type { IncidentJournal } from './journal/incidentJournal.js'
+export { IncidentChainMismatchError, JournalDatabaseError, type OpenPgJournalParameters, PgJournal } from './journal/pgJournal.js'
+export { type ExportJournalParameters, type ExportJournalReturnType, exportJournal } from './journal/exportJournal.js'
+export { type ImportJournalParameters, type ImportJournalReturnType, importJournal } from './journal/importJournal.js'
 
 // Inspect: levers, who holds them, proxies, the time to contain, findings.
 export { ContractUnreadableError } from './inspect/errors.js'
@@ -131,6 +135,9 @@ export { type ArmedPlan, type ArmPlanParameters, armPlan } from './watch/armPlan
 export type { ResponseOutcome } from './watch/respond.js'
 export type { Fired } from './watch/triggers.js'
 export { type StartWatcherParameters, type Watcher, startWatcher } from './watch/watcher.js'
+
+// The war room: the incident's live page.
+export { type ServeIncidentParameters, serveIncident } from './serve/serveIncident.js'
 
 // Report: the post-mortem, from the journal alone.
 export { buildReport } from './report/buildReport.js'

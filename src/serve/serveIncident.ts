@@ -40,7 +40,7 @@ export type WarRoomServer = { url: string; tokens: readonly AccessToken[]; close
 /** What the page receives on its event stream: new timeline rows, the whole view, the report's charts. */
 export type WarRoomUpdate = { timeline: TimelineRow[]; view: IncidentView; charts: string }
 
-const PAGE_FILE = join(packageRoot, 'src', 'serve', 'warRoom.html')
+const PAGE_FILE = join(packageRoot, 'static', 'warRoom.html')
 const MAX_UPLOAD_BYTES = 64 * 1024
 
 /**
