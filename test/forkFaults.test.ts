@@ -14,7 +14,9 @@ describe('simulating a plan on a fork of a node that fails', () => {
     const node = await startFlakyNode(drill.anvil.rpcUrl)
     try {
       const chain = await connect(node.rpcUrl)
-      const plan = buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority: { kind: 'key', address: drill.actors.guardian.address, label: 'guardian' } }] })
+      const paused = buildPausePlan({ targets: [{ contract: drill.protocol.vault, authority: { kind: 'key', address: drill.actors.guardian.address, label: 'guardian' } }] })
+      // A check of code needs a fork (a plan of calls and reads alone is simulated in one eth_simulateV1 request).
+      const plan = { ...paused, steps: paused.steps.map((step) => ({ ...step, postconditions: [...step.postconditions, { kind: 'code' as const, description: 'the vault has code', address: drill.protocol.vault.address, present: true }] })) }
       // From now on the node drops every storage read: the fork starts, then cannot read the vault.
       node.setRules([{ fault: 'drop', method: 'eth_getStorageAt' }])
 

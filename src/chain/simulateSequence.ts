@@ -11,7 +11,8 @@ import { isTransportError } from './transportError.js'
  */
 export type SequenceCall = { from: Address; to: Address | null; data: Hex; value?: bigint; gas?: bigint }
 
-export type SequenceResult = { status: 'success'; data: Hex } | { status: 'reverted'; data: Hex }
+/** `gasUsed` where the node says it (eth_simulateV1 does). */
+export type SequenceResult = ({ status: 'success'; data: Hex } | { status: 'reverted'; data: Hex }) & { gasUsed?: bigint }
 
 export type SimulateSequenceParameters = {
   calls: readonly SequenceCall[]
@@ -49,7 +50,7 @@ async function simulateV1(chain: ChainClients, calls: readonly SequenceCall[], b
     ...(blockNumber === undefined ? {} : { blockNumber }),
   })
   if (!block) throw new Error('eth_simulateV1 returned no block')
-  return block.calls.map((result) => ({ status: result.status === 'success' ? 'success' : 'reverted', data: result.data }))
+  return block.calls.map((result) => ({ status: result.status === 'success' ? 'success' : 'reverted', data: result.data, ...(result.gasUsed === undefined ? {} : { gasUsed: result.gasUsed }) }))
 }
 
 /** The node does not know the method (-32601) or refuses it as a whole: only then is a fork tried. */

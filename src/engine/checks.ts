@@ -71,7 +71,8 @@ export function compare(actual: unknown, expected: unknown, op: 'eq' | 'gte' | '
   return stringify(actual) === stringify(expected)
 }
 
-function stringify(value: unknown): string {
+/** A value read as a check shows it: bigints in decimal, objects as JSON. */
+export function stringify(value: unknown): string {
   if (typeof value === 'bigint') return value.toString()
   return typeof value === 'string' ? value : JSON.stringify(value, (_, inner) => (typeof inner === 'bigint' ? inner.toString() : inner))
 }

@@ -4,6 +4,7 @@ import { startFork } from '../chain/fork.js'
 import { type CheckResult, evaluateChecks } from './checks.js'
 import { sendOnFork } from './executors/index.js'
 import type { Plan, Step } from './plan.js'
+import { simulateInOneRequest, simulatesInOneRequest } from './simulateInOneRequest.js'
 
 export type StepSimulation = {
   stepId: string
@@ -29,10 +30,12 @@ export type SimulatePlanOptions = {
 
 /**
  * Runs the whole plan on a fork of `chain`, every authority impersonated, and checks every
- * postcondition there. Steps run in order and the first failure ends the run: later steps assume
+ * postcondition there; a plan of plain calls and read checks runs in one `eth_simulateV1` request
+ * instead (simulateInOneRequest), which reads the same without starting a fork. Steps run in order and the first failure ends the run: later steps assume
  * the earlier ones happened. The fork is always stopped.
  */
 export async function simulatePlan(chain: ChainClients, plan: Plan, { skip = new Set() }: SimulatePlanOptions = {}): Promise<SimulationResult> {
+  if (simulatesInOneRequest(plan)) return simulateInOneRequest(chain, plan, skip)
   const fork = await startFork({ forkUrl: chain.rpcUrl })
   try {
     const forked = await connect(fork.rpcUrl)
