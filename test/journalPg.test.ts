@@ -21,6 +21,7 @@ import { type CliRun, finished, runCli, spawnCli } from './fixtures/runCli.js'
 const drill = useDrillProtocol({ snapshotEachTest: false })
 const guardianKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).getHdKey().privateKey!)
 const governanceKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }).getHdKey().privateKey!)
+const treasuryKey = bytesToHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 2 }).getHdKey().privateKey!)
 
 let postgres: TestPostgres
 let dir: string
@@ -147,7 +148,7 @@ describe('the incident journal in PostgreSQL', () => {
     expect(result.stderr).not.toContain('hunter2')
   }, 30_000)
 
-  it('keeps one chain when firebreak contain pause-all, firebreak restore approve and a third process record in one incident at once', async () => {
+  it('keeps one chain when firebreak contain pause-all, firebreak reimburse, firebreak restore approve and a fourth process record in one incident at once', async () => {
     const attack = await runAttack(drill.chain, drill.artifacts, drill.protocol, drill.actors)
     const responder = join(dir, 'responder')
     const approver = join(dir, 'approver')
@@ -159,6 +160,16 @@ describe('the incident journal in PostgreSQL', () => {
       authorities: [{ name: 'guardian', type: 'eoa', address: drill.actors.guardian.address, keyEnv: 'GUARDIAN_KEY' }],
     })
     const restoreManifest = writeRestoreManifest(approver, drill, { stages: [withdrawalsStage(drill, attack)] })
+    const treasurer = join(dir, 'treasurer')
+    mkdirSync(treasurer, { recursive: true })
+    const reimburseManifest = writeTestManifest(treasurer, {
+      rpcUrl: drill.anvil.rpcUrl,
+      contracts: [drill.protocol.token],
+      authorities: [{ name: 'treasury', type: 'eoa', address: drill.actors.treasury.address, keyEnv: 'TREASURY_KEY' }],
+    })
+    const [victim] = attack.victims
+    writeFileSync(join(treasurer, 'losses.csv'), `account,loss\n${victim},${10n ** 18n}\n`)
+    const victimBefore = (await drill.chain.public.readContract({ ...drill.protocol.token, functionName: 'balanceOf', args: [victim] })) as bigint
     const database = { FIREBREAK_DATABASE_URL: postgres.url }
     // The same incident id from two machines' folders: the journal is the database's, one chain.
     const containing = spawnCli(['contain', 'pause-all', '--manifest', containManifest, '--incidents', join(responder, 'incidents'), '--incident', 'war-room'], { ...database, GUARDIAN_KEY: guardianKey })
@@ -166,21 +177,26 @@ describe('the incident journal in PostgreSQL', () => {
     // Released once contain has opened the incident, so the scribe records while contain plans, simulates and sends.
     const opened = new Promise((resolve) => containing.stdout?.once('data', resolve))
     const scribe = runWriters('war-room', ['scribe'], 80, { intervalMs: 20, release: opened })
+    // The treasurer pays from a third machine while the guardian contains.
+    const reimbursing = runCli(['reimburse', join(treasurer, 'losses.csv'), '--treasury', 'treasury', '--mode', 'transfers', '--token', drill.protocol.token.name, '--manifest', reimburseManifest, '--incidents', join(treasurer, 'incidents'), '--incident', 'war-room'], { ...database, TREASURY_KEY: treasuryKey })
     const approvals: CliRun[] = []
     for (let round = 0; round < 3; round++) {
       approvals.push(await runCli(['restore', 'approve', 'withdrawals', '--as', 'governance', '--manifest', restoreManifest, '--incidents', join(approver, 'incidents'), '--incident', 'war-room'], { ...database, FIREBREAK_TEST_GOVERNANCE_KEY: governanceKey }))
     }
-    const [contained, [appended]] = await Promise.all([contain, scribe])
+    const [contained, [appended], reimbursed] = await Promise.all([contain, scribe, reimbursing])
 
     expect(contained.code, contained.stderr).toBe(0)
+    expect(reimbursed.code, reimbursed.stderr).toBe(0)
+    expect((await drill.chain.public.readContract({ ...drill.protocol.token, functionName: 'balanceOf', args: [victim] })) as bigint).toBe(victimBefore + 10n ** 18n)
     for (const approval of approvals) expect(approval.code, approval.stderr).toBe(0)
     expect(appended?.code, appended?.stderr).toBe(0)
     const { exported, entries } = entriesInDatabase('war-room')
     expect(verifyJournal(exported.dir)).toMatchObject({ ok: true, verdict: 'intact', count: entries.length })
     expect(entries.map((entry) => entry.seq)).toEqual([...Array(entries.length).keys()])
     expect(entries.filter((entry) => entry.type === 'incident.opened')).toHaveLength(1)
-    expect(entries.filter((entry) => entry.type === 'step.mined')).toHaveLength(1)
+    expect(entries.filter((entry) => entry.type === 'step.mined' && (entry.data as { planId: string }).planId === 'contain-pause-all')).toHaveLength(1)
     expect(entries.filter((entry) => entry.type === 'restore.approved')).toHaveLength(3)
+    expect(entries.filter((entry) => entry.type === 'reimburse.finished').map((entry) => (entry.data as { status: string }).status)).toEqual(['reimbursed'])
     const scribed = entries.filter((entry) => (entry.data as { writer?: string }).writer === 'scribe').map((entry) => entry.seq)
     expect(scribed).toHaveLength(80)
     // The three writers' entries interleave: the scribe recorded between contain's first and last entry.
