@@ -1,3 +1,4 @@
+import { KnownEntries } from './knownEntries.js'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -206,11 +207,10 @@ export type JournalRepair = JournalEntries['journal.repaired']
  * An incident's append-only, hash-chained journal.jsonl. Each `append` is on disk (fsync) before
  * it returns, so whatever the caller does next (send a transaction) is never ahead of the record.
  */
-export class Journal implements IncidentJournal {
+export class Journal extends KnownEntries implements IncidentJournal {
   readonly dir: string
   readonly path: string
   readonly #now: () => Date
-  readonly #entries: JournalEntry[]
   /** Bytes of journal.jsonl this process knows about: any other size means another writer. */
   #size: number
   #endsWithNewline: boolean
@@ -218,10 +218,11 @@ export class Journal implements IncidentJournal {
   #pendingRepairs: JournalRepair[] = []
 
   private constructor(dir: string, entries: JournalEntry[], now: () => Date) {
+    super()
     this.dir = dir
     this.path = path.join(dir, JOURNAL_FILE)
     this.#now = now
-    this.#entries = entries.map(deepFreeze)
+    this.known.push(...entries.map(deepFreeze))
     const tail = fileTail(this.path)
     this.#size = tail.size
     this.#endsWithNewline = tail.endsWithNewline
@@ -262,46 +263,22 @@ export class Journal implements IncidentJournal {
     if (type.trim() === '') throw new FirebreakError('a journal entry needs a type, e.g. "step.sent"')
     const entry = this.#nextEntry(type, toJsonValue(data))
     this.#writeLine(`${JSON.stringify(entry)}\n`)
-    this.#entries.push(deepFreeze(entry))
+    this.known.push(deepFreeze(entry))
     writeHead(this.dir, { seq: entry.seq, hash: entry.hash })
     recordWrittenHead({ seq: entry.seq, hash: entry.hash, incident: this.#incidentId(), dir: this.dir })
     if (this.#pendingRepairs.length > 0) this.#recordRepairs()
     return entry as TypedJournalEntry<Type, JournalEntry>
   }
 
-  /** Every entry, of whatever type (an older journal may hold types this version no longer writes); `entriesOf` reads one type typed. */
-  entries(): readonly JournalEntry[] {
-    return this.#entries
-  }
-
-  last(): JournalEntry | undefined
-  last<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry> | undefined
-  last(type: string): JournalEntry | undefined
-  last(type?: string): JournalEntry | undefined {
-    if (type === undefined) return this.#entries.at(-1)
-    return this.#entries.findLast((entry) => entry.type === type)
-  }
-
-  filter<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry>[]
-  filter(type: string): JournalEntry[]
-  filter(type: string): JournalEntry[] {
-    return this.#entries.filter((entry) => entry.type === type)
-  }
-
-  /** The last entry's seq and hash: publish it elsewhere to make rewriting the whole journal evident too. */
-  head(): JournalHead | undefined {
-    const last = this.#entries.at(-1)
-    return last === undefined ? undefined : { seq: last.seq, hash: last.hash }
-  }
 
   #incidentId(): string {
-    const opened = this.#entries[0]
+    const opened = this.known[0]
     const id = opened?.type === 'incident.opened' ? (opened.data as { id?: unknown } | null)?.id : undefined
     return typeof id === 'string' ? id : path.basename(this.dir)
   }
 
   #nextEntry(type: string, data: JsonValue): JournalEntry {
-    const previous = this.#entries.at(-1)
+    const previous = this.known.at(-1)
     const unhashed = {
       seq: previous === undefined ? 0 : previous.seq + 1,
       time: this.#now().toISOString(),

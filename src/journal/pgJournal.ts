@@ -1,3 +1,4 @@
+import { KnownEntries } from './knownEntries.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { FirebreakError } from '../errors.js'
@@ -123,15 +124,15 @@ export type OpenPgJournalParameters = {
  *
  * `entries()` is what this process knows: it catches up on every append and on `refresh()`.
  */
-export class PgJournal implements IncidentJournal {
+export class PgJournal extends KnownEntries implements IncidentJournal {
   readonly dir: string
   readonly path: string
   readonly incident: string
   readonly #database: Database
   readonly #now: () => Date
-  readonly #entries: JournalEntry[] = []
 
   private constructor(database: Database, parameters: OpenPgJournalParameters) {
+    super()
     this.#database = database
     this.incident = parameters.incident
     this.dir = path.resolve(parameters.dir)
@@ -150,7 +151,7 @@ export class PgJournal implements IncidentJournal {
   /** Takes in the entries other writers appended since; a reader (the war-room page) polls this. */
   refresh(): readonly JournalEntry[] {
     this.#takeIn(call<Fetched>(this.#database, 'read', { incident: this.incident, afterSeq: this.#lastSeq() }))
-    return this.#entries
+    return this.known
   }
 
   append<Type extends JournalEntryType>(type: Type, data: JournalEntries[Type]): TypedJournalEntry<Type, JournalEntry> {
@@ -166,47 +167,25 @@ export class PgJournal implements IncidentJournal {
     return this.#appendLocked(type, toJsonValue(data), true)
   }
 
-  entries(): readonly JournalEntry[] {
-    return this.#entries
-  }
-
-  last(): JournalEntry | undefined
-  last<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry> | undefined
-  last(type: string): JournalEntry | undefined
-  last(type?: string): JournalEntry | undefined {
-    if (type === undefined) return this.#entries.at(-1)
-    return this.#entries.findLast((entry) => entry.type === type)
-  }
-
-  filter<Type extends JournalEntryType>(type: Type): TypedJournalEntry<Type, JournalEntry>[]
-  filter(type: string): JournalEntry[]
-  filter(type: string): JournalEntry[] {
-    return this.#entries.filter((entry) => entry.type === type)
-  }
-
-  head(): JournalHead | undefined {
-    const last = this.#entries.at(-1)
-    return last === undefined ? undefined : { seq: last.seq, hash: last.hash }
-  }
 
   #appendLocked(type: string, data: JsonValue, onlyIfEmpty: boolean): JournalEntry {
     this.#takeIn(call<Fetched>(this.#database, 'begin', { incident: this.incident, afterSeq: this.#lastSeq() }), true)
-    if (onlyIfEmpty && this.#entries.length > 0) {
+    if (onlyIfEmpty && this.known.length > 0) {
       call(this.#database, 'rollback', {})
-      return this.#entries[0] as JournalEntry
+      return this.known[0] as JournalEntry
     }
-    const previous = this.#entries.at(-1)
+    const previous = this.known.at(-1)
     const unhashed = { seq: previous === undefined ? 0 : previous.seq + 1, time: this.#now().toISOString(), type, data, prev: previous?.hash ?? GENESIS }
     const entry: JournalEntry = { ...unhashed, hash: hashEntry(unhashed) }
     const line = JSON.stringify(entry)
     call(this.#database, 'commit', { incident: this.incident, entries: [{ seq: entry.seq, type, prev: entry.prev, hash: entry.hash, line }] })
-    this.#entries.push(deepFreeze(entry))
+    this.known.push(deepFreeze(entry))
     recordWrittenHead({ seq: entry.seq, hash: entry.hash, incident: this.incident, dir: this.dir })
     return entry
   }
 
   #lastSeq(): number {
-    return this.#entries.at(-1)?.seq ?? -1
+    return this.known.at(-1)?.seq ?? -1
   }
 
   /**
@@ -214,12 +193,12 @@ export class PgJournal implements IncidentJournal {
    * holds and end at the recorded head. `inTransaction`: a refusal rolls the append's transaction back.
    */
   #takeIn(fetched: Fetched, inTransaction = false): void {
-    const problems = this.#entries.length === 0 ? this.#verifyWhole(fetched) : this.#verifyExtension(fetched)
+    const problems = this.known.length === 0 ? this.#verifyWhole(fetched) : this.#verifyExtension(fetched)
     if (problems.length > 0) {
       if (inTransaction) call(this.#database, 'rollback', {})
       throw new JournalCorruptError(this.path, problems)
     }
-    for (const line of fetched.lines) this.#entries.push(deepFreeze(JSON.parse(line) as JournalEntry))
+    for (const line of fetched.lines) this.known.push(deepFreeze(JSON.parse(line) as JournalEntry))
   }
 
   // The first read checks the whole chain, with verifyChain's messages.
@@ -241,7 +220,7 @@ export class PgJournal implements IncidentJournal {
   // Later reads are checked entry by entry against the last one held: the cost of an append stays
   // that of the entries it takes in, not of the whole journal.
   #verifyExtension({ head, lines }: Fetched): JournalProblem[] {
-    let previous = this.#entries.at(-1) as JournalEntry
+    let previous = this.known.at(-1) as JournalEntry
     for (const text of lines) {
       const parsed = parseJournalLine(text, previous.seq + 2)
       const at = `seq ${previous.seq + 1}`
