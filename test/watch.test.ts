@@ -5,6 +5,7 @@ import { parseAbi } from 'viem'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadManifest } from '../src/manifest/loadManifest.js'
 import { renderReport } from '../src/report/renderReport.js'
+import { blockJustMined } from '../src/drill/runWatchDrill.js'
 import { drainCalldata, runAttack } from '../src/drill/scenario.js'
 import { deployContract } from '../src/chain/deploy.js'
 import { type Watcher, startWatcher } from '../src/watch/watcher.js'
@@ -78,6 +79,9 @@ describe('firebreak watch on the drill protocol', () => {
     try {
       const running = await start(manifestFile())
       const victims = actors.users.slice(0, 3).map((user) => user.account.address)
+      // As a block begins, with both watchers at the same head: at a block's last instant no pause can win (bench:watch counts those).
+      await blockJustMined(chain)
+      await new Promise((resolve) => setTimeout(resolve, 150))
       const attack = await chain.wallet(actors.attacker).sendTransaction({ to: exploit, data: drainCalldata(artifacts, protocol, victims), gas: 1_000_000n })
       const posted = await webhook.waitFor((body) => String(body.text).includes('RESPONSE assets-drop') && String(body.text).includes('ahead'))
       expect(posted.text).toMatch(/contained, mined ahead of the attack/)

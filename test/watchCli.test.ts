@@ -5,10 +5,12 @@ import type { ChildProcess } from 'node:child_process'
 import { parseAbi } from 'viem'
 import { afterEach, describe, expect, it } from 'vitest'
 import { deployContract } from '../src/chain/deploy.js'
+import { blockJustMined } from '../src/drill/runWatchDrill.js'
 import { drainCalldata } from '../src/drill/scenario.js'
 import { Journal } from '../src/journal/journal.js'
 import { useDrillProtocol } from './fixtures/localChain.js'
 import { privateKeyOf } from './fixtures/realProtocols/index.js'
+import { startFlakyNode } from './fixtures/flakyNode.js'
 import { writeTestManifest } from './fixtures/manifest.js'
 import { descendantsOf, isDead, waitUntilDead } from './fixtures/processes.js'
 import { type CliRun, finished, spawnCli } from './fixtures/runCli.js'
@@ -21,8 +23,10 @@ describe('firebreak watch, as processes', () => {
   const local = useDrillProtocol()
   let dir: string
   const running: ChildProcess[] = []
+  const onCleanup: (() => Promise<void>)[] = []
 
   afterEach(async () => {
+    for (const cleanup of onCleanup.splice(0)) await cleanup()
     for (const child of running) if (child.exitCode === null) child.kill('SIGKILL')
     running.length = 0
     rmSync(dir, { recursive: true, force: true })
@@ -65,6 +69,9 @@ describe('firebreak watch, as processes', () => {
     try {
       const [first, second] = await Promise.all([watcher(manifest, 'machine-a'), watcher(manifest, 'machine-b')])
       const victims = actors.users.slice(0, 3).map((user) => user.account.address)
+      // As a block begins, with both watchers at the same head: at a block's last instant no pause can win (bench:watch counts those).
+      await blockJustMined(chain)
+      await new Promise((resolve) => setTimeout(resolve, 150))
       const attack = await chain.wallet(actors.attacker).sendTransaction({ to: exploit, data: drainCalldata(artifacts, protocol, victims), gas: 1_000_000n })
       await waitFor(() => /RESPONSE assets-drop/.test(first.output()) && /RESPONSE assets-drop/.test(second.output()), 30_000, () => `${first.output()}\n---\n${second.output()}`)
       const hashOf = (output: string) => /BROADCAST (0x[0-9a-f]{64})/.exec(output)?.[1]
@@ -95,8 +102,11 @@ describe('firebreak watch, as processes', () => {
     first.child.kill('SIGTERM')
     expect((await first.done).code).toBe(0)
 
-    // Killed while arming: its fork simulation's anvil goes with it.
-    const early = spawnCli(['watch', '--manifest', manifest, '--watch-dir', join(dir, 'machine-a', 'watch'), '--incidents', join(dir, 'machine-a', 'incidents')], { GUARDIAN_KEY: privateKeyOf(actors.guardian) })
+    // Killed while arming: the forks it started go with it. Through a node without eth_simulateV1, as
+    // many providers are, every simulation of the arming runs on a throwaway anvil fork.
+    const noSimulate = await startFlakyNode(local.anvil.rpcUrl, [{ fault: 'method-not-found', method: 'eth_simulateV1' }])
+    onCleanup.push(() => noSimulate.stop())
+    const early = spawnCli(['watch', '--manifest', manifest, '--rpc-url', noSimulate.rpcUrl, '--watch-dir', join(dir, 'machine-a', 'watch'), '--incidents', join(dir, 'machine-a', 'incidents')], { GUARDIAN_KEY: privateKeyOf(actors.guardian) })
     running.push(early)
     const earlyDone = finished(early)
     await waitFor(() => descendantsOf(early.pid!).length > 0 || early.exitCode !== null, 30_000)

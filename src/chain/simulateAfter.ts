@@ -57,7 +57,8 @@ export async function simulateAfter(chain: ChainClients, { transaction, reads, b
   const [outcome, ...readResults] = results
   if (!outcome) throw new Error('eth_simulateV1 returned no result for the pending transaction')
   return {
-    transaction: outcome,
+    // What the pending transaction does, as its type promises: gas is the simulation's business.
+    transaction: { status: outcome.status, data: outcome.data },
     values: reads.map((read, index) => decodeRead(read, readResults[index])),
   }
 }
