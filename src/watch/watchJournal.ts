@@ -2,6 +2,7 @@ import type { JournalLike } from '../engine/journalLike.js'
 import type { ArmedPlan } from './armPlan.js'
 import { type Incident, openIncident } from '../journal/incident.js'
 import type { Manifest } from '../manifest/types.js'
+import { manifestChain } from '../manifest/manifestChain.js'
 
 export const DEFAULT_WATCH_ROOT = '.firebreak/watch'
 
@@ -11,7 +12,8 @@ export const DEFAULT_WATCH_ROOT = '.firebreak/watch'
  * a restarted watcher carries on from what it last saw.
  */
 export function openWatchJournal(manifest: Manifest, chain: string | undefined, root: string = DEFAULT_WATCH_ROOT): { chainName: string; record: Incident } {
-  const chainName = chain ?? manifest.chains[0]!.name
+  // With several chains the watcher must be told which: watching "the first" would leave the others unwatched, silently.
+  const chainName = manifestChain(manifest, chain).name
   return { chainName, record: openIncident({ root, id: `watch-${chainName}` }) }
 }
 
