@@ -41,6 +41,10 @@ export async function runChainsDrill(options: RunChainsDrillOptions): Promise<Ch
   let incident: Incident | undefined
   let reportFile = ''
   const started = Date.now()
+  const opened = (): Incident => {
+    if (!incident) throw new Error('drill phase order: the incident is not opened yet')
+    return incident
+  }
   const everyChain = (tasks: (lane: PartialDrillState) => ListrTask[]): ListrTask['task'] => (_, task) =>
     task.newListr(lanes.map((lane) => ({ title: lane.chainName!, task: (_, inner) => inner.newListr(tasks(lane), { concurrent: false }) })), { concurrent: true, exitOnError: true })
   const timed = (name: string, title: string, task: ListrTask['task']): ListrTask => ({
@@ -65,7 +69,7 @@ export async function runChainsDrill(options: RunChainsDrillOptions): Promise<Ch
         return everyChain((lane) => attackTasks(lane, options))(_, task)
       }),
       timed('contain', 'Contain every chain with one command (contain pause-all)', async (_, task) => {
-        await containEveryChain(lanes, need({ incident } as PartialDrillState, 'incident'), (title) => (task.title = title))
+        await containEveryChain(lanes, opened(), (title) => (task.title = title))
         return everyChain((lane) => containTasks(lane).slice(1))(_, task)
       }),
       timed('eradicate', 'Eradicate on every chain', everyChain(eradicateTasks)),
@@ -76,7 +80,7 @@ export async function runChainsDrill(options: RunChainsDrillOptions): Promise<Ch
           {
             title: 'write the post-mortem from the journal',
             task: (_, inner) => {
-              reportFile = writeReportFiles(need({ incident } as PartialDrillState, 'incident')).markdown
+              reportFile = writeReportFiles(opened()).markdown
               for (const lane of lanes) lane.reportFile = reportFile
               inner.title = `post-mortem of every chain written to ${reportFile}`
             },
@@ -95,7 +99,7 @@ export async function runChainsDrill(options: RunChainsDrillOptions): Promise<Ch
   )
   try {
     await list.run()
-    const shared = need({ incident } as PartialDrillState, 'incident')
+    const shared = opened()
     const wallMilliseconds = Date.now() - started
     shared.journal.append('drill.completed', { phases, wallMilliseconds })
     return {
