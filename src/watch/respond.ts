@@ -154,8 +154,10 @@ async function land(parameters: RespondParameters & { incident: Incident; hashes
   const transactions = parameters.signed.map((each) => ({ stepId: each.armed.stepId, ...placed(each.hash) }))
   const ahead = attack && attack.status !== 'not-mined' ? transactions.every((each) => each.status !== 'not-mined' && isBefore(each, attack)) : undefined
   incident.journal.append('watch.landed', { planId: armed.plan.id, decisionToBroadcastMs: roundMs(decisionToBroadcastMs), contained, transactions, ...(attack ? { attack } : {}), ...(ahead !== undefined ? { ahead } : {}), checks })
-  incident.journal.append('contain.finished', { planId: armed.plan.id, status: contained ? 'contained' : 'exposed', ...(armed.planned.exposed.length > 0 ? { exposed: armed.planned.exposed } : {}) })
-  return { incident, status: contained && armed.planned.exposed.length === 0 ? 'contained' : 'exposed', hashes, decisionToBroadcastMs, ...(ahead !== undefined ? { ahead } : {}) }
+  // Contained only when every check reads so and no target was left to others: the journal and the caller say the same.
+  const status = contained && armed.planned.exposed.length === 0 ? 'contained' : 'exposed'
+  incident.journal.append('contain.finished', { planId: armed.plan.id, status, ...(armed.planned.exposed.length > 0 ? { exposed: armed.planned.exposed } : {}) })
+  return { incident, status, hashes, decisionToBroadcastMs, ...(ahead !== undefined ? { ahead } : {}) }
 }
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100
