@@ -97,15 +97,21 @@ export function runRestore(parameters: RunRestoreParameters): Promise<RestoreOut
   })
 }
 
+/** The entries of one chain's runs (their `chain`), or, for a manifest of one chain, the entries that name none. */
+function entriesOfChain<Entry extends { data: unknown }>(entries: readonly Entry[], chain: string | undefined): Entry[] {
+  return entries.filter((entry) => (entry.data as { chain?: unknown } | null)?.chain === chain)
+}
+
 /** The gates the journal answers (order, fix, approvals), then the stage's plan; nothing when the stage is restored already. */
 async function buildRestore(parameters: RunRestoreParameters): Promise<PhasePlan<'restored', RestoreDetail> | PhaseEnded<AlreadyRestored>> {
   const { manifest, incident } = parameters
   const { journal } = incident
   const stage = findRestoreStage(manifest, parameters.stage)
-  if (stageRestored(journal.entries(), stage.name)) return { ended: { status: 'already-restored', incident: incident.id, stage: stage.name, notes: [], gates: [], steps: [] } }
+  // On one chain of several, only that chain's record counts: another chain's stage reopened, or its gates passed, say nothing of this one.
+  const entries = entriesOfChain(journal.entries(), manifest.scope?.chain)
+  if (stageRestored(entries, stage.name)) return { ended: { status: 'already-restored', incident: incident.id, stage: stage.name, notes: [], gates: [], steps: [] } }
 
   const message = restoreApprovalMessage({ manifest, stage, incidentId: incident.id, chainId: manifestChain(manifest, parameters.chain).chainId })
-  const entries = journal.entries()
   const gates = [orderGate(entries, manifest, stage), fixGate(entries, stage), await approvalsGate(entries, { manifest, stage, message })]
 
   const { plan, notes, targets, chain } = await planRestoreStage({ manifest, stage, chain: parameters.chain, rpcUrl: parameters.rpcUrl, incidentId: incident.id, keyAtHand: keyAtHand(manifest, parameters.accounts) })
